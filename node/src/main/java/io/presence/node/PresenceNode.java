@@ -1,0 +1,163 @@
+package io.presence.node;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.presence.node.cluster.HazelcastMember;
+import io.presence.node.cluster.HazelcastPresenceCluster;
+import io.presence.node.config.NodeConfig;
+import io.presence.node.presence.PresenceExecutor;
+import io.presence.node.presence.PresenceService;
+import io.presence.node.session.OpenAuthenticator;
+import io.presence.node.session.Session;
+import io.presence.node.session.SessionRegistry;
+import io.presence.node.transport.TransportVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * One presence node: a Vert.x HTTP/WebSocket server and an embedded Hazelcast member. Embeddable:
+ * tests and benchmarks start real nodes in-process. The only class that sees every concrete part.
+ */
+public final class PresenceNode implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PresenceNode.class.getName());
+    private static final long TOMBSTONE_PRUNE_MILLIS = 60_000;
+
+    private final NodeConfig config;
+    private final Vertx vertx;
+    private final SessionRegistry sessions = new SessionRegistry();
+    private final List<TransportVerticle> transports = new CopyOnWriteArrayList<>();
+    private volatile boolean serving;
+    private volatile HazelcastInstance hazelcast;
+    private HazelcastPresenceCluster cluster;
+    private PresenceService presence;
+    private String deploymentId;
+
+    private PresenceNode(NodeConfig config) {
+        this.config = config;
+        this.vertx = Vertx.vertx();
+    }
+
+    public static PresenceNode create(NodeConfig config) {
+        return new PresenceNode(config);
+    }
+
+    /** Joins the cluster, then opens the endpoints; completes when the node serves. */
+    public Future<PresenceNode> start() {
+        return vertx.executeBlocking(() -> HazelcastMember.start(config), false)
+                .compose(member -> {
+                    hazelcast = member;
+                    cluster = new HazelcastPresenceCluster(member);
+                    presence = new PresenceService(cluster, presenceExecutor(vertx.getOrCreateContext()),
+                            System::currentTimeMillis);
+                    OpenAuthenticator authenticator = new OpenAuthenticator(config.maxUsernameLength());
+                    return vertx.deployVerticle(() -> {
+                        TransportVerticle transport = new TransportVerticle(config, presence, authenticator,
+                                sessions, this::isHealthy);
+                        transports.add(transport);
+                        return transport;
+                    }, new DeploymentOptions().setInstances(config.transportInstances()));
+                })
+                .map(id -> {
+                    deploymentId = id;
+                    long sweep = Math.max(250, Math.min(config.heartbeatMillis(), config.authTimeoutMillis()) / 4);
+                    vertx.setPeriodic(sweep, t -> sessions.checkDeadlines(System.currentTimeMillis()));
+                    vertx.setPeriodic(TOMBSTONE_PRUNE_MILLIS, t -> presence.pruneTombstones());
+                    serving = true;
+                    LOG.info(() -> "presence node serving on " + config.host() + ":" + port()
+                            + " as cluster member " + hazelcast.getCluster().getLocalMember().getAddress());
+                    return this;
+                });
+    }
+
+    private PresenceExecutor presenceExecutor(Context context) {
+        return new PresenceExecutor() {
+            @Override
+            public void execute(Runnable task) {
+                context.runOnContext(v -> task.run());
+            }
+
+            @Override
+            public void schedule(long delayMillis, Runnable task) {
+                vertx.setTimer(delayMillis, id -> context.runOnContext(v -> task.run()));
+            }
+        };
+    }
+
+    /** Serving and a running cluster member: what the health check reports. */
+    public boolean isHealthy() {
+        HazelcastInstance member = hazelcast;
+        return serving && member != null && member.getLifecycleService().isRunning();
+    }
+
+    /** The HTTP/WebSocket port bound. */
+    public int port() {
+        return transports.isEmpty() ? config.port() : transports.get(0).actualPort();
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** How many client connections are open on this node. */
+    public int connectionCount() {
+        return sessions.size();
+    }
+
+    /** The embedded member, for tests and operational tooling. */
+    public HazelcastInstance hazelcast() {
+        return hazelcast;
+    }
+
+    /**
+     * Graceful stop: stop serving, close every client with a close frame, wait until the cluster
+     * has recorded their logouts, then leave the cluster and stop the event loops.
+     */
+    public Future<Void> stop() {
+        serving = false;
+        sessions.closeAll(Session.CLOSE_GOING_AWAY, "node stopping");
+        Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+        return undeployed
+                .compose(v -> presence == null ? Future.<Void>succeededFuture()
+                        : Future.fromCompletionStage(presence.drain())
+                        .timeout(10, TimeUnit.SECONDS)
+                        .recover(e -> {
+                            LOG.warning("logouts not all recorded before stop: " + e);
+                            return Future.succeededFuture();
+                        }))
+                .compose(v -> vertx.executeBlocking(() -> {
+                    if (cluster != null) {
+                        cluster.close();
+                    }
+                    if (hazelcast != null) {
+                        hazelcast.shutdown();
+                    }
+                    return null;
+                }, false))
+                .eventually(() -> vertx.close())
+                .mapEmpty();
+    }
+
+    /**
+     * Ends the member abruptly, as a crash would (no logouts recorded), then stops the event loops.
+     * For tests of member loss within one JVM.
+     */
+    public Future<Void> crash() {
+        serving = false;
+        if (hazelcast != null) {
+            hazelcast.getLifecycleService().terminate();
+        }
+        return vertx.close();
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,30 @@
+package io.presence.node.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.nio.serialization.DataSerializableFactory;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+/** Registers the classes that travel between members, with compact hand-written serialization. */
+final class PresenceSerialization implements DataSerializableFactory {
+
+    static final int FACTORY_ID = 7070;
+    static final int USER_HOLDERS = 1;
+    static final int CHANGE_MESSAGE = 2;
+    static final int HOLD_PROCESSOR = 3;
+    static final int ONLINE_PROBE = 4;
+
+    static void register(Config config) {
+        config.getSerializationConfig().addDataSerializableFactory(FACTORY_ID, new PresenceSerialization());
+    }
+
+    @Override
+    public IdentifiedDataSerializable create(int typeId) {
+        return switch (typeId) {
+            case USER_HOLDERS -> new UserHolders();
+            case CHANGE_MESSAGE -> new ChangeMessage();
+            case HOLD_PROCESSOR -> new HoldProcessor();
+            case ONLINE_PROBE -> new OnlineProbe();
+            default -> throw new IllegalArgumentException("unknown presence type " + typeId);
+        };
+    }
+}

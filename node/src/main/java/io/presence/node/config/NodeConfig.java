@@ -1,0 +1,69 @@
+package io.presence.node.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything a node is told at start-up, built once by {@link NodeConfigLoader} and never changed.
+ * Defaults live in {@link NodeConfigLoader#DEFAULTS}; the README's configuration table lists them.
+ *
+ * @param host               interface the HTTP/WebSocket server binds to
+ * @param port               HTTP/WebSocket port; 0 picks a free one
+ * @param binaryPath         path of the protobuf WebSocket endpoint
+ * @param jsonPath           path of the JSON WebSocket endpoint
+ * @param healthPath         path of the health check
+ * @param maxMessageSize     largest frame accepted, in bytes
+ * @param authTimeoutMillis  how long a connection may stay unauthenticated
+ * @param heartbeatMillis    the heartbeat interval; a connection silent for twice this is dropped
+ * @param maxAuthAttempts    refused logins on one connection before it is closed
+ * @param maxUsernameLength  longest username accepted, in characters
+ * @param transportInstances event loops serving connections
+ * @param hazelcastConfig    Hazelcast YAML file; empty means the embedded local-cluster default
+ * @param clusterName        overrides the Hazelcast cluster name when present
+ * @param hazelcastPort      overrides the first Hazelcast port when present
+ * @param hazelcastMembers   overrides the TCP-IP member list when not empty
+ */
+public record NodeConfig(
+        String host,
+        int port,
+        String binaryPath,
+        String jsonPath,
+        String healthPath,
+        int maxMessageSize,
+        long authTimeoutMillis,
+        long heartbeatMillis,
+        int maxAuthAttempts,
+        int maxUsernameLength,
+        int transportInstances,
+        Optional<String> hazelcastConfig,
+        Optional<String> clusterName,
+        Optional<Integer> hazelcastPort,
+        List<String> hazelcastMembers) {
+
+    public NodeConfig {
+        hazelcastMembers = List.copyOf(hazelcastMembers);
+    }
+
+    /** The defaults, as a starting point for tests and embedding. */
+    public static NodeConfig defaults() {
+        return NodeConfigLoader.load(java.util.Map.of(), java.util.Map.of());
+    }
+
+    public NodeConfig withPort(int newPort) {
+        return new NodeConfig(host, newPort, binaryPath, jsonPath, healthPath, maxMessageSize, authTimeoutMillis,
+                heartbeatMillis, maxAuthAttempts, maxUsernameLength, transportInstances, hazelcastConfig,
+                clusterName, hazelcastPort, hazelcastMembers);
+    }
+
+    public NodeConfig withCluster(String name, int firstPort, List<String> members) {
+        return new NodeConfig(host, port, binaryPath, jsonPath, healthPath, maxMessageSize, authTimeoutMillis,
+                heartbeatMillis, maxAuthAttempts, maxUsernameLength, transportInstances, hazelcastConfig,
+                Optional.of(name), Optional.of(firstPort), members);
+    }
+
+    public NodeConfig withLimits(int newMaxMessageSize, long newAuthTimeoutMillis, long newHeartbeatMillis) {
+        return new NodeConfig(host, port, binaryPath, jsonPath, healthPath, newMaxMessageSize, newAuthTimeoutMillis,
+                newHeartbeatMillis, maxAuthAttempts, maxUsernameLength, transportInstances, hazelcastConfig,
+                clusterName, hazelcastPort, hazelcastMembers);
+    }
+}

@@ -1,0 +1,13 @@
+package io.presence.node.presence;
+
+/**
+ * A subscriber to presence changes: in practice one client connection. Called on the presence
+ * thread, in version order per username; must not block.
+ */
+public interface PresenceListener {
+
+    /** Whether a change reached the listener through its subscription to everyone or to that name. */
+    enum Scope { EVERYONE, NAMED }
+
+    void presenceChanged(String username, boolean online, Scope scope);
+}

@@ -1,0 +1,282 @@
+package io.presence.node.presence;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The rules of who is online, for one node.
+ *
+ * <p>Sessions are counted per username on this node; the cluster only learns "this node holds the
+ * user" (first session) and "it no longer does" (last session), with at most one such request per
+ * username in flight, so a burst of connects and disconnects collapses into what is true when each
+ * request completes. Changes published by the cluster are applied in version order and delivered
+ * only when they change what this node last told its subscribers, so each subscriber sees
+ * alternating joins and leaves.
+ *
+ * <p>All state is confined to the {@link PresenceExecutor}; public methods may be called from any
+ * thread and hop onto it.
+ */
+public final class PresenceService {
+
+    private static final Logger LOG = Logger.getLogger(PresenceService.class.getName());
+    private static final long RETRY_MILLIS = 500;
+    /** How long a leave is remembered so that a late, older join cannot resurrect the user. */
+    static final long TOMBSTONE_MILLIS = 5 * 60_000;
+
+    private final PresenceCluster cluster;
+    private final PresenceExecutor executor;
+    private final LongSupplier clock;
+
+    private final Map<String, LocalUser> localUsers = new HashMap<>();
+    private final Set<PresenceListener> everyone = new LinkedHashSet<>();
+    private final Map<String, Set<PresenceListener>> byName = new HashMap<>();
+    private final Map<PresenceListener, Set<String>> namesOf = new HashMap<>();
+    private final Map<String, Known> known = new HashMap<>();
+    private final List<CompletableFuture<Void>> drainWaiters = new ArrayList<>();
+
+    /** This node's sessions of one username and what the cluster has confirmed. */
+    private static final class LocalUser {
+        int sessions;
+        boolean claimed;
+        boolean inFlight;
+    }
+
+    /** The last change applied for a username, and when (for pruning leaves). */
+    private record Known(boolean online, long version, long appliedAt) {
+    }
+
+    public PresenceService(PresenceCluster cluster, PresenceExecutor executor, LongSupplier clock) {
+        this.cluster = cluster;
+        this.executor = executor;
+        this.clock = clock;
+        cluster.onChange(change -> executor.execute(() -> apply(change)));
+    }
+
+    /** An authenticated session with a username opened on this node. */
+    public void sessionOpened(String username) {
+        executor.execute(() -> {
+            localUsers.computeIfAbsent(username, u -> new LocalUser()).sessions++;
+            reconcile(username);
+        });
+    }
+
+    /** A session counted by {@link #sessionOpened} closed. */
+    public void sessionClosed(String username) {
+        executor.execute(() -> {
+            LocalUser user = localUsers.get(username);
+            if (user == null || user.sessions == 0) {
+                LOG.warning(() -> "session of '" + username + "' closed more often than it opened");
+                return;
+            }
+            user.sessions--;
+            reconcile(username);
+        });
+    }
+
+    /** Brings the cluster's view of this node's hold on {@code username} in line with the count. */
+    private void reconcile(String username) {
+        LocalUser user = localUsers.get(username);
+        if (user == null || user.inFlight) {
+            return;
+        }
+        boolean wanted = user.sessions > 0;
+        if (wanted == user.claimed) {
+            if (!wanted) {
+                localUsers.remove(username);
+                completeDrainIfIdle();
+            }
+            return;
+        }
+        user.inFlight = true;
+        CompletionStage<Void> request = wanted ? cluster.claim(username) : cluster.release(username);
+        request.whenCompleteAsync((ok, failure) -> {
+            user.inFlight = false;
+            if (failure != null) {
+                LOG.log(Level.WARNING, "cluster did not record " + (wanted ? "login" : "logout")
+                        + " of '" + username + "'; retrying", failure);
+                executor.schedule(RETRY_MILLIS, () -> reconcile(username));
+                return;
+            }
+            user.claimed = wanted;
+            reconcile(username);
+        }, executor);
+    }
+
+    /**
+     * Completes once every username this node held has been released in the cluster. Used on a
+     * graceful stop, after all sessions were closed.
+     */
+    public CompletionStage<Void> drain() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        executor.execute(() -> {
+            drainWaiters.add(done);
+            completeDrainIfIdle();
+        });
+        return done;
+    }
+
+    private void completeDrainIfIdle() {
+        if (localUsers.isEmpty() && !drainWaiters.isEmpty()) {
+            drainWaiters.forEach(f -> f.complete(null));
+            drainWaiters.clear();
+        }
+    }
+
+    /** Subscribes to every username; completes with false when it already was. */
+    public CompletionStage<Boolean> subscribeAll(PresenceListener listener) {
+        return onPresenceThread(() -> everyone.add(listener));
+    }
+
+    /** Completes with false when the listener was not subscribed to everyone. */
+    public CompletionStage<Boolean> unsubscribeAll(PresenceListener listener) {
+        return onPresenceThread(() -> everyone.remove(listener));
+    }
+
+    /** Subscribes to each name; completes with the names that were already subscribed. */
+    public CompletionStage<List<String>> subscribe(PresenceListener listener, Collection<String> usernames) {
+        return onPresenceThread(() -> {
+            List<String> already = new ArrayList<>();
+            Set<String> mine = namesOf.computeIfAbsent(listener, l -> new HashSet<>());
+            for (String name : new LinkedHashSet<>(usernames)) {
+                if (mine.add(name)) {
+                    byName.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(listener);
+                } else {
+                    already.add(name);
+                }
+            }
+            return already;
+        });
+    }
+
+    /** Unsubscribes from each name; completes with the names that were not subscribed. */
+    public CompletionStage<List<String>> unsubscribe(PresenceListener listener, Collection<String> usernames) {
+        return onPresenceThread(() -> {
+            List<String> missing = new ArrayList<>();
+            Set<String> mine = namesOf.getOrDefault(listener, Set.of());
+            for (String name : new LinkedHashSet<>(usernames)) {
+                if (mine.contains(name)) {
+                    mine.remove(name);
+                    removeNamed(name, listener);
+                } else {
+                    missing.add(name);
+                }
+            }
+            if (mine.isEmpty()) {
+                namesOf.remove(listener);
+            }
+            return missing;
+        });
+    }
+
+    /** Drops every subscription of a listener, e.g. when its connection closed. */
+    public void removeListener(PresenceListener listener) {
+        executor.execute(() -> {
+            everyone.remove(listener);
+            Set<String> names = namesOf.remove(listener);
+            if (names != null) {
+                names.forEach(name -> removeNamed(name, listener));
+            }
+        });
+    }
+
+    private void removeNamed(String name, PresenceListener listener) {
+        Set<PresenceListener> listeners = byName.get(name);
+        if (listeners != null && listeners.remove(listener) && listeners.isEmpty()) {
+            byName.remove(name);
+        }
+    }
+
+    /** Every username online in the cluster but {@code requester} (which may be null). */
+    public CompletionStage<List<String>> onlineUsers(String requester) {
+        return cluster.onlineUsers().thenApply(names -> {
+            if (requester == null) {
+                return names;
+            }
+            List<String> others = new ArrayList<>(names.size());
+            for (String name : names) {
+                if (!name.equals(requester)) {
+                    others.add(name);
+                }
+            }
+            return others;
+        });
+    }
+
+    /** Whether each name is online; duplicate names collapse, order is kept. */
+    public CompletionStage<Map<String, Boolean>> areOnline(List<String> usernames) {
+        Set<String> unique = new LinkedHashSet<>(usernames);
+        if (unique.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        return cluster.areOnline(unique).thenApply(found -> {
+            Map<String, Boolean> answer = new LinkedHashMap<>();
+            unique.forEach(name -> answer.put(name, Boolean.TRUE.equals(found.get(name))));
+            return answer;
+        });
+    }
+
+    /** Applies one published change: drops it if stale, delivers it if it changes what we said. */
+    private void apply(PresenceChange change) {
+        Known last = known.get(change.username());
+        if (last != null && last.version() >= change.version()) {
+            return;
+        }
+        known.put(change.username(), new Known(change.online(), change.version(), clock.getAsLong()));
+        if (last != null && last.online() == change.online()) {
+            return;
+        }
+        deliver(change.username(), change.online());
+    }
+
+    private void deliver(String username, boolean online) {
+        for (PresenceListener listener : everyone) {
+            notify(listener, username, online, PresenceListener.Scope.EVERYONE);
+        }
+        Set<PresenceListener> named = byName.get(username);
+        if (named != null) {
+            for (PresenceListener listener : named) {
+                notify(listener, username, online, PresenceListener.Scope.NAMED);
+            }
+        }
+    }
+
+    private static void notify(PresenceListener listener, String username, boolean online, PresenceListener.Scope scope) {
+        try {
+            listener.presenceChanged(username, online, scope);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "presence listener failed; other listeners still notified", e);
+        }
+    }
+
+    /** Forgets leaves older than the tombstone window; joins are kept while the user is online. */
+    public void pruneTombstones() {
+        executor.execute(() -> {
+            long cutoff = clock.getAsLong() - TOMBSTONE_MILLIS;
+            known.values().removeIf(k -> !k.online() && k.appliedAt() < cutoff);
+        });
+    }
+
+    private <T> CompletionStage<T> onPresenceThread(java.util.function.Supplier<T> action) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                result.complete(action.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+}

@@ -1,0 +1,16 @@
+package io.presence.node.session;
+
+import io.presence.protocol.Message;
+
+/** The transport side of one client connection, as a session sees it. Thread-safe. */
+public interface Connection {
+
+    /** Encodes and writes one message; dropped silently once the connection is closed. */
+    void send(Message message);
+
+    /** Closes the connection with a WebSocket close frame. */
+    void close(short status, String reason);
+
+    /** A short description for logs: endpoint and remote address. */
+    String describe();
+}

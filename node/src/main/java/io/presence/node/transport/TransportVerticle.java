@@ -1,0 +1,102 @@
+package io.presence.node.transport;
+
+import io.presence.node.config.NodeConfig;
+import io.presence.node.presence.PresenceService;
+import io.presence.node.session.Authenticator;
+import io.presence.node.session.Session;
+import io.presence.node.session.SessionRegistry;
+import io.presence.node.session.SessionSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * The HTTP server of one event loop: the two WebSocket endpoints and the health check. Deployed
+ * once per transport instance; instances share the port.
+ */
+public final class TransportVerticle extends VerticleBase {
+
+    private final NodeConfig config;
+    private final PresenceService presence;
+    private final Authenticator authenticator;
+    private final SessionRegistry sessions;
+    private final BooleanSupplier healthy;
+    private HttpServer server;
+
+    public TransportVerticle(NodeConfig config, PresenceService presence, Authenticator authenticator,
+                             SessionRegistry sessions, BooleanSupplier healthy) {
+        this.config = config;
+        this.presence = presence;
+        this.authenticator = authenticator;
+        this.sessions = sessions;
+        this.healthy = healthy;
+    }
+
+    @Override
+    public Future<?> start() {
+        // Vert.x's own cap sits above ours so that an oversized message gets our error reply;
+        // only messages over twice the limit are refused by Vert.x, which closes with 1009.
+        int hardCap = (int) Math.min(Integer.MAX_VALUE, 2L * config.maxMessageSize());
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setMaxWebSocketFrameSize(hardCap)
+                .setMaxWebSocketMessageSize(hardCap)
+                .setTcpNoDelay(true);
+        server = vertx.createHttpServer(options)
+                .webSocketHandshakeHandler(this::onHandshake)
+                .webSocketHandler(this::onWebSocket)
+                .requestHandler(this::onRequest);
+        return server.listen();
+    }
+
+    /** The port actually bound (differs from the configured one when that was 0). */
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    private void onHandshake(ServerWebSocketHandshake handshake) {
+        if (formatFor(handshake.path()) == null) {
+            handshake.reject(404);
+        } else {
+            handshake.accept();
+        }
+    }
+
+    private void onWebSocket(ServerWebSocket socket) {
+        FrameFormat format = formatFor(socket.path());
+        WebSocketConnection connection = new WebSocketConnection(socket, format, config.maxMessageSize());
+        Session session = new Session(connection, presence, authenticator,
+                new SessionSettings(config.authTimeoutMillis(), config.heartbeatMillis(), config.maxAuthAttempts()),
+                System::currentTimeMillis);
+        sessions.add(session, connection);
+        connection.attach(session, () -> sessions.remove(session, connection));
+    }
+
+    private FrameFormat formatFor(String path) {
+        if (config.binaryPath().equals(path)) {
+            return FrameFormat.BINARY;
+        }
+        if (config.jsonPath().equals(path)) {
+            return FrameFormat.JSON;
+        }
+        return null;
+    }
+
+    private void onRequest(HttpServerRequest request) {
+        if (config.healthPath().equals(request.path())) {
+            boolean ok = healthy.getAsBoolean();
+            request.response().setStatusCode(ok ? 200 : 503)
+                    .putHeader("content-type", "application/json")
+                    .end(ok ? "{\"status\":\"serving\"}" : "{\"status\":\"unavailable\"}");
+        } else {
+            request.response().setStatusCode(404).end();
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package io.presence.node.support;
+
+import io.presence.protocol.AuthMessage;
+import io.presence.protocol.ConnectionMessage;
+import io.presence.protocol.DecodeException;
+import io.presence.protocol.Message;
+import io.presence.protocol.PresenceMessage;
+import io.presence.protocol.codec.BinaryCodec;
+import io.presence.protocol.codec.JsonCodec;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A raw protocol client over a real WebSocket, for tests: sends messages, records every message
+ * received, and waits (with Awaitility, bounded) for expected ones.
+ */
+public final class TestClient implements AutoCloseable {
+
+    public enum Endpoint {
+        BINARY("/deepstream"), JSON("/deepstream-json");
+
+        final String path;
+
+        Endpoint(String path) {
+            this.path = path;
+        }
+    }
+
+    public static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static final BinaryCodec BINARY = new BinaryCodec();
+    private static final JsonCodec JSON = new JsonCodec();
+
+    private final Endpoint endpoint;
+    private final WebSocket socket;
+    private final WebSocketClient client;
+    private final List<Message> received = new ArrayList<>();
+    private final List<String> undecodable = new ArrayList<>();
+    private volatile boolean closed;
+    private int correlation;
+
+    private TestClient(Endpoint endpoint, WebSocket socket, WebSocketClient client) {
+        this.endpoint = endpoint;
+        this.socket = socket;
+        this.client = client;
+        socket.binaryMessageHandler(b -> record(() -> BINARY.decode(b.getBytes()), b.toString()));
+        socket.textMessageHandler(t -> record(() -> JSON.decode(t), t));
+        socket.closeHandler(v -> closed = true);
+    }
+
+    public static TestClient connect(Vertx vertx, int port, Endpoint endpoint) {
+        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxFrameSize(8 * 1024 * 1024).setMaxMessageSize(8 * 1024 * 1024));
+        try {
+            WebSocket socket = client.connect(port, "127.0.0.1", endpoint.path)
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return new TestClient(endpoint, socket, client);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot connect to port " + port, e);
+        }
+    }
+
+    /** Connects, completes the handshake and logs in; {@code username} null logs in anonymously. */
+    public static TestClient loggedIn(Vertx vertx, int port, Endpoint endpoint, String username) {
+        TestClient c = connect(vertx, port, endpoint);
+        c.handshake();
+        c.send(AuthMessage.of(AuthMessage.Action.REQUEST,
+                username == null ? "{}" : "{\"username\":\"" + username + "\"}"));
+        c.expect(m -> m instanceof AuthMessage a && a.action() == AuthMessage.Action.AUTH_SUCCESSFUL);
+        return c;
+    }
+
+    public void handshake() {
+        send(ConnectionMessage.challenge("ws://127.0.0.1" + endpoint.path, "0.1a", "test", "java-test"));
+        expect(m -> m instanceof ConnectionMessage c && c.action() == ConnectionMessage.Action.ACCEPT);
+    }
+
+    private interface Decoder {
+        Message decode() throws DecodeException;
+    }
+
+    private void record(Decoder decoder, String raw) {
+        synchronized (received) {
+            try {
+                received.add(decoder.decode());
+            } catch (DecodeException e) {
+                undecodable.add(raw);
+            }
+        }
+    }
+
+    public void send(Message message) {
+        if (endpoint == Endpoint.BINARY) {
+            socket.writeBinaryMessage(Buffer.buffer(BINARY.encode(message)));
+        } else {
+            socket.writeTextMessage(JSON.encode(message));
+        }
+    }
+
+    public void sendBinary(byte[] frame) {
+        socket.writeBinaryMessage(Buffer.buffer(frame));
+    }
+
+    public void sendText(String frame) {
+        socket.writeTextMessage(frame);
+    }
+
+    public String nextCorrelationId() {
+        return String.valueOf(correlation++);
+    }
+
+    /** Waits for the first not-yet-taken message that matches, takes it and returns it. */
+    public Message expect(Predicate<Message> matching) {
+        Message[] found = new Message[1];
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> {
+            synchronized (received) {
+                for (int i = 0; i < received.size(); i++) {
+                    if (matching.test(received.get(i))) {
+                        found[0] = received.remove(i);
+                        return true;
+                    }
+                }
+                return false;
+            }
+        });
+        return found[0];
+    }
+
+    /** Waits for the message that matches {@code template} exactly (records compare by value). */
+    public Message expect(Message template) {
+        return expect(template::equals);
+    }
+
+    /** How many not-yet-taken messages match. */
+    public long count(Predicate<Message> matching) {
+        synchronized (received) {
+            return received.stream().filter(matching).count();
+        }
+    }
+
+    public List<Message> received() {
+        synchronized (received) {
+            return List.copyOf(received);
+        }
+    }
+
+    /** Sends a PING and waits for the PONG: everything the node sent before it has arrived. */
+    public void roundTrip() {
+        send(ConnectionMessage.of(ConnectionMessage.Action.PING));
+        expect(ConnectionMessage.of(ConnectionMessage.Action.PONG));
+    }
+
+    public void subscribeAll() {
+        send(PresenceMessage.of(PresenceMessage.Action.SUBSCRIBE_ALL));
+        expect(PresenceMessage.ack(PresenceMessage.Action.SUBSCRIBE_ALL, null));
+    }
+
+    public void subscribe(String... names) {
+        String id = nextCorrelationId();
+        send(PresenceMessage.request(PresenceMessage.Action.SUBSCRIBE, id, List.of(names)));
+        expect(PresenceMessage.ack(PresenceMessage.Action.SUBSCRIBE, id));
+    }
+
+    public List<String> queryAll() {
+        send(PresenceMessage.of(PresenceMessage.Action.QUERY_ALL));
+        PresenceMessage answer = (PresenceMessage) expect(m -> m instanceof PresenceMessage p
+                && p.action() == PresenceMessage.Action.QUERY_ALL_RESPONSE);
+        return answer.names();
+    }
+
+    public static Predicate<Message> presence(PresenceMessage.Action action, String name) {
+        return m -> m instanceof PresenceMessage p && p.action() == action && name.equals(p.name());
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public Short closeStatus() {
+        return socket.closeStatusCode();
+    }
+
+    public void awaitClosed() {
+        await().atMost(WAIT).until(() -> closed);
+    }
+
+    public List<String> undecodable() {
+        synchronized (received) {
+            return List.copyOf(undecodable);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            socket.close();
+            await().atMost(WAIT).until(() -> closed);
+        }
+        client.close();
+    }
+}

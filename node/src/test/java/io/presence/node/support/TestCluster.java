@@ -1,0 +1,106 @@
+package io.presence.node.support;
+
+import io.presence.node.PresenceNode;
+import io.presence.node.config.NodeConfig;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Real nodes in this JVM, each with its own Hazelcast member on loopback, in a port range and
+ * under a cluster name of their own so that they never join a developer's running cluster.
+ */
+public final class TestCluster implements AutoCloseable {
+
+    /** Hazelcast ports for tests; the local dev cluster uses 5701-5710. */
+    public static final int HAZELCAST_BASE_PORT = 5901;
+    private static final List<String> MEMBERS = List.of("127.0.0.1");
+
+    private final String name = "presence-test-" + UUID.randomUUID();
+    private final List<PresenceNode> nodes = new ArrayList<>();
+    private final UnaryOperator<NodeConfig> tweak;
+
+    private TestCluster(UnaryOperator<NodeConfig> tweak) {
+        this.tweak = tweak;
+    }
+
+    public static TestCluster start(int size) {
+        return start(size, c -> c);
+    }
+
+    /** Starts {@code size} nodes together and waits until they form one cluster. */
+    public static TestCluster start(int size, UnaryOperator<NodeConfig> tweak) {
+        TestCluster cluster = new TestCluster(tweak);
+        List<CompletableFuture<PresenceNode>> starting = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            starting.add(cluster.startNodeAsync());
+        }
+        starting.forEach(CompletableFuture::join);
+        cluster.awaitMembers(size);
+        return cluster;
+    }
+
+    public CompletableFuture<PresenceNode> startNodeAsync() {
+        NodeConfig config = tweak.apply(NodeConfig.defaults()
+                .withPort(freePort())
+                .withCluster(name, HAZELCAST_BASE_PORT, MEMBERS));
+        PresenceNode node = PresenceNode.create(config);
+        synchronized (nodes) {
+            nodes.add(node);
+        }
+        return node.start().toCompletionStage().toCompletableFuture();
+    }
+
+    public PresenceNode node(int index) {
+        synchronized (nodes) {
+            return nodes.get(index);
+        }
+    }
+
+    public void awaitMembers(int size) {
+        await().atMost(TestClient.WAIT.multipliedBy(3)).until(() -> {
+            synchronized (nodes) {
+                return nodes.stream().filter(PresenceNode::isHealthy)
+                        .allMatch(n -> n.hazelcast().getCluster().getMembers().size() == size);
+            }
+        });
+    }
+
+    /** Kills a node's member abruptly, as a crash would. */
+    public void crash(int index) {
+        node(index).crash().toCompletionStage().toCompletableFuture().join();
+    }
+
+    public void stop(int index) {
+        node(index).stop().toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        List<PresenceNode> all;
+        synchronized (nodes) {
+            all = List.copyOf(nodes);
+        }
+        for (PresenceNode node : all) {
+            if (node.hazelcast() != null && node.hazelcast().getLifecycleService().isRunning()) {
+                node.crash().toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+            }
+        }
+    }
+}
