@@ -32,7 +32,7 @@ public final class Main {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                node.stop().get(60, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "graceful stop did not finish", e);
             }

@@ -16,6 +16,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -117,47 +121,71 @@ public final class PresenceNode implements AutoCloseable {
 
     /**
      * Graceful stop: stop serving, close every client with a close frame, wait until the cluster
-     * has recorded their logouts, then leave the cluster and stop the event loops.
+     * has recorded their logouts, then leave the cluster and stop the event loops. Runs on a thread
+     * of its own: the last step closes the event loops that Vert.x futures would complete on.
      */
-    public Future<Void> stop() {
+    public CompletableFuture<Void> stop() {
+        return CompletableFuture.runAsync(this::stopNow, PresenceNode::stopperThread);
+    }
+
+    private void stopNow() {
         serving = false;
         sessions.closeAll(Session.CLOSE_GOING_AWAY, "node stopping");
-        Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
-        return undeployed
-                .compose(v -> presence == null ? Future.<Void>succeededFuture()
-                        : Future.fromCompletionStage(presence.drain())
-                        .timeout(10, TimeUnit.SECONDS)
-                        .recover(e -> {
-                            LOG.warning("logouts not all recorded before stop: " + e);
-                            return Future.succeededFuture();
-                        }))
-                .compose(v -> vertx.executeBlocking(() -> {
-                    if (cluster != null) {
-                        cluster.close();
-                    }
-                    if (hazelcast != null) {
-                        hazelcast.shutdown();
-                    }
-                    return null;
-                }, false))
-                .eventually(() -> vertx.close())
-                .mapEmpty();
+        try {
+            if (deploymentId != null) {
+                await(vertx.undeploy(deploymentId).toCompletionStage(), 10);
+            }
+            if (presence != null) {
+                try {
+                    await(presence.drain(), 10);
+                } catch (RuntimeException e) {
+                    LOG.warning("logouts not all recorded before stop: " + e);
+                }
+            }
+            if (cluster != null) {
+                cluster.close();
+            }
+            if (hazelcast != null) {
+                hazelcast.shutdown();
+            }
+        } finally {
+            await(vertx.close().toCompletionStage(), 10);
+        }
     }
 
     /**
      * Ends the member abruptly, as a crash would (no logouts recorded), then stops the event loops.
      * For tests of member loss within one JVM.
      */
-    public Future<Void> crash() {
-        serving = false;
-        if (hazelcast != null) {
-            hazelcast.getLifecycleService().terminate();
+    public CompletableFuture<Void> crash() {
+        return CompletableFuture.runAsync(() -> {
+            serving = false;
+            if (hazelcast != null) {
+                hazelcast.getLifecycleService().terminate();
+            }
+            await(vertx.close().toCompletionStage(), 10);
+        }, PresenceNode::stopperThread);
+    }
+
+    private static void stopperThread(Runnable task) {
+        Thread thread = new Thread(task, "presence-node-stop");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static <T> T await(CompletionStage<T> stage, int seconds) {
+        try {
+            return stage.toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("stop step failed", e);
         }
-        return vertx.close();
     }
 
     @Override
     public void close() throws Exception {
-        stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        stop().get(60, TimeUnit.SECONDS);
     }
 }

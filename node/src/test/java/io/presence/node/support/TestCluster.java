@@ -76,11 +76,11 @@ public final class TestCluster implements AutoCloseable {
 
     /** Kills a node's member abruptly, as a crash would. */
     public void crash(int index) {
-        node(index).crash().toCompletionStage().toCompletableFuture().join();
+        node(index).crash().join();
     }
 
     public void stop(int index) {
-        node(index).stop().toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+        node(index).stop().orTimeout(60, TimeUnit.SECONDS).join();
     }
 
     private static int freePort() {
@@ -99,7 +99,7 @@ public final class TestCluster implements AutoCloseable {
         }
         for (PresenceNode node : all) {
             if (node.hazelcast() != null && node.hazelcast().getLifecycleService().isRunning()) {
-                node.crash().toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+                node.crash().orTimeout(30, TimeUnit.SECONDS).join();
             }
         }
     }

@@ -1,0 +1,204 @@
+package io.presence.node.cluster;
+
+import io.presence.node.support.TestClient;
+import io.presence.node.support.TestClient.Endpoint;
+import io.presence.node.support.TestCluster;
+import io.presence.protocol.Message;
+import io.presence.protocol.PresenceMessage;
+import io.presence.protocol.PresenceMessage.Action;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static io.presence.node.support.TestClient.presence;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Presence across three real members in one JVM: events, queries and session counting. */
+class ClusterPresenceTest {
+
+    private static TestCluster cluster;
+    private static Vertx vertx;
+    private final List<TestClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = TestCluster.start(3);
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+        cluster.close();
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(TestClient::close);
+        clients.clear();
+    }
+
+    private TestClient login(int node, String username) {
+        return login(node, username, Endpoint.BINARY);
+    }
+
+    private TestClient login(int node, String username, Endpoint endpoint) {
+        TestClient c = TestClient.loggedIn(vertx, cluster.node(node).port(), endpoint, username);
+        clients.add(c);
+        return c;
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Asserts that exactly {@code n} matching messages arrive and no more follow within a short window. */
+    private static void assertExactly(TestClient client, long n, Predicate<Message> matching) {
+        await().atMost(TestClient.WAIT).until(() -> client.count(matching) >= n);
+        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> client.count(matching) == n);
+    }
+
+    @Test
+    void loginOnOneNodeReachesSubscribersOnTheOthers() {
+        String alex = unique("Alex");
+        TestClient onNode0 = login(0, unique("watcher"));
+        TestClient onNode2 = login(2, unique("watcher"), Endpoint.JSON);
+        onNode0.subscribeAll();
+        onNode2.subscribe(alex);
+        TestClient user = login(1, alex);
+        onNode0.expect(presence(Action.PRESENCE_JOIN_ALL, alex));
+        onNode2.expect(presence(Action.PRESENCE_JOIN, alex));
+        user.close();
+        onNode0.expect(presence(Action.PRESENCE_LEAVE_ALL, alex));
+        onNode2.expect(presence(Action.PRESENCE_LEAVE, alex));
+    }
+
+    @Test
+    void getAllReadsTheWholeClusterAndGetAllWithNamesOnlyThoseKeys() {
+        String a = unique("A");
+        String b = unique("B");
+        String nobody = unique("Nobody");
+        login(0, a);
+        login(1, b);
+        TestClient asker = login(2, unique("asker"));
+        await().atMost(TestClient.WAIT).until(() -> asker.queryAll().containsAll(List.of(a, b)));
+        String id = asker.nextCorrelationId();
+        asker.send(PresenceMessage.request(Action.QUERY, id, List.of(a, nobody, b)));
+        PresenceMessage answer = (PresenceMessage) asker.expect(m -> m instanceof PresenceMessage p
+                && p.action() == Action.QUERY_RESPONSE && id.equals(p.correlationId()));
+        assertEquals("{\"" + a + "\":true,\"" + nobody + "\":false,\"" + b + "\":true}", answer.data());
+    }
+
+    @Test
+    void severalConnectionsAcrossNodesGiveOneLoginAndOneLogout() {
+        String p = unique("P");
+        TestClient watcher = login(0, unique("watcher"));
+        watcher.subscribeAll();
+        TestClient first = login(1, p);
+        TestClient second = login(2, p);
+        TestClient third = login(2, p);
+        watcher.expect(presence(Action.PRESENCE_JOIN_ALL, p));
+        first.close();
+        third.close();
+        assertTrue(watcher.queryAll().contains(p));
+        second.close();
+        assertExactly(watcher, 1, presence(Action.PRESENCE_LEAVE_ALL, p));
+        assertEquals(0, watcher.count(presence(Action.PRESENCE_JOIN_ALL, p)));
+        assertFalse(watcher.queryAll().contains(p));
+    }
+
+    /** The sequence of the node issue: ends offline everywhere with one logout, at the end. */
+    @Test
+    void interleavedSessionsOnTwoNodesEndWithExactlyOneLogout() {
+        String p = unique("P");
+        List<TestClient> watchers = List.of(login(0, unique("w0")), login(1, unique("w1")), login(2, unique("w2")));
+        watchers.forEach(TestClient::subscribeAll);
+
+        TestClient onNode2 = login(2, p);
+        watchers.forEach(w -> w.expect(presence(Action.PRESENCE_JOIN_ALL, p)));
+        TestClient onNode1 = login(1, p);
+        onNode1.close();
+        TestClient again = login(1, p);
+        again.close();
+        for (TestClient w : watchers) {
+            assertTrue(w.queryAll().contains(p), "still online while the node-2 connection lives");
+            assertEquals(0, w.count(presence(Action.PRESENCE_LEAVE_ALL, p)), "no logout yet");
+        }
+        onNode2.close();
+        for (TestClient w : watchers) {
+            assertExactly(w, 1, presence(Action.PRESENCE_LEAVE_ALL, p));
+            assertExactly(w, 0, presence(Action.PRESENCE_JOIN_ALL, p));
+        }
+        for (int node = 0; node < 3; node++) {
+            TestClient asker = watchers.get(node);
+            await().atMost(TestClient.WAIT).until(() -> !asker.queryAll().contains(p));
+            String id = asker.nextCorrelationId();
+            asker.send(PresenceMessage.request(Action.QUERY, id, List.of(p)));
+            PresenceMessage answer = (PresenceMessage) asker.expect(m -> m instanceof PresenceMessage q
+                    && q.action() == Action.QUERY_RESPONSE && id.equals(q.correlationId()));
+            assertEquals("{\"" + p + "\":false}", answer.data());
+        }
+    }
+
+    @Test
+    void joinsAndLeavesOfOneUserAlternateAtEverySubscriberUnderRapidFlapping() {
+        String flapper = unique("flap");
+        List<TestClient> watchers = List.of(login(0, unique("w0")), login(1, unique("w1")), login(2, unique("w2")));
+        watchers.forEach(TestClient::subscribeAll);
+        for (int round = 0; round < 30; round++) {
+            TestClient c = TestClient.loggedIn(vertx, cluster.node(round % 3).port(), Endpoint.BINARY, flapper);
+            c.close();
+        }
+        for (TestClient w : watchers) {
+            await().atMost(TestClient.WAIT).until(() -> {
+                List<Boolean> stream = stateStream(w, flapper);
+                return !stream.isEmpty() && !stream.get(stream.size() - 1);
+            });
+            List<Boolean> stream = stateStream(w, flapper);
+            for (int i = 1; i < stream.size(); i++) {
+                assertTrue(stream.get(i) != stream.get(i - 1), "two of a kind in a row: " + stream);
+            }
+            assertTrue(stream.get(0), "starts with a join: " + stream);
+        }
+    }
+
+    private static List<Boolean> stateStream(TestClient watcher, String name) {
+        List<Boolean> states = new ArrayList<>();
+        for (Message m : watcher.received()) {
+            if (m instanceof PresenceMessage p && name.equals(p.name())) {
+                if (p.action() == Action.PRESENCE_JOIN_ALL) {
+                    states.add(true);
+                } else if (p.action() == Action.PRESENCE_LEAVE_ALL) {
+                    states.add(false);
+                }
+            }
+        }
+        return states;
+    }
+
+    @Test
+    void theMapHoldsOneEntryPerOnlineUserNamingEveryHoldingMember() {
+        String shared = unique("shared");
+        login(0, shared);
+        login(1, shared);
+        await().atMost(TestClient.WAIT).until(() -> {
+            Map<String, UserHolders> map = cluster.node(2).hazelcast().getMap(HazelcastPresenceCluster.USERS_MAP);
+            UserHolders holders = map.get(shared);
+            return holders != null && holders.holderCount() == 2
+                    && holders.isHeldBy(cluster.node(0).hazelcast().getCluster().getLocalMember().getUuid())
+                    && holders.isHeldBy(cluster.node(1).hazelcast().getCluster().getLocalMember().getUuid());
+        });
+    }
+}
