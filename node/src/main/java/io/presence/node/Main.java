@@ -16,10 +16,17 @@ public final class Main {
 
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     private Main() {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // Hazelcast runs async callbacks on the common pool; on 2 cores its parallelism of 1
+        // makes Hazelcast start a thread per callback instead. Must be set before first use.
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(COMMON_POOL_PARALLELISM, String.valueOf(Math.max(4, Runtime.getRuntime().availableProcessors())));
+        }
         NodeConfig config;
         try {
             config = NodeConfigLoader.load(configFile(args), System.getenv());

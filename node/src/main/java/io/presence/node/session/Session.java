@@ -229,6 +229,10 @@ public final class Session implements PresenceListener {
 
     @Override
     public void presenceChanged(String name, boolean online, Scope scope) {
+        if (name.equals(username)) {
+            // as with QUERY_ALL, a client is not told about itself (its own login can race its subscription)
+            return;
+        }
         Action action = scope == Scope.EVERYONE
                 ? (online ? Action.PRESENCE_JOIN_ALL : Action.PRESENCE_LEAVE_ALL)
                 : (online ? Action.PRESENCE_JOIN : Action.PRESENCE_LEAVE);

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Starts, stops and reports on a local cluster of presence nodes on loopback.
+#
+#   scripts/cluster.sh start [N]   start N nodes (default 3) on ports 6020, 6021, ...; builds first if needed
+#   scripts/cluster.sh status      which nodes run, and their health
+#   scripts/cluster.sh stop        graceful stop (SIGTERM), then SIGKILL after 30 s
+#
+# Settings (environment): BASE_PORT (6020), HAZELCAST_PORT (5701), CLUSTER_NAME (presence-local),
+# CLUSTER_DIR (run/ in the repository: pid files and logs), JAVA_OPTS (-Xmx1g).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BASE_PORT="${BASE_PORT:-6020}"
+HAZELCAST_PORT="${HAZELCAST_PORT:-5701}"
+CLUSTER_NAME="${CLUSTER_NAME:-presence-local}"
+CLUSTER_DIR="${CLUSTER_DIR:-$root/run}"
+JAVA_OPTS="${JAVA_OPTS:--Xmx1g}"
+jar="$root/node/target/presence-node.jar"
+
+running_pids() {
+  local f pid
+  for f in "$CLUSTER_DIR"/node-*.pid; do
+    [ -e "$f" ] || continue
+    pid="$(cat "$f")"
+    if kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
+  done
+}
+
+needs_build() {
+  [ ! -f "$jar" ] && return 0
+  [ -n "$(find "$root/node/src" "$root/protocol/src" "$root/cluster-config" "$root/pom.xml" \
+      "$root/node/pom.xml" "$root/protocol/pom.xml" -newer "$jar" -print -quit)" ]
+}
+
+healthy() {
+  curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$1/health-check"
+}
+
+start() {
+  local count="${1:-3}"
+  if [ -n "$(running_pids)" ]; then
+    echo "A cluster is already running from $CLUSTER_DIR (pids: $(running_pids | tr '\n' ' '))."
+    echo "Stop it first with: scripts/cluster.sh stop"
+    exit 1
+  fi
+  if needs_build; then
+    echo "Building the node..."
+    (cd "$root" && ./mvnw -B -q -DskipTests package)
+  fi
+  mkdir -p "$CLUSTER_DIR"
+  rm -f "$CLUSTER_DIR"/node-*.pid
+  local i port
+  for ((i = 0; i < count; i++)); do
+    port=$((BASE_PORT + i))
+    # shellcheck disable=SC2086
+    PRESENCE_PORT="$port" PRESENCE_HAZELCAST_PORT="$HAZELCAST_PORT" PRESENCE_CLUSTER_NAME="$CLUSTER_NAME" \
+      nohup java $JAVA_OPTS -jar "$jar" > "$CLUSTER_DIR/node-$i.log" 2>&1 &
+    echo $! > "$CLUSTER_DIR/node-$i.pid"
+  done
+  local deadline=$((SECONDS + 90)) pending
+  while :; do
+    pending=0
+    for ((i = 0; i < count; i++)); do
+      healthy $((BASE_PORT + i)) || pending=$((pending + 1))
+    done
+    [ "$pending" -eq 0 ] && break
+    if [ $SECONDS -ge $deadline ]; then
+      echo "$pending node(s) not healthy after 90 s; see $CLUSTER_DIR/node-*.log" >&2
+      exit 1
+    fi
+    for f in "$CLUSTER_DIR"/node-*.pid; do
+      if ! kill -0 "$(cat "$f")" 2>/dev/null; then
+        echo "node ${f##*/node-} exited during start-up; see $CLUSTER_DIR/node-*.log" >&2
+        exit 1
+      fi
+    done
+    sleep 0.2
+  done
+  echo "Cluster '$CLUSTER_NAME' of $count node(s) serving:"
+  for ((i = 0; i < count; i++)); do
+    echo "  node $i: ws://127.0.0.1:$((BASE_PORT + i))/deepstream (binary), /deepstream-json (JSON); pid $(cat "$CLUSTER_DIR/node-$i.pid")"
+  done
+  echo "Logs: $CLUSTER_DIR/node-*.log"
+}
+
+status() {
+  local f i pid port state found=0
+  for f in "$CLUSTER_DIR"/node-*.pid; do
+    [ -e "$f" ] || continue
+    found=1
+    i="${f##*/node-}"; i="${i%.pid}"
+    pid="$(cat "$f")"
+    port=$((BASE_PORT + i))
+    if ! kill -0 "$pid" 2>/dev/null; then state="not running"
+    elif healthy "$port"; then state="serving"
+    else state="running, not healthy"
+    fi
+    echo "node $i: pid $pid, port $port: $state"
+  done
+  [ "$found" -eq 1 ] || echo "No cluster started from $CLUSTER_DIR."
+}
+
+stop() {
+  local pids pid deadline
+  pids="$(running_pids)"
+  if [ -z "$pids" ]; then
+    echo "No cluster running from $CLUSTER_DIR."
+    rm -f "$CLUSTER_DIR"/node-*.pid
+    return 0
+  fi
+  for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
+  deadline=$((SECONDS + 30))
+  while [ -n "$(running_pids)" ] && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+  for pid in $(running_pids); do
+    echo "pid $pid did not stop within 30 s; killing it" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -f "$CLUSTER_DIR"/node-*.pid
+  echo "Cluster stopped."
+}
+
+case "${1:-}" in
+  start) shift; start "$@" ;;
+  status) status ;;
+  stop) stop ;;
+  *) sed -n '2,10p' "$0"; exit 2 ;;
+esac

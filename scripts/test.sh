@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every test: the Maven build (codec, node and 3-member cluster tests), then the official
+# deepstream JavaScript client against a 3-node cluster started with scripts/cluster.sh.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+./mvnw -B verify
+cd interop
+npm ci --no-audit --no-fund
+npm test
