@@ -1,0 +1,174 @@
+package io.presence.node.presence;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The presence rules on their own: ordering of published changes and the collapsing of local
+ * sessions into cluster requests. The cluster here is a recorder whose requests the test
+ * completes by hand, in the order it chooses; the cluster itself is tested against Hazelcast
+ * in the cluster package.
+ */
+class PresenceServiceTest {
+
+    /** Runs tasks one at a time on the test thread, like the single presence thread. */
+    private static final class InlineExecutor implements PresenceExecutor {
+        private final Queue<Runnable> tasks = new ArrayDeque<>();
+        private boolean running;
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+            if (running) {
+                return;
+            }
+            running = true;
+            try {
+                Runnable next;
+                while ((next = tasks.poll()) != null) {
+                    next.run();
+                }
+            } finally {
+                running = false;
+            }
+        }
+
+        @Override
+        public void schedule(long delayMillis, Runnable task) {
+            execute(task);
+        }
+    }
+
+    private static final class RecordingCluster implements PresenceCluster {
+        final List<String> requests = new ArrayList<>();
+        final List<CompletableFuture<Void>> pending = new ArrayList<>();
+        Consumer<PresenceChange> publish;
+
+        @Override
+        public CompletionStage<Void> claim(String username) {
+            return record("claim " + username);
+        }
+
+        @Override
+        public CompletionStage<Void> release(String username) {
+            return record("release " + username);
+        }
+
+        private CompletionStage<Void> record(String request) {
+            requests.add(request);
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            pending.add(f);
+            return f;
+        }
+
+        void completeOldest() {
+            pending.remove(0).complete(null);
+        }
+
+        @Override
+        public CompletionStage<List<String>> onlineUsers() {
+            return CompletableFuture.completedFuture(List.of("Alex", "Ben"));
+        }
+
+        @Override
+        public CompletionStage<Map<String, Boolean>> areOnline(Collection<String> usernames) {
+            return CompletableFuture.completedFuture(Map.of("Alex", true));
+        }
+
+        @Override
+        public void onChange(Consumer<PresenceChange> listener) {
+            publish = listener;
+        }
+    }
+
+    private RecordingCluster cluster;
+    private PresenceService presence;
+    private final List<String> heard = new ArrayList<>();
+    private final PresenceListener listener = (name, online, scope) -> heard.add((online ? "join " : "leave ") + name + " " + scope);
+
+    @BeforeEach
+    void setUp() {
+        cluster = new RecordingCluster();
+        presence = new PresenceService(cluster, new InlineExecutor(), () -> 0L);
+        presence.subscribeAll(listener);
+    }
+
+    @Test
+    void lateOlderChangeIsDropped() {
+        cluster.publish.accept(new PresenceChange("Alex", true, 1));
+        cluster.publish.accept(new PresenceChange("Alex", false, 3));
+        cluster.publish.accept(new PresenceChange("Alex", true, 2));
+        assertEquals(List.of("join Alex EVERYONE", "leave Alex EVERYONE"), heard);
+    }
+
+    @Test
+    void newerChangeToTheSameStateIsNotRepeated() {
+        cluster.publish.accept(new PresenceChange("Alex", true, 1));
+        cluster.publish.accept(new PresenceChange("Alex", true, 3));
+        cluster.publish.accept(new PresenceChange("Alex", false, 4));
+        assertEquals(List.of("join Alex EVERYONE", "leave Alex EVERYONE"), heard);
+    }
+
+    @Test
+    void everyoneSubscribersHearBeforeNamedOnes() {
+        presence.subscribe(listener, List.of("Alex"));
+        cluster.publish.accept(new PresenceChange("Alex", true, 1));
+        assertEquals(List.of("join Alex EVERYONE", "join Alex NAMED"), heard);
+    }
+
+    @Test
+    void secondLocalSessionDoesNotAskTheClusterAgain() {
+        presence.sessionOpened("Alex");
+        presence.sessionOpened("Alex");
+        cluster.completeOldest();
+        presence.sessionClosed("Alex");
+        assertEquals(List.of("claim Alex"), cluster.requests);
+        presence.sessionClosed("Alex");
+        assertEquals(List.of("claim Alex", "release Alex"), cluster.requests);
+    }
+
+    @Test
+    void flapWhileAClaimIsInFlightCollapsesIntoNothingMore() {
+        presence.sessionOpened("Alex");
+        presence.sessionClosed("Alex");
+        presence.sessionOpened("Alex");
+        cluster.completeOldest();
+        assertEquals(List.of("claim Alex"), cluster.requests, "still wanted when the claim completed");
+    }
+
+    @Test
+    void logoutDuringAClaimIsSentOnceTheClaimCompletes() {
+        presence.sessionOpened("Alex");
+        presence.sessionClosed("Alex");
+        assertEquals(List.of("claim Alex"), cluster.requests, "one request in flight per user");
+        cluster.completeOldest();
+        assertEquals(List.of("claim Alex", "release Alex"), cluster.requests);
+        CompletableFuture<Void> drained = presence.drain().toCompletableFuture();
+        assertEquals(false, drained.isDone(), "the release is still in flight");
+        cluster.completeOldest();
+        assertEquals(true, drained.isDone());
+    }
+
+    @Test
+    void queryAllLeavesOutTheRequester() {
+        assertEquals(List.of("Ben"), presence.onlineUsers("Alex").toCompletableFuture().join());
+    }
+
+    @Test
+    void queryAnswersEveryDistinctNameInOrder() {
+        assertEquals(List.of("Pedro", "Alex"), List.copyOf(presence.areOnline(List.of("Pedro", "Alex", "Pedro"))
+                .toCompletableFuture().join().keySet()));
+    }
+}
