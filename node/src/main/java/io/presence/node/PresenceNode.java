@@ -114,6 +114,11 @@ public final class PresenceNode implements AutoCloseable {
         return sessions.size();
     }
 
+    /** How many presence subscriptions this node's clients hold (to everyone, and per name). */
+    public int subscriptionCount() {
+        return await(presence.subscriptionCount(), 10);
+    }
+
     /** The embedded member, for tests and operational tooling. */
     public HazelcastInstance hazelcast() {
         return hazelcast;

@@ -180,6 +180,11 @@ public final class PresenceService {
         });
     }
 
+    /** How many subscriptions this node holds: one per listener to everyone, one per listener and name. */
+    public CompletionStage<Integer> subscriptionCount() {
+        return onPresenceThread(() -> everyone.size() + namesOf.values().stream().mapToInt(Set::size).sum());
+    }
+
     /** Drops every subscription of a listener, e.g. when its connection closed. */
     public void removeListener(PresenceListener listener) {
         executor.execute(() -> {

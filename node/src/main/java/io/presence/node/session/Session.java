@@ -1,7 +1,5 @@
 package io.presence.node.session;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.presence.node.presence.PresenceListener;
 import io.presence.node.presence.PresenceService;
 import io.presence.protocol.AuthMessage;
@@ -29,7 +27,6 @@ import java.util.logging.Logger;
 public final class Session implements PresenceListener {
 
     private static final Logger LOG = Logger.getLogger(Session.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** WebSocket close codes: 1008 policy violation, 1001 going away. */
     public static final short CLOSE_POLICY = 1008;
@@ -186,7 +183,7 @@ public final class Session implements PresenceListener {
                     if (failure != null) {
                         queryFailed(Action.QUERY, correlationId, failure);
                     } else {
-                        connection.send(PresenceMessage.queryResponse(correlationId, toJson(online)));
+                        connection.send(PresenceMessage.queryResponse(correlationId, JsonText.write(online)));
                     }
                 });
             }
@@ -279,14 +276,6 @@ public final class Session implements PresenceListener {
     }
 
     private static String reasonJson(String reason) {
-        return toJson(Map.of("reason", reason));
-    }
-
-    private static String toJson(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("maps of strings and booleans always serialise", e);
-        }
+        return JsonText.write(Map.of("reason", reason));
     }
 }

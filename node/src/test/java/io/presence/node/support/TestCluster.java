@@ -49,9 +49,22 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public CompletableFuture<PresenceNode> startNodeAsync() {
-        NodeConfig config = tweak.apply(NodeConfig.defaults()
+        return startNodeAsync(tweak.apply(NodeConfig.defaults()
                 .withPort(freePort())
-                .withCluster(name, HAZELCAST_BASE_PORT, MEMBERS));
+                .withCluster(name, HAZELCAST_BASE_PORT, MEMBERS)));
+    }
+
+    /** Starts a new node with the configuration (so the port) of the stopped node {@code index}, in its place. */
+    public PresenceNode restart(int index) {
+        NodeConfig config = node(index).config();
+        PresenceNode node = PresenceNode.create(config);
+        synchronized (nodes) {
+            nodes.set(index, node);
+        }
+        return node.start().toCompletionStage().toCompletableFuture().join();
+    }
+
+    private CompletableFuture<PresenceNode> startNodeAsync(NodeConfig config) {
         PresenceNode node = PresenceNode.create(config);
         synchronized (nodes) {
             nodes.add(node);

@@ -1,0 +1,111 @@
+package io.presence.client.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One WebSocket connection on the JDK's client, carrying whole binary messages. Sends are
+ * chained, since the JDK allows one outstanding send at a time.
+ */
+final class WebSocketTransport {
+
+    /** What the transport reports; called on JDK threads, so implementations hop threads. */
+    interface Handler {
+        void onFrame(byte[] frame);
+
+        void onClosed(int status, String reason);
+
+        void onError(Throwable error);
+    }
+
+    private final WebSocket socket;
+    private CompletableFuture<WebSocket> lastSend;
+
+    private WebSocketTransport(WebSocket socket) {
+        this.socket = socket;
+        this.lastSend = CompletableFuture.completedFuture(socket);
+    }
+
+    static CompletableFuture<WebSocketTransport> open(HttpClient http, URI uri, Handler handler) {
+        return http.newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(uri, new Listener(handler))
+                .thenApply(WebSocketTransport::new);
+    }
+
+    /** Queues one binary message; a failure shows up as the handler's onError. */
+    synchronized void send(byte[] frame) {
+        lastSend = lastSend.thenCompose(ws -> ws.sendBinary(ByteBuffer.wrap(frame), true));
+    }
+
+    /** Sends a close frame, then drops the connection if the server does not answer in time. */
+    synchronized void close() {
+        lastSend.thenCompose(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "client closing"))
+                .orTimeout(2, TimeUnit.SECONDS)
+                .whenComplete((ws, e) -> socket.abort());
+    }
+
+    /** Drops the connection at once, without a close frame (e.g. heartbeat lost). */
+    void abort() {
+        socket.abort();
+    }
+
+    private static final class Listener implements WebSocket.Listener {
+        private final Handler handler;
+        private ByteArrayOutputStream partial;
+
+        Listener(Handler handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            byte[] chunk = new byte[data.remaining()];
+            data.get(chunk);
+            if (last && partial == null) {
+                handler.onFrame(chunk);
+            } else {
+                if (partial == null) {
+                    partial = new ByteArrayOutputStream();
+                }
+                partial.writeBytes(chunk);
+                if (last) {
+                    handler.onFrame(partial.toByteArray());
+                    partial = null;
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            // the binary endpoint never sends text; skip it rather than guess
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            handler.onClosed(statusCode, reason);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            handler.onError(error);
+        }
+    }
+}
