@@ -148,6 +148,39 @@ for (const mode of ['binary', 'json']) {
   })
 }
 
+test('the Java SDK and the official client give the same answers side by side', async () => {
+  const tag = randomUUID().slice(0, 6)
+  const users = [0, 1, 2].map(i => `side-${tag}-${i}`)
+  for (const [i, username] of users.entries()) await connect(i, 'binary', { username })
+  const jsAsker = `js-asker-${tag}`
+  const js = await connect(1, 'json', { username: jsAsker })
+  const question = [users[0], users[2], `nobody-${tag}`]
+  let jsAll = await js.presence.getAll()
+  const deadline = Date.now() + 10000
+  while (!users.every(u => jsAll.includes(u))) {
+    if (Date.now() > deadline) throw new Error(`users never all online: ${jsAll}`)
+    jsAll = await js.presence.getAll()
+  }
+  const jsSome = await js.presence.getAll(question)
+
+  const javaAsker = `java-asker-${tag}`
+  const jar = join(root, 'client/target/presence-client.jar')
+  const out = execFileSync('java', ['-cp', `${jar}:${join(root, 'client/target/lib')}/*`,
+    'io.presence.client.example.PresenceExample', '--url', `127.0.0.1:${BASE_PORT + 1}`,
+    '--user', javaAsker, '--query', question.join(',')], { encoding: 'utf8' })
+  const lines = out.trim().split('\n').map(l => JSON.parse(l))
+  const javaAll = lines.find(l => l.getAll).getAll
+  const javaSome = lines.find(l => l.getAllNames).getAllNames
+
+  const others = list => list.filter(n => n !== jsAsker && n !== javaAsker).sort()
+  assert.deepEqual(others(javaAll), others(jsAll))
+  assert.ok(users.every(u => javaAll.includes(u)), `Java sees every user: ${javaAll}`)
+  assert.ok(javaAll.includes(jsAsker) && !javaAll.includes(javaAsker), 'each leaves out only itself')
+  assert.deepEqual(javaSome, jsSome)
+  assert.deepEqual(jsSome, { [users[0]]: true, [users[2]]: true, [`nobody-${tag}`]: false })
+  assert.deepEqual(errors, [])
+})
+
 test('no client reported an error, also after every ack deadline passed', async () => {
   // Acks are matched by the client: one it could not match surfaces as an ACK_TIMEOUT error
   // 0.5 s after the request (subscriptionTimeout above), so look once that window has passed.
