@@ -9,6 +9,7 @@ import io.presence.node.presence.PresenceService;
 import io.presence.node.session.OpenAuthenticator;
 import io.presence.node.session.Session;
 import io.presence.node.session.SessionRegistry;
+import io.presence.node.session.SessionSettings;
 import io.presence.node.transport.TransportVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -38,6 +39,7 @@ public final class PresenceNode implements AutoCloseable {
     private final SessionRegistry sessions = new SessionRegistry();
     private final List<TransportVerticle> transports = new CopyOnWriteArrayList<>();
     private volatile boolean serving;
+    private final java.util.concurrent.atomic.AtomicBoolean reconciling = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile HazelcastInstance hazelcast;
     private HazelcastPresenceCluster cluster;
     private PresenceService presence;
@@ -59,7 +61,7 @@ public final class PresenceNode implements AutoCloseable {
                     hazelcast = member;
                     cluster = new HazelcastPresenceCluster(member);
                     presence = new PresenceService(cluster, presenceExecutor(vertx.getOrCreateContext()),
-                            System::currentTimeMillis);
+                            System::currentTimeMillis, config.logoutGraceMillis());
                     OpenAuthenticator authenticator = new OpenAuthenticator(config.maxUsernameLength());
                     return vertx.deployVerticle(() -> {
                         TransportVerticle transport = new TransportVerticle(config, presence, authenticator,
@@ -70,14 +72,28 @@ public final class PresenceNode implements AutoCloseable {
                 })
                 .map(id -> {
                     deploymentId = id;
-                    long sweep = Math.max(250, Math.min(config.heartbeatMillis(), config.authTimeoutMillis()) / 4);
+                    long sweep = Math.max(10, Math.min(config.clientTimeoutMillis(), config.authTimeoutMillis()) / SessionSettings.SWEEPS_PER_TIMEOUT);
                     vertx.setPeriodic(sweep, t -> sessions.checkDeadlines(System.currentTimeMillis()));
                     vertx.setPeriodic(TOMBSTONE_PRUNE_MILLIS, t -> presence.pruneTombstones());
+                    vertx.setPeriodic(config.reconcileMillis(), t -> reconcile());
                     serving = true;
                     LOG.info(() -> "presence node serving on " + config.host() + ":" + port()
                             + " as cluster member " + hazelcast.getCluster().getLocalMember().getAddress());
                     return this;
                 });
+    }
+
+    /** One reconciliation at a time: a slow one is not stacked under the next. */
+    private void reconcile() {
+        if (!reconciling.compareAndSet(false, true)) {
+            return;
+        }
+        presence.reconcileWithCluster().whenComplete((ok, failure) -> {
+            reconciling.set(false);
+            if (failure != null && serving) {
+                LOG.warning("reconciliation with the cluster failed; next try in " + config.reconcileMillis() + " ms: " + failure);
+            }
+        });
     }
 
     private PresenceExecutor presenceExecutor(Context context) {

@@ -1,5 +1,6 @@
 package io.presence.node.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -112,19 +114,44 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
                 });
     }
 
+    @Override
+    public CompletionStage<Set<String>> heldHere() {
+        UUID me = localMember();
+        return CompletableFuture.supplyAsync(() -> new HashSet<>(users.keySet(new HeldByPredicate(me))), blockingCalls);
+    }
+
+    @Override
+    public CompletionStage<Void> dropDepartedHolders() {
+        Set<Member> members = hazelcast.getCluster().getMembers();
+        // the oldest member does this for everyone: one pass over the map per interval, not one per node
+        if (members.isEmpty() || !members.iterator().next().localMember()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Set<UUID> live = new HashSet<>();
+        members.forEach(m -> live.add(m.getUuid()));
+        return CompletableFuture.runAsync(() -> publishAll(users.executeOnEntries(new DropDepartedProcessor(live, nowMicros())),
+                "members that left"), blockingCalls);
+    }
+
+    private int publishAll(Map<String, ChangeMessage> results, String cause) {
+        int published = 0;
+        for (ChangeMessage change : results.values()) {
+            if (change != null) {
+                changes.publish(change);
+                published++;
+            }
+        }
+        if (published > 0) {
+            int count = published;
+            LOG.info(() -> "released " + count + " users held by " + cause);
+        }
+        return published;
+    }
+
     /** Removes a departed member from every entry and publishes the logouts that causes. */
     private void releaseEverythingHeldBy(UUID member) {
         try {
-            Map<String, ChangeMessage> released = users.executeOnEntries(HoldProcessor.release(member, nowMicros()));
-            int published = 0;
-            for (ChangeMessage change : released.values()) {
-                if (change != null) {
-                    changes.publish(change);
-                    published++;
-                }
-            }
-            int count = published;
-            LOG.info(() -> "member " + member + " left; released " + count + " users it held");
+            publishAll(users.executeOnEntries(HoldProcessor.release(member, nowMicros())), "departed member " + member);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not release the users of departed member " + member, e);
         }

@@ -12,6 +12,8 @@ final class PresenceSerialization implements DataSerializableFactory {
     static final int CHANGE_MESSAGE = 2;
     static final int HOLD_PROCESSOR = 3;
     static final int ONLINE_PROBE = 4;
+    static final int HELD_BY_PREDICATE = 5;
+    static final int DROP_DEPARTED_PROCESSOR = 6;
 
     static void register(Config config) {
         config.getSerializationConfig().addDataSerializableFactory(FACTORY_ID, new PresenceSerialization());
@@ -24,6 +26,8 @@ final class PresenceSerialization implements DataSerializableFactory {
             case CHANGE_MESSAGE -> new ChangeMessage();
             case HOLD_PROCESSOR -> new HoldProcessor();
             case ONLINE_PROBE -> new OnlineProbe();
+            case HELD_BY_PREDICATE -> new HeldByPredicate();
+            case DROP_DEPARTED_PROCESSOR -> new DropDepartedProcessor();
             default -> throw new IllegalArgumentException("unknown presence type " + typeId);
         };
     }

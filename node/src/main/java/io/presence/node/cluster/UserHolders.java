@@ -39,6 +39,10 @@ public final class UserHolders implements IdentifiedDataSerializable {
         return false;
     }
 
+    java.util.List<UUID> holders() {
+        return java.util.List.of(members);
+    }
+
     int holderCount() {
         return members.length;
     }

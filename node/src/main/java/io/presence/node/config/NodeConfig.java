@@ -14,7 +14,11 @@ import java.util.Optional;
  * @param healthPath         path of the health check
  * @param maxMessageSize     largest frame accepted, in bytes
  * @param authTimeoutMillis  how long a connection may stay unauthenticated
- * @param heartbeatMillis    the heartbeat interval; a connection silent for twice this is dropped
+ * @param clientTimeoutMillis a connection silent this long is closed (its user logged out); WebSocket
+ *                           pings go to connections silent for a third of it, so live clients answer
+ * @param logoutGraceMillis  how long a user whose last connection closed stays online, waiting for a
+ *                           reconnection; 0 logs out at once
+ * @param reconcileMillis    how often each node re-checks the cluster map against its own sessions
  * @param maxAuthAttempts    refused logins on one connection before it is closed
  * @param maxUsernameLength  longest username accepted, in characters
  * @param transportInstances event loops serving connections
@@ -31,7 +35,9 @@ public record NodeConfig(
         String healthPath,
         int maxMessageSize,
         long authTimeoutMillis,
-        long heartbeatMillis,
+        long clientTimeoutMillis,
+        long logoutGraceMillis,
+        long reconcileMillis,
         int maxAuthAttempts,
         int maxUsernameLength,
         int transportInstances,
@@ -47,23 +53,5 @@ public record NodeConfig(
     /** The defaults, as a starting point for tests and embedding. */
     public static NodeConfig defaults() {
         return NodeConfigLoader.load(java.util.Map.of(), java.util.Map.of());
-    }
-
-    public NodeConfig withPort(int newPort) {
-        return new NodeConfig(host, newPort, binaryPath, jsonPath, healthPath, maxMessageSize, authTimeoutMillis,
-                heartbeatMillis, maxAuthAttempts, maxUsernameLength, transportInstances, hazelcastConfig,
-                clusterName, hazelcastPort, hazelcastMembers);
-    }
-
-    public NodeConfig withCluster(String name, int firstPort, List<String> members) {
-        return new NodeConfig(host, port, binaryPath, jsonPath, healthPath, maxMessageSize, authTimeoutMillis,
-                heartbeatMillis, maxAuthAttempts, maxUsernameLength, transportInstances, hazelcastConfig,
-                Optional.of(name), Optional.of(firstPort), members);
-    }
-
-    public NodeConfig withLimits(int newMaxMessageSize, long newAuthTimeoutMillis, long newHeartbeatMillis) {
-        return new NodeConfig(host, port, binaryPath, jsonPath, healthPath, newMaxMessageSize, newAuthTimeoutMillis,
-                newHeartbeatMillis, maxAuthAttempts, maxUsernameLength, transportInstances, hazelcastConfig,
-                clusterName, hazelcastPort, hazelcastMembers);
     }
 }

@@ -39,7 +39,9 @@ public final class NodeConfigLoader {
         d.put("health.path", "/health-check");
         d.put("max.message.size", "1048576");
         d.put("auth.timeout.ms", "180000");
-        d.put("heartbeat.interval.ms", "30000");
+        d.put("client.timeout.ms", "30000");
+        d.put("logout.grace.ms", "0");
+        d.put("reconcile.interval.ms", "5000");
         d.put("max.auth.attempts", "3");
         d.put("max.username.length", "128");
         d.put("transport.instances", String.valueOf(Runtime.getRuntime().availableProcessors()));
@@ -67,6 +69,11 @@ public final class NodeConfigLoader {
         return load(fromFile, environment);
     }
 
+    /** A configuration from explicit settings (keys as in the file), for embedding and tests. */
+    public static NodeConfig fromSettings(Map<String, String> settings) {
+        return load(settings, Map.of());
+    }
+
     static NodeConfig load(Map<String, String> fromFile, Map<String, String> environment) {
         List<String> problems = new ArrayList<>();
         Map<String, String> values = new HashMap<>(DEFAULTS);
@@ -92,7 +99,9 @@ public final class NodeConfigLoader {
                 r.path("health.path"),
                 r.integer("max.message.size", 64, 64 * 1024 * 1024),
                 r.integer("auth.timeout.ms", 100, Integer.MAX_VALUE),
-                r.integer("heartbeat.interval.ms", 100, Integer.MAX_VALUE),
+                r.integer("client.timeout.ms", 300, Integer.MAX_VALUE),
+                r.integer("logout.grace.ms", 0, Integer.MAX_VALUE),
+                r.integer("reconcile.interval.ms", 100, Integer.MAX_VALUE),
                 r.integer("max.auth.attempts", 1, 100),
                 r.integer("max.username.length", 1, 65536),
                 r.integer("transport.instances", 1, 256),

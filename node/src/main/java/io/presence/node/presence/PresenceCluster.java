@@ -24,6 +24,15 @@ public interface PresenceCluster {
     /** Whether each of {@code usernames} is online anywhere in the cluster. */
     CompletionStage<Map<String, Boolean>> areOnline(Collection<String> usernames);
 
+    /** The usernames the cluster records as held by this node, for reconciliation. */
+    CompletionStage<java.util.Set<String>> heldHere();
+
+    /**
+     * Removes, from every entry, members no longer in the cluster, publishing the logouts that
+     * causes. Idempotent; implementations may leave the work to one member.
+     */
+    CompletionStage<Void> dropDepartedHolders();
+
     /** Where changes published by any node go; called once, before any claim. */
     void onChange(Consumer<PresenceChange> listener);
 }

@@ -38,6 +38,8 @@ public final class PresenceService {
     private final PresenceCluster cluster;
     private final PresenceExecutor executor;
     private final LongSupplier clock;
+    private final long logoutGraceMillis;
+    private boolean stopping;
 
     private final Map<String, LocalUser> localUsers = new HashMap<>();
     private final Set<PresenceListener> everyone = new LinkedHashSet<>();
@@ -45,22 +47,31 @@ public final class PresenceService {
     private final Map<PresenceListener, Set<String>> namesOf = new HashMap<>();
     private final Map<String, Known> known = new HashMap<>();
     private final List<CompletableFuture<Void>> drainWaiters = new ArrayList<>();
+    /** Discrepancies seen by the last reconciliation: username to the version then known. */
+    private Map<String, Long> suspects = new HashMap<>();
 
     /** This node's sessions of one username and what the cluster has confirmed. */
     private static final class LocalUser {
         int sessions;
         boolean claimed;
         boolean inFlight;
+        /** When the grace period of the last closed session ends; 0 while none runs. */
+        long releaseAt;
     }
 
     /** The last change applied for a username, and when (for pruning leaves). */
     private record Known(boolean online, long version, long appliedAt) {
     }
 
-    public PresenceService(PresenceCluster cluster, PresenceExecutor executor, LongSupplier clock) {
+    /**
+     * @param logoutGraceMillis how long a user whose last session closed stays online here, so that
+     *                          a quick reconnection produces no events at all; 0 releases at once
+     */
+    public PresenceService(PresenceCluster cluster, PresenceExecutor executor, LongSupplier clock, long logoutGraceMillis) {
         this.cluster = cluster;
         this.executor = executor;
         this.clock = clock;
+        this.logoutGraceMillis = logoutGraceMillis;
         cluster.onChange(change -> executor.execute(() -> apply(change)));
     }
 
@@ -92,6 +103,19 @@ public final class PresenceService {
             return;
         }
         boolean wanted = user.sessions > 0;
+        if (wanted) {
+            user.releaseAt = 0;
+        } else if (user.claimed && logoutGraceMillis > 0 && !stopping) {
+            long now = clock.getAsLong();
+            if (user.releaseAt == 0) {
+                user.releaseAt = now + logoutGraceMillis;
+                executor.schedule(logoutGraceMillis, () -> reconcile(username));
+                return;
+            }
+            if (now < user.releaseAt) {
+                return;
+            }
+        }
         if (wanted == user.claimed) {
             if (!wanted) {
                 localUsers.remove(username);
@@ -121,7 +145,9 @@ public final class PresenceService {
     public CompletionStage<Void> drain() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         executor.execute(() -> {
+            stopping = true;
             drainWaiters.add(done);
+            List.copyOf(localUsers.keySet()).forEach(this::reconcile);
             completeDrainIfIdle();
         });
         return done;
@@ -263,6 +289,72 @@ public final class PresenceService {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "presence listener failed; other listeners still notified", e);
         }
+    }
+
+    /**
+     * Brings the cluster and this node back in line, healing whatever went astray (a lost topic
+     * message, a split-brain merge that restored stale entries, a member that left unnoticed):
+     * <ol>
+     *   <li>users with live sessions here that the cluster no longer records as held here are
+     *       claimed again (a login event if they had been logged out); users the cluster records
+     *       as held here without a live session are released;</li>
+     *   <li>members no longer in the cluster are dropped from every entry (logouts follow);</li>
+     *   <li>subscribers are told of changes they missed: users this node last reported online
+     *       who are not in the map get a leave, users it last reported offline who are in it get
+     *       a join, unless a newer change arrived meanwhile.</li>
+     * </ol>
+     */
+    public CompletionStage<Void> reconcileWithCluster() {
+        CompletionStage<Void> holdings = cluster.heldHere().thenAcceptAsync(this::reassertHoldings, executor);
+        CompletionStage<Void> departed = cluster.dropDepartedHolders();
+        CompletionStage<Void> delivery = onPresenceThread(() -> Map.copyOf(known))
+                .thenCompose(before -> cluster.onlineUsers().thenAcceptAsync(online -> healDelivery(before, online), executor));
+        return CompletableFuture.allOf(holdings.toCompletableFuture(), departed.toCompletableFuture(),
+                delivery.toCompletableFuture());
+    }
+
+    private void reassertHoldings(Set<String> heldHere) {
+        for (Map.Entry<String, LocalUser> e : localUsers.entrySet()) {
+            LocalUser user = e.getValue();
+            if (!user.inFlight && user.claimed && user.sessions > 0 && !heldHere.contains(e.getKey())) {
+                LOG.info(() -> "'" + e.getKey() + "' has sessions here but the cluster lost them; claiming again");
+                user.claimed = false;
+                reconcile(e.getKey());
+            }
+        }
+        for (String name : heldHere) {
+            if (!localUsers.containsKey(name)) {
+                LOG.info(() -> "the cluster holds '" + name + "' for this node without a session; releasing");
+                LocalUser stray = new LocalUser();
+                stray.claimed = true;
+                localUsers.put(name, stray);
+                reconcile(name);
+            }
+        }
+    }
+
+    /**
+     * A discrepancy is acted on only when two reconciliations in a row saw it unchanged: the first
+     * sighting may be a repair in progress (a node re-claiming a lost entry), which must not flap.
+     */
+    private void healDelivery(Map<String, Known> before, List<String> online) {
+        Set<String> present = new HashSet<>(online);
+        Map<String, Long> seenNow = new HashMap<>();
+        before.forEach((name, then) -> {
+            Known now = known.get(name);
+            if (now == null || now.version() != then.version() || now.online() == present.contains(name)) {
+                return;
+            }
+            Long seenBefore = suspects.get(name);
+            if (seenBefore == null || seenBefore != now.version()) {
+                seenNow.put(name, now.version());
+                return;
+            }
+            LOG.info(() -> "delivering a missed " + (now.online() ? "leave" : "join") + " of '" + name + "'");
+            known.put(name, new Known(!now.online(), now.version(), clock.getAsLong()));
+            deliver(name, !now.online());
+        });
+        suspects = seenNow;
     }
 
     /** Forgets leaves older than the tombstone window; joins are kept while the user is online. */

@@ -8,6 +8,9 @@ public interface Connection {
     /** Encodes and writes one message; dropped silently once the connection is closed. */
     void send(Message message);
 
+    /** Sends a WebSocket ping frame; a live client answers with a pong, which counts as traffic. */
+    void ping();
+
     /** Closes the connection with a WebSocket close frame. */
     void close(short status, String reason);
 

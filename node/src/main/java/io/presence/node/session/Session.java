@@ -41,9 +41,11 @@ public final class Session implements PresenceListener {
     private final LongSupplier clock;
     private final long openedAt;
     private final AtomicBoolean expiring = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
 
     private volatile State state = State.AWAITING_CHALLENGE;
     private volatile long lastReceivedAt;
+    private volatile long lastPingAt;
     private String username;
     private int refusedLogins;
 
@@ -56,6 +58,11 @@ public final class Session implements PresenceListener {
         this.clock = clock;
         this.openedAt = clock.getAsLong();
         this.lastReceivedAt = openedAt;
+    }
+
+    /** Something arrived that is not a message (a pong): the client is alive. */
+    public void onTraffic() {
+        lastReceivedAt = clock.getAsLong();
     }
 
     /** A frame arrived that did not decode; tell the client why and keep the connection. */
@@ -142,6 +149,7 @@ public final class Session implements PresenceListener {
         String correlationId = request.correlationId();
         switch (request.action()) {
             case SUBSCRIBE_ALL -> presence.subscribeAll(this).thenAccept(added -> {
+                dropIfClosedMeanwhile();
                 if (!added) {
                     connection.send(PresenceMessage.aboutName(Action.MULTIPLE_SUBSCRIPTIONS, Action.SUBSCRIBE_ALL,
                             correlationId, PresenceMessage.EVERYONE, false));
@@ -157,8 +165,10 @@ public final class Session implements PresenceListener {
             });
             case SUBSCRIBE -> {
                 if (validNames(request)) {
-                    presence.subscribe(this, request.names()).thenAccept(already ->
-                            warnThenAck(Action.MULTIPLE_SUBSCRIPTIONS, Action.SUBSCRIBE, correlationId, already));
+                    presence.subscribe(this, request.names()).thenAccept(already -> {
+                        dropIfClosedMeanwhile();
+                        warnThenAck(Action.MULTIPLE_SUBSCRIPTIONS, Action.SUBSCRIBE, correlationId, already);
+                    });
                 }
             }
             case UNSUBSCRIBE -> {
@@ -190,6 +200,13 @@ public final class Session implements PresenceListener {
             default -> connection.send(ParserMessage.error(ParserMessage.Action.UNKNOWN_ACTION,
                     "PRESENCE " + request.action() + " is not a request a client can make",
                     request.topic(), request.actionCode()));
+        }
+    }
+
+    /** A timeout may close the session while a subscription is on its way: do not leave it behind. */
+    private void dropIfClosedMeanwhile() {
+        if (state == State.CLOSED) {
+            presence.removeListener(this);
         }
     }
 
@@ -236,8 +253,14 @@ public final class Session implements PresenceListener {
         connection.send(PresenceMessage.named(action, name));
     }
 
-    /** The connection closed, for whatever reason: give back what the session held. */
+    /**
+     * The connection closed, or is being closed for good: give back what the session held. Runs
+     * once; a close handshake that a vanished client never answers must not delay the logout.
+     */
     public void onClosed() {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
         State was = state;
         state = State.CLOSED;
         if (was == State.AUTHENTICATED) {
@@ -263,11 +286,17 @@ public final class Session implements PresenceListener {
                         "no successful login within " + settings.authTimeoutMillis() + " ms"));
                 connection.close(CLOSE_POLICY, "authentication timeout");
             }
-        } else if (now - lastReceivedAt > 2 * settings.heartbeatMillis()) {
+        } else if (now - lastReceivedAt > settings.silenceLimitMillis()) {
             if (expiring.compareAndSet(false, true)) {
-                LOG.fine(() -> connection.describe() + " sent nothing for " + (now - lastReceivedAt) + " ms; closing");
-                connection.close(CLOSE_GOING_AWAY, "heartbeat timeout");
+                LOG.fine(() -> connection.describe() + " silent for " + (now - lastReceivedAt) + " ms; closing");
+                onClosed();
+                connection.close(CLOSE_GOING_AWAY, "client timeout: nothing received for "
+                        + settings.clientTimeoutMillis() + " ms");
             }
+        } else if (now - lastReceivedAt > settings.clientTimeoutMillis() / 3 && now - lastPingAt > settings.clientTimeoutMillis() / 3) {
+            // a live client (the official one included) answers a WebSocket ping with a pong
+            lastPingAt = now;
+            connection.ping();
         }
     }
 

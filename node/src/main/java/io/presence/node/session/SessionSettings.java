@@ -1,5 +1,16 @@
 package io.presence.node.session;
 
-/** The limits every session enforces; taken from the node configuration. */
-public record SessionSettings(long authTimeoutMillis, long heartbeatMillis, int maxAuthAttempts) {
+/**
+ * The limits every session enforces; taken from the node configuration. Deadlines are checked
+ * {@link #SWEEPS_PER_TIMEOUT} times per timeout, and a connection is closed once the next check
+ * would come too late, so that it is closed within the timeout, never after it.
+ */
+public record SessionSettings(long authTimeoutMillis, long clientTimeoutMillis, int maxAuthAttempts) {
+
+    public static final int SWEEPS_PER_TIMEOUT = 30;
+
+    /** Silence after which a connection is closed: at most the timeout, at least one sweep short of it. */
+    long silenceLimitMillis() {
+        return clientTimeoutMillis - clientTimeoutMillis / SWEEPS_PER_TIMEOUT;
+    }
 }

@@ -73,7 +73,7 @@ public final class TransportVerticle extends VerticleBase {
         FrameFormat format = formatFor(socket.path());
         WebSocketConnection connection = new WebSocketConnection(socket, format, config.maxMessageSize());
         Session session = new Session(connection, presence, authenticator,
-                new SessionSettings(config.authTimeoutMillis(), config.heartbeatMillis(), config.maxAuthAttempts()),
+                new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts()),
                 System::currentTimeMillis);
         sessions.add(session, connection);
         connection.attach(session, () -> sessions.remove(session, connection));

@@ -35,6 +35,7 @@ final class WebSocketConnection implements Connection {
         this.session = session;
         socket.binaryMessageHandler(frame -> onFrame(frame, FrameFormat.BINARY));
         socket.textMessageHandler(text -> onFrame(Buffer.buffer(text), FrameFormat.JSON));
+        socket.pongHandler(pong -> session.onTraffic());
         socket.exceptionHandler(e -> LOG.fine(() -> describe() + " failed: " + e));
         socket.closeHandler(v -> {
             closed = true;
@@ -71,6 +72,13 @@ final class WebSocketConnection implements Connection {
     public void send(Message message) {
         if (!closed) {
             format.write(socket, message);
+        }
+    }
+
+    @Override
+    public void ping() {
+        if (!closed) {
+            socket.writePing(Buffer.buffer());
         }
     }
 

@@ -26,7 +26,7 @@ class NodeConfigLoaderTest {
         assertEquals("/health-check", c.healthPath());
         assertEquals(1_048_576, c.maxMessageSize());
         assertEquals(180_000, c.authTimeoutMillis());
-        assertEquals(30_000, c.heartbeatMillis());
+        assertEquals(30_000, c.clientTimeoutMillis());
         assertEquals(3, c.maxAuthAttempts());
         assertEquals(128, c.maxUsernameLength());
         assertEquals(Optional.empty(), c.hazelcastConfig());
@@ -47,9 +47,9 @@ class NodeConfigLoaderTest {
     @Test
     void configFileCanBeNamedByTheEnvironment(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("n.properties");
-        Files.writeString(file, "heartbeat.interval.ms=1000\n");
+        Files.writeString(file, "client.timeout.ms=1000\n");
         NodeConfig c = NodeConfigLoader.load(Optional.empty(), Map.of("PRESENCE_CONFIG", file.toString()));
-        assertEquals(1000, c.heartbeatMillis());
+        assertEquals(1000, c.clientTimeoutMillis());
     }
 
     @Test

@@ -88,6 +88,16 @@ class PresenceServiceTest {
         }
 
         @Override
+        public CompletionStage<java.util.Set<String>> heldHere() {
+            return CompletableFuture.completedFuture(java.util.Set.of());
+        }
+
+        @Override
+        public CompletionStage<Void> dropDepartedHolders() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
         public void onChange(Consumer<PresenceChange> listener) {
             publish = listener;
         }
@@ -101,7 +111,7 @@ class PresenceServiceTest {
     @BeforeEach
     void setUp() {
         cluster = new RecordingCluster();
-        presence = new PresenceService(cluster, new InlineExecutor(), () -> 0L);
+        presence = new PresenceService(cluster, new InlineExecutor(), () -> 0L, 0);
         presence.subscribeAll(listener);
     }
 

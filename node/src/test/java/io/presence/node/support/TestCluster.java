@@ -2,15 +2,17 @@ package io.presence.node.support;
 
 import io.presence.node.PresenceNode;
 import io.presence.node.config.NodeConfig;
+import io.presence.node.config.NodeConfigLoader;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 
 import static org.awaitility.Awaitility.await;
 
@@ -22,23 +24,23 @@ public final class TestCluster implements AutoCloseable {
 
     /** Hazelcast ports for tests; the local dev cluster uses 5701-5710. */
     public static final int HAZELCAST_BASE_PORT = 5901;
-    private static final List<String> MEMBERS = List.of("127.0.0.1");
+    private static final String MEMBERS = "127.0.0.1";
 
     private final String name = "presence-test-" + UUID.randomUUID();
     private final List<PresenceNode> nodes = new ArrayList<>();
-    private final UnaryOperator<NodeConfig> tweak;
+    private final Map<String, String> settings;
 
-    private TestCluster(UnaryOperator<NodeConfig> tweak) {
-        this.tweak = tweak;
+    private TestCluster(Map<String, String> settings) {
+        this.settings = settings;
     }
 
     public static TestCluster start(int size) {
-        return start(size, c -> c);
+        return start(size, Map.of());
     }
 
-    /** Starts {@code size} nodes together and waits until they form one cluster. */
-    public static TestCluster start(int size, UnaryOperator<NodeConfig> tweak) {
-        TestCluster cluster = new TestCluster(tweak);
+    /** Starts {@code size} nodes together, with these settings (keys as in node.properties), as one cluster. */
+    public static TestCluster start(int size, Map<String, String> settings) {
+        TestCluster cluster = new TestCluster(settings);
         List<CompletableFuture<PresenceNode>> starting = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             starting.add(cluster.startNodeAsync());
@@ -49,9 +51,12 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public CompletableFuture<PresenceNode> startNodeAsync() {
-        return startNodeAsync(tweak.apply(NodeConfig.defaults()
-                .withPort(freePort())
-                .withCluster(name, HAZELCAST_BASE_PORT, MEMBERS)));
+        Map<String, String> all = new HashMap<>(settings);
+        all.put("port", String.valueOf(freePort()));
+        all.put("cluster.name", name);
+        all.put("hazelcast.port", String.valueOf(HAZELCAST_BASE_PORT));
+        all.put("hazelcast.members", MEMBERS);
+        return startNodeAsync(NodeConfigLoader.fromSettings(all));
     }
 
     /** Starts a new node with the configuration (so the port) of the stopped node {@code index}, in its place. */

@@ -41,7 +41,7 @@ class BadInputTest {
 
     @BeforeAll
     static void startNode() {
-        cluster = TestCluster.start(1, c -> c.withLimits(LIMIT, c.authTimeoutMillis(), c.heartbeatMillis()));
+        cluster = TestCluster.start(1, java.util.Map.of("max.message.size", String.valueOf(LIMIT)));
         port = cluster.node(0).port();
         vertx = Vertx.vertx();
     }

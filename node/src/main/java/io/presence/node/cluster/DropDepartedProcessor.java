@@ -1,0 +1,92 @@
+package io.presence.node.cluster;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Keeps only the holders that are current cluster members; deletes the entry (a logout) when
+ * none is left. Heals entries that outlived their members, e.g. restored by a split-brain merge.
+ * Deterministic, so primary and backup agree.
+ */
+public final class DropDepartedProcessor implements EntryProcessor<String, UserHolders, ChangeMessage>,
+        IdentifiedDataSerializable {
+
+    private Set<UUID> members;
+    private long proposedVersion;
+
+    public DropDepartedProcessor() {
+        // for deserialization
+    }
+
+    DropDepartedProcessor(Set<UUID> members, long proposedVersion) {
+        this.members = members;
+        this.proposedVersion = proposedVersion;
+    }
+
+    @Override
+    public ChangeMessage process(Map.Entry<String, UserHolders> entry) {
+        UserHolders current = entry.getValue();
+        if (current == null) {
+            return null;
+        }
+        UserHolders kept = current;
+        for (UUID holder : current.holders()) {
+            if (!members.contains(holder)) {
+                kept = kept.without(holder);
+            }
+        }
+        if (kept == current) {
+            return null;
+        }
+        if (kept.holderCount() > 0) {
+            entry.setValue(kept);
+            return null;
+        }
+        entry.setValue(null);
+        return new ChangeMessage(entry.getKey(), false, Math.max(current.version() + 1, proposedVersion));
+    }
+
+    @Override
+    public int getFactoryId() {
+        return PresenceSerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return PresenceSerialization.DROP_DEPARTED_PROCESSOR;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeLong(proposedVersion);
+        out.writeInt(members.size());
+        for (UUID m : members) {
+            out.writeLong(m.getMostSignificantBits());
+            out.writeLong(m.getLeastSignificantBits());
+        }
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        proposedVersion = in.readLong();
+        int n = in.readInt();
+        members = new HashSet<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            members.add(new UUID(in.readLong(), in.readLong()));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DropDepartedProcessor" + Arrays.toString(members.toArray());
+    }
+}
