@@ -1,0 +1,143 @@
+package io.presence.node.cluster;
+
+import com.hazelcast.map.IMap;
+import io.presence.node.support.TestClient;
+import io.presence.node.support.TestClient.Endpoint;
+import io.presence.node.support.TestCluster;
+import io.presence.protocol.Message;
+import io.presence.protocol.PresenceMessage;
+import io.presence.protocol.PresenceMessage.Action;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static io.presence.node.support.TestClient.presence;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** Divergence injected straight into the cluster's map and topic heals within a few reconciliation intervals. */
+class SelfHealingTest {
+
+    private static final long INTERVAL = 400;
+    private static TestCluster cluster;
+    private static Vertx vertx;
+    private final List<TestClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = TestCluster.start(3, Map.of("reconcile.interval.ms", String.valueOf(INTERVAL)));
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+        cluster.close();
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(TestClient::close);
+        clients.clear();
+    }
+
+    private TestClient login(int node, String username) {
+        TestClient c = TestClient.loggedIn(vertx, cluster.node(node).port(), Endpoint.BINARY, username);
+        clients.add(c);
+        return c;
+    }
+
+    private List<TestClient> watchers() {
+        List<TestClient> watchers = new ArrayList<>();
+        for (int node = 0; node < 3; node++) {
+            TestClient w = login(node, "watcher-" + node + "-" + UUID.randomUUID());
+            w.subscribeAll();
+            watchers.add(w);
+        }
+        return watchers;
+    }
+
+    private static IMap<String, UserHolders> map() {
+        return cluster.node(0).hazelcast().getMap(HazelcastPresenceCluster.USERS_MAP);
+    }
+
+    private static UUID memberOf(int node) {
+        return cluster.node(node).hazelcast().getCluster().getLocalMember().getUuid();
+    }
+
+    private static void assertNone(TestClient w, Predicate<Message> unwanted) {
+        assertEquals(0, w.count(unwanted), () -> "unexpected: " + w.received());
+    }
+
+    @Test
+    void lostEntryOfAnOnlineUserIsRestoredWithoutAnyEvent() {
+        String user = "lost-" + UUID.randomUUID();
+        List<TestClient> watchers = watchers();
+        login(1, user);
+        watchers.forEach(w -> w.expect(presence(Action.PRESENCE_JOIN_ALL, user)));
+
+        map().delete(user); // the cluster forgets a user who is still connected
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            UserHolders holders = map().get(user);
+            return holders != null && holders.isHeldBy(memberOf(1));
+        });
+        // four more intervals in which a wrong leave (or join) would have shown
+        await().during(Duration.ofMillis(4 * INTERVAL)).atMost(Duration.ofSeconds(10)).until(() ->
+                watchers.stream().allMatch(w -> w.count(presence(Action.PRESENCE_LEAVE_ALL, user)) == 0
+                        && w.count(presence(Action.PRESENCE_JOIN_ALL, user)) == 0));
+        watchers.forEach(w -> assertEquals(true, w.queryAll().contains(user)));
+    }
+
+    @Test
+    void entryRestoredForAMemberThatLeftIsDroppedAndItsLogoutDelivered() {
+        String ghost = "ghost-" + UUID.randomUUID();
+        List<TestClient> watchers = watchers();
+        // what a split-brain merge can leave: an entry (and the join it announced) held by a member that is gone
+        map().set(ghost, new UserHolders(1, new UUID[] {UUID.randomUUID()}));
+        cluster.node(2).hazelcast().<ChangeMessage>getTopic(HazelcastPresenceCluster.CHANGES_TOPIC)
+                .publish(new ChangeMessage(ghost, true, 1));
+        watchers.forEach(w -> w.expect(presence(Action.PRESENCE_JOIN_ALL, ghost)));
+
+        watchers.forEach(w -> w.expect(presence(Action.PRESENCE_LEAVE_ALL, ghost)));
+        assertFalse(map().containsKey(ghost));
+        watchers.forEach(w -> assertFalse(w.queryAll().contains(ghost)));
+    }
+
+    @Test
+    void entryHeldForALiveMemberWithoutASessionIsReleased() {
+        String stray = "stray-" + UUID.randomUUID();
+        List<TestClient> watchers = watchers();
+        map().set(stray, new UserHolders(1, new UUID[] {memberOf(1)}));
+        cluster.node(0).hazelcast().<ChangeMessage>getTopic(HazelcastPresenceCluster.CHANGES_TOPIC)
+                .publish(new ChangeMessage(stray, true, 1));
+        watchers.forEach(w -> w.expect(presence(Action.PRESENCE_JOIN_ALL, stray)));
+
+        watchers.forEach(w -> w.expect(presence(Action.PRESENCE_LEAVE_ALL, stray)));
+        assertFalse(map().containsKey(stray));
+    }
+
+    @Test
+    void lostLogoutMessageIsDeliveredByReconciliation() {
+        String phantom = "phantom-" + UUID.randomUUID();
+        List<TestClient> watchers = watchers();
+        // a join reaches every node but the matching leave is lost: the map never had the user
+        cluster.node(1).hazelcast().<ChangeMessage>getTopic(HazelcastPresenceCluster.CHANGES_TOPIC)
+                .publish(new ChangeMessage(phantom, true, 1));
+        watchers.forEach(w -> w.expect(presence(Action.PRESENCE_JOIN_ALL, phantom)));
+
+        watchers.forEach(w -> w.expect(presence(Action.PRESENCE_LEAVE_ALL, phantom)));
+        await().during(Duration.ofMillis(3 * INTERVAL)).atMost(Duration.ofSeconds(10)).until(() ->
+                watchers.stream().allMatch(w -> w.count(m -> m instanceof PresenceMessage p && phantom.equals(p.name())) == 0));
+    }
+}
