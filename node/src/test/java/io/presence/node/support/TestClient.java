@@ -60,25 +60,45 @@ public final class TestClient implements AutoCloseable {
     }
 
     public static TestClient connect(Vertx vertx, int port, Endpoint endpoint) {
-        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        return connect(sharedClient(vertx), true, port, endpoint);
+    }
+
+    /** One WebSocket client for many connections (load and crash tests open a thousand). */
+    public static WebSocketClient sharedClient(Vertx vertx) {
+        return vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxConnections(10_000)
                 .setMaxFrameSize(8 * 1024 * 1024).setMaxMessageSize(8 * 1024 * 1024));
+    }
+
+    private static TestClient connect(WebSocketClient client, boolean owned, int port, Endpoint endpoint) {
         try {
             WebSocket socket = client.connect(port, "127.0.0.1", endpoint.path)
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            return new TestClient(endpoint, socket, client);
+            return new TestClient(endpoint, socket, owned ? client : null);
         } catch (Exception e) {
             throw new IllegalStateException("cannot connect to port " + port, e);
         }
     }
 
+    /** Logs in over a shared client; closing the TestClient leaves the shared client open. */
+    public static TestClient loggedIn(WebSocketClient shared, int port, Endpoint endpoint, String username) {
+        TestClient c = connect(shared, false, port, endpoint);
+        c.login(username);
+        return c;
+    }
+
     /** Connects, completes the handshake and logs in; {@code username} null logs in anonymously. */
     public static TestClient loggedIn(Vertx vertx, int port, Endpoint endpoint, String username) {
         TestClient c = connect(vertx, port, endpoint);
-        c.handshake();
-        c.send(AuthMessage.of(AuthMessage.Action.REQUEST,
-                username == null ? "{}" : "{\"username\":\"" + username + "\"}"));
-        c.expect(m -> m instanceof AuthMessage a && a.action() == AuthMessage.Action.AUTH_SUCCESSFUL);
+        c.login(username);
         return c;
+    }
+
+    private void login(String username) {
+        handshake();
+        send(AuthMessage.of(AuthMessage.Action.REQUEST,
+                username == null ? "{}" : "{\"username\":\"" + username + "\"}"));
+        expect(m -> m instanceof AuthMessage a && a.action() == AuthMessage.Action.AUTH_SUCCESSFUL);
     }
 
     public void handshake() {
@@ -207,6 +227,8 @@ public final class TestClient implements AutoCloseable {
             socket.close();
             await().atMost(WAIT).until(() -> closed);
         }
-        client.close();
+        if (client != null) {
+            client.close();
+        }
     }
 }

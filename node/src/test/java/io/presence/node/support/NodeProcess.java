@@ -1,0 +1,140 @@
+package io.presence.node.support;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A node in a JVM of its own, started from this test's classpath with {@code io.presence.node.Main},
+ * so that tests can kill it with real signals. Only processes started here are signalled, by PID.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private NodeProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts a node; {@link #awaitHealthy()} waits until it serves. */
+    public static NodeProcess start(String name, int port, String clusterName, int hazelcastPort, Map<String, String> settings) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // the --add-opens/--add-exports Hazelcast needs, as this test JVM got them
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-")).forEach(command::add);
+        command.add("-Xmx384m");
+        command.add("-Djava.util.logging.config.file=" + Path.of("src/test/resources/logging.properties").toAbsolutePath());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.presence.node.Main");
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.put("PRESENCE_PORT", String.valueOf(port));
+        env.put("PRESENCE_CLUSTER_NAME", clusterName);
+        env.put("PRESENCE_HAZELCAST_PORT", String.valueOf(hazelcastPort));
+        env.put("PRESENCE_HAZELCAST_MEMBERS", "127.0.0.1");
+        settings.forEach((key, value) -> env.put(io.presence.node.config.NodeConfigLoader.envName(key), value));
+        try {
+            Path logs = Files.createDirectories(Path.of("target", "node-processes"));
+            Path log = logs.resolve(name + "-" + port + ".log");
+            builder.redirectErrorStream(true).redirectOutput(log.toFile());
+            return new NodeProcess(builder.start(), port, log);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start a node process", e);
+        }
+    }
+
+    public NodeProcess awaitHealthy() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("node on port " + port + " exited; see " + log);
+            }
+            return isHealthy();
+        });
+        return this;
+    }
+
+    public boolean isHealthy() {
+        try {
+            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health-check"))
+                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: the process dies at once, closing nothing. */
+    public void kill9() {
+        process.destroyForcibly();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !process.isAlive());
+    }
+
+    /** SIGTERM: the graceful stop path (the shutdown hook). */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public void awaitExit(Duration within) {
+        await().atMost(within).until(() -> !process.isAlive());
+    }
+
+    public void pause() {
+        signal("STOP");
+    }
+
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            int rc = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+            if (rc != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed with " + rc);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            signal("CONT");
+            process.destroyForcibly();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !process.isAlive());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.presence.node.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+
+/** Nodes as separate JVMs on loopback, with a port range and cluster name of their own. */
+public final class ProcessCluster implements AutoCloseable {
+
+    /** Hazelcast ports for process tests, apart from the dev cluster (5701) and in-JVM tests (5901). */
+    public static final int HAZELCAST_BASE_PORT = 5951;
+
+    private final String name = "presence-process-test-" + UUID.randomUUID();
+    private final Map<String, String> settings;
+    private final List<NodeProcess> nodes = new ArrayList<>();
+    private final List<Integer> ports = new ArrayList<>();
+
+    private ProcessCluster(Map<String, String> settings) {
+        this.settings = settings;
+    }
+
+    public static ProcessCluster start(int size, Map<String, String> settings) {
+        ProcessCluster cluster = new ProcessCluster(settings);
+        for (int i = 0; i < size; i++) {
+            cluster.ports.add(freePort());
+            cluster.nodes.add(null);
+        }
+        for (int i = 0; i < size; i++) {
+            cluster.startNode(i);
+        }
+        cluster.nodes.forEach(NodeProcess::awaitHealthy);
+        return cluster;
+    }
+
+    /** Starts (or starts again, on the same port) node {@code index}; does not wait for it. */
+    public NodeProcess startNode(int index) {
+        NodeProcess node = NodeProcess.start("node" + index, ports.get(index), name, HAZELCAST_BASE_PORT, settings);
+        nodes.set(index, node);
+        return node;
+    }
+
+    public NodeProcess node(int index) {
+        return nodes.get(index);
+    }
+
+    public int port(int index) {
+        return ports.get(index);
+    }
+
+    /** Waits until a login on node 0 is visible from every other node: the nodes form one cluster. */
+    public void awaitOneCluster(Vertx vertx, WebSocketClient ws) {
+        String probe = "probe-" + UUID.randomUUID();
+        try (TestClient p = TestClient.loggedIn(ws, port(0), TestClient.Endpoint.BINARY, probe)) {
+            for (int i = 1; i < nodes.size(); i++) {
+                try (TestClient asker = TestClient.loggedIn(ws, port(i), TestClient.Endpoint.BINARY, null)) {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> asker.queryAll().contains(probe));
+                }
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(n -> {
+            if (n != null) {
+                n.close();
+            }
+        });
+    }
+}
