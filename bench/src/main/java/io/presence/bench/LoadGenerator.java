@@ -1,0 +1,425 @@
+package io.presence.bench;
+
+import io.presence.protocol.JsonText;
+import io.presence.protocol.Message;
+import io.presence.protocol.PresenceMessage;
+import io.presence.protocol.PresenceMessage.Action;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import org.HdrHistogram.Histogram;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drives any server that speaks deepstream's binary protocol and measures presence:
+ *
+ * <pre>
+ *   LoadGenerator --nodes ws://127.0.0.1:6020/deepstream[,ws://...] --scenario burst|steady|query
+ *                 [--users 2000] [--rate 2000] [--duration 10] [--login-node 0] [--subscriber-node 0]
+ *                 [--queriers 50] [--query-names 100] [--pids 123,456] [--json out.json] [--timeout 300]
+ * </pre>
+ *
+ * burst: N connections log in at once on the login node; one subscriber (to everyone) on the
+ * subscriber node; time until it has every join, server CPU per login, getAll() latency.
+ * steady: logins at a fixed rate; login-to-notification latency at the subscriber.
+ * query: N users online, Q clients alternately calling getAll() and getAll(K names).
+ * Every loop is bounded by count and by --timeout; only loopback addresses are accepted.
+ */
+public final class LoadGenerator {
+
+    private final Map<String, String> options;
+    private final List<URI> nodes = new ArrayList<>();
+    private final List<Long> pids = new ArrayList<>();
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final String run = UUID.randomUUID().toString().substring(0, 6);
+    private Vertx vertx;
+    private final List<WebSocketClient> clients = new ArrayList<>();
+    private final long deadline;
+
+    private LoadGenerator(Map<String, String> options) {
+        this.options = options;
+        for (String url : options.getOrDefault("nodes", "ws://127.0.0.1:6020/deepstream").split(",")) {
+            URI uri = URI.create(url.trim());
+            if (!uri.getHost().startsWith("127.") && !uri.getHost().equals("localhost")) {
+                throw new IllegalArgumentException("loopback targets only: " + url);
+            }
+            nodes.add(uri);
+        }
+        if (!options.getOrDefault("pids", "").isBlank()) {
+            for (String pid : options.get("pids").split(",")) {
+                pids.add(Long.parseLong(pid.trim()));
+            }
+        }
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(integer("timeout", 300));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        Map<String, Object> results = new LoadGenerator(options).runScenario();
+        System.out.println(table(results));
+        if (options.containsKey("json")) {
+            Files.writeString(Path.of(options.get("json")), JsonText.write(results) + "\n");
+        }
+    }
+
+    /** Runs the scenario named in the options; returns the measurements. */
+    public static Map<String, Object> run(Map<String, String> options) throws Exception {
+        return new LoadGenerator(options).runScenario();
+    }
+
+    private Map<String, Object> runScenario() throws Exception {
+        int users = integer("users", 2000);
+        int sources = Math.max(1, (users + 20_000) / 20_000);
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        for (int i = 0; i < sources; i++) {
+            // one client per loopback source address: each has its own ephemeral port range
+            clients.add(vertx.createWebSocketClient(new WebSocketClientOptions()
+                    .setMaxConnections(100_000).setLocalAddress("127.0.0." + (1 + i))
+                    .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024)));
+        }
+        String scenario = options.getOrDefault("scenario", "burst");
+        results.put("scenario", scenario);
+        results.put("users", users);
+        results.put("nodes", nodes.stream().map(URI::toString).toList());
+        try {
+            switch (scenario) {
+                case "burst" -> burst(users);
+                case "steady" -> steady(users);
+                case "query" -> query(users);
+                default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        return results;
+    }
+
+    // ------------------------------------------------------------------ scenarios
+
+    private void burst(int users) throws Exception {
+        URI loginNode = nodes.get(integer("login-node", 0));
+        Subscriber subscriber = subscriber(nodes.get(integer("subscriber-node", 0)));
+        List<BenchConnection> connections = openAll(loginNode, users);
+        List<String> names = names(users);
+        List<ProcessStats> before = stats();
+        long start = System.nanoTime();
+        List<Future<Void>> logins = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            logins.add(connections.get(i).login(names.get(i)));
+        }
+        subscriber.awaitJoins(users, this);
+        long allJoined = System.nanoTime() - start;
+        await(Future.all(logins));
+        List<ProcessStats> after = stats();
+        results.put("time_until_subscriber_had_every_join_ms", allJoined / 1_000_000.0);
+        results.put("logins_per_second_until_subscriber_had_all", users / (allJoined / 1e9));
+        putServerCost(before, after, users, "login");
+        subscriber.putEventCounts(users, results);
+        Histogram getAll = histogram();
+        for (int i = 0; i < 20; i++) {
+            long t = System.nanoTime();
+            subscriber.queryAll(this);
+            getAll.recordValue((System.nanoTime() - t) / 1000);
+        }
+        putLatency("getAll_ms", getAll);
+        closeAll(connections);
+    }
+
+    private void steady(int users) throws Exception {
+        int rate = integer("rate", 2000);
+        URI loginNode = nodes.get(integer("login-node", 0));
+        Subscriber subscriber = subscriber(nodes.get(integer("subscriber-node", Math.min(1, nodes.size() - 1))));
+        List<BenchConnection> connections = openAll(loginNode, users);
+        List<String> names = names(users);
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Histogram latency = histogram();
+        subscriber.onJoin = name -> {
+            Long sent = sentAt.get(name);
+            if (sent != null) {
+                synchronized (latency) {
+                    latency.recordValue((System.nanoTime() - sent) / 1000);
+                }
+            }
+        };
+        List<ProcessStats> before = stats();
+        AtomicLong next = new AtomicLong();
+        long start = System.nanoTime();
+        long periodMs = 5;
+        long timer = vertx.setPeriodic(periodMs, id -> {
+            long due = Math.min(users, (System.nanoTime() - start) * rate / 1_000_000_000L);
+            for (long i = next.get(); i < due; i++) {
+                int n = (int) i;
+                sentAt.put(names.get(n), System.nanoTime());
+                connections.get(n).login(names.get(n));
+            }
+            next.set(Math.max(next.get(), due));
+        });
+        subscriber.awaitJoins(users, this);
+        vertx.cancelTimer(timer);
+        List<ProcessStats> after = stats();
+        results.put("rate_per_second", rate);
+        putLatency("login_to_notification_ms", latency);
+        putServerCost(before, after, users, "login");
+        subscriber.putEventCounts(users, results);
+        closeAll(connections);
+    }
+
+    private void query(int users) throws Exception {
+        int queriers = integer("queriers", 50);
+        int k = integer("query-names", 100);
+        int seconds = integer("duration", 10);
+        List<BenchConnection> online = new ArrayList<>();
+        List<String> names = names(users);
+        for (int n = 0; n < nodes.size(); n++) {
+            int from = users * n / nodes.size();
+            int to = users * (n + 1) / nodes.size();
+            List<BenchConnection> opened = openAll(nodes.get(n), to - from);
+            List<Future<Void>> logins = new ArrayList<>();
+            for (int i = from; i < to; i++) {
+                logins.add(opened.get(i - from).login(names.get(i)));
+            }
+            await(Future.all(logins));
+            online.addAll(opened);
+        }
+        Subscriber probe = subscriber(nodes.get(0));
+        while (probe.queryAll(this) < users) {
+            checkDeadline();
+        }
+        List<Subscriber> askers = new ArrayList<>();
+        for (int i = 0; i < queriers; i++) {
+            askers.add(subscriber(nodes.get(i % nodes.size())));
+        }
+        Histogram all = histogram();
+        Histogram some = histogram();
+        List<ProcessStats> before = stats();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<Thread> threads = new ArrayList<>();
+        AtomicLong queries = new AtomicLong();
+        for (int q = 0; q < queriers; q++) {
+            Subscriber asker = askers.get(q);
+            int offset = q;
+            Thread t = new Thread(() -> {
+                int round = 0;
+                while (System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    if (round++ % 2 == 0) {
+                        asker.queryAll(this);
+                        synchronized (all) {
+                            all.recordValue((System.nanoTime() - t0) / 1000);
+                        }
+                    } else {
+                        List<String> ask = new ArrayList<>(k);
+                        for (int i = 0; i < k; i++) {
+                            ask.add(names.get((offset * 7919 + round * 31 + i) % users));
+                        }
+                        asker.query(ask, this);
+                        synchronized (some) {
+                            some.recordValue((System.nanoTime() - t0) / 1000);
+                        }
+                    }
+                    queries.incrementAndGet();
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(seconds + 60));
+        }
+        List<ProcessStats> after = stats();
+        results.put("queriers", queriers);
+        results.put("queries", queries.get());
+        putLatency("getAll_ms", all);
+        putLatency("getAll_" + k + "_names_ms", some);
+        putServerCost(before, after, queries.get(), "query");
+        closeAll(online);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A logged-in connection subscribed to everyone, counting joins of this run's users. */
+    final class Subscriber {
+        final BenchConnection connection;
+        final Map<String, Integer> joins = new ConcurrentHashMap<>();
+        final AtomicLong joinEvents = new AtomicLong();
+        volatile java.util.function.Consumer<String> onJoin = name -> { };
+        private volatile java.util.concurrent.CompletableFuture<Message> answer;
+
+        Subscriber(BenchConnection connection) {
+            this.connection = connection;
+            connection.onMessage(this::received);
+        }
+
+        private void received(Message m) {
+            if (m instanceof PresenceMessage p) {
+                if (p.action() == Action.PRESENCE_JOIN_ALL && p.name() != null && p.name().startsWith("bench-" + run)) {
+                    joins.merge(p.name(), 1, Integer::sum);
+                    joinEvents.incrementAndGet();
+                    onJoin.accept(p.name());
+                    if (joins.size() >= target) {
+                        reached.complete(null);
+                    }
+                } else if ((p.action() == Action.QUERY_ALL_RESPONSE || p.action() == Action.QUERY_RESPONSE) && answer != null) {
+                    answer.complete(p);
+                }
+            }
+        }
+
+        private volatile int target = Integer.MAX_VALUE;
+        private final java.util.concurrent.CompletableFuture<Void> reached = new java.util.concurrent.CompletableFuture<>();
+
+        void awaitJoins(int n, LoadGenerator g) throws Exception {
+            target = n;
+            if (joins.size() >= n) {
+                return;
+            }
+            try {
+                reached.get(Math.max(1, (g.deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("subscriber had " + joins.size() + " of " + n + " joins at --timeout", e);
+            }
+        }
+
+        int queryAll(LoadGenerator g) {
+            PresenceMessage r = ask(PresenceMessage.of(Action.QUERY_ALL), g);
+            return r.names().size();
+        }
+
+        void query(List<String> names, LoadGenerator g) {
+            ask(PresenceMessage.request(Action.QUERY, "q", names), g);
+        }
+
+        private synchronized PresenceMessage ask(PresenceMessage request, LoadGenerator g) {
+            answer = new java.util.concurrent.CompletableFuture<>();
+            connection.send(request);
+            try {
+                return (PresenceMessage) answer.get(Math.max(1, (g.deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("no answer to " + request.action(), e);
+            }
+        }
+
+        void putEventCounts(int expected, Map<String, Object> into) {
+            into.put("joins_missed", expected - joins.size());
+            into.put("joins_duplicated", joinEvents.get() - joins.size());
+        }
+    }
+
+    private Subscriber subscriber(URI node) throws Exception {
+        BenchConnection c = await(BenchConnection.open(clients.get(0), node));
+        await(c.login("bench-watcher-" + UUID.randomUUID()));
+        Subscriber s = new Subscriber(c);
+        java.util.concurrent.CompletableFuture<Void> acked = new java.util.concurrent.CompletableFuture<>();
+        c.onMessage(m -> {
+            if (m instanceof PresenceMessage p && p.isAck() && p.action() == Action.SUBSCRIBE_ALL) {
+                acked.complete(null);
+            }
+            s.received(m);
+        });
+        c.subscribeAll();
+        acked.get(30, TimeUnit.SECONDS);
+        return s;
+    }
+
+    private List<BenchConnection> openAll(URI node, int count) throws Exception {
+        List<BenchConnection> opened = new ArrayList<>(count);
+        int batch = 256;
+        for (int from = 0; from < count; from += batch) {
+            List<Future<BenchConnection>> opening = new ArrayList<>();
+            for (int i = from; i < Math.min(count, from + batch); i++) {
+                opening.add(BenchConnection.open(clients.get(i / 20_000 % clients.size()), node));
+            }
+            await(Future.all(opening));
+            opening.forEach(f -> opened.add(f.result()));
+            checkDeadline();
+        }
+        return opened;
+    }
+
+    private void closeAll(List<BenchConnection> connections) throws Exception {
+        List<Future<Void>> closing = new ArrayList<>();
+        connections.forEach(c -> closing.add(c.close()));
+        Future.join(closing).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    private List<String> names(int n) {
+        List<String> names = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            names.add("bench-" + run + "-" + i);
+        }
+        return names;
+    }
+
+    private List<ProcessStats> stats() {
+        return pids.stream().map(ProcessStats::of).toList();
+    }
+
+    private void putServerCost(List<ProcessStats> before, List<ProcessStats> after, long operations, String what) {
+        if (pids.isEmpty()) {
+            return;
+        }
+        long cpu = 0;
+        long peak = 0;
+        long rss = 0;
+        for (int i = 0; i < pids.size(); i++) {
+            cpu += after.get(i).cpuMillis() - before.get(i).cpuMillis();
+            peak += after.get(i).peakRssKb();
+            rss += after.get(i).rssKb();
+        }
+        results.put("server_cpu_ms", cpu);
+        results.put("server_cpu_ms_per_" + what, operations == 0 ? 0 : (double) cpu / operations);
+        results.put("server_rss_mb", rss / 1024.0);
+        results.put("server_peak_rss_mb", peak / 1024.0);
+    }
+
+    private void putLatency(String name, Histogram h) {
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("count", h.getTotalCount());
+        l.put("mean", h.getMean() / 1000.0);
+        l.put("p50", h.getValueAtPercentile(50) / 1000.0);
+        l.put("p99", h.getValueAtPercentile(99) / 1000.0);
+        l.put("max", h.getMaxValue() / 1000.0);
+        results.put(name, l);
+    }
+
+    private static Histogram histogram() {
+        return new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+    }
+
+    private <T> T await(Future<T> future) throws Exception {
+        long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+        return future.toCompletionStage().toCompletableFuture().get(left, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkDeadline() {
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("the run exceeded --timeout " + options.getOrDefault("timeout", "300") + " s");
+        }
+    }
+
+    private int integer(String key, int fallback) {
+        return Integer.parseInt(options.getOrDefault(key, String.valueOf(fallback)));
+    }
+
+    static String table(Map<String, Object> results) {
+        StringBuilder out = new StringBuilder();
+        results.forEach((k, v) -> out.append(String.format("%-48s %s%n", k, v instanceof Double d ? String.format("%.3f", d) : v)));
+        return out.toString();
+    }
+}

@@ -1,0 +1,63 @@
+package io.presence.bench;
+
+import io.presence.node.support.TestCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The generator with tiny numbers against two real in-process nodes: it runs, and nothing is lost. */
+class LoadGeneratorSmokeTest {
+
+    private static TestCluster cluster;
+    private static String nodes;
+
+    @BeforeAll
+    static void start() {
+        cluster = TestCluster.start(2);
+        nodes = "ws://127.0.0.1:" + cluster.node(0).port() + "/deepstream,ws://127.0.0.1:" + cluster.node(1).port() + "/deepstream";
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    private static Map<String, Object> run(String... pairs) throws Exception {
+        Map<String, String> options = new java.util.HashMap<>(Map.of("nodes", nodes, "timeout", "60",
+                "pids", String.valueOf(ProcessHandle.current().pid())));
+        for (int i = 0; i < pairs.length; i += 2) {
+            options.put(pairs[i], pairs[i + 1]);
+        }
+        return LoadGenerator.run(options);
+    }
+
+    @Test
+    void burstDeliversEveryJoinOnceAndMeasuresServerCost() throws Exception {
+        Map<String, Object> r = run("scenario", "burst", "users", "60", "subscriber-node", "1");
+        assertEquals(0, r.get("joins_missed"));
+        assertEquals(0L, r.get("joins_duplicated"));
+        assertTrue((Double) r.get("time_until_subscriber_had_every_join_ms") > 0);
+        assertTrue(r.containsKey("server_cpu_ms_per_login"));
+        assertEquals(20L, ((Map<?, ?>) r.get("getAll_ms")).get("count"));
+    }
+
+    @Test
+    void steadyRateMeasuresCrossNodeLatency() throws Exception {
+        Map<String, Object> r = run("scenario", "steady", "users", "50", "rate", "200");
+        assertEquals(0, r.get("joins_missed"));
+        assertEquals(50L, ((Map<?, ?>) r.get("login_to_notification_ms")).get("count"));
+    }
+
+    @Test
+    void queriesAreAnsweredUnderConcurrency() throws Exception {
+        Map<String, Object> r = run("scenario", "query", "users", "40", "queriers", "3", "query-names", "10", "duration", "1");
+        assertTrue((Long) r.get("queries") > 0);
+        assertTrue((Long) ((Map<?, ?>) r.get("getAll_ms")).get("count") > 0);
+        assertTrue((Long) ((Map<?, ?>) r.get("getAll_10_names_ms")).get("count") > 0);
+    }
+}
