@@ -16,6 +16,8 @@ OUR_PORT="${OUR_PORT:-6220}"
 ds_dir="$root/bench/.deepstream"
 out="$root/bench/results/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
+# one descriptor per connection on each side: raise the limit as far as this shell may
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 cd "$root"
 if [ ! -f bench/target/presence-bench.jar ] || [ ! -f node/target/presence-node.jar ]; then

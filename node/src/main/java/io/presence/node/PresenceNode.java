@@ -40,6 +40,7 @@ public final class PresenceNode implements AutoCloseable {
     private final List<TransportVerticle> transports = new CopyOnWriteArrayList<>();
     private volatile boolean serving;
     private final java.util.concurrent.atomic.AtomicBoolean reconciling = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean reconcileAgain = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile HazelcastInstance hazelcast;
     private HazelcastPresenceCluster cluster;
     private PresenceService presence;
@@ -60,6 +61,11 @@ public final class PresenceNode implements AutoCloseable {
                 .compose(member -> {
                     hazelcast = member;
                     cluster = new HazelcastPresenceCluster(member);
+                    cluster.onTopologyChange(() -> {
+                        if (serving) {
+                            reconcile();
+                        }
+                    });
                     presence = new PresenceService(cluster, presenceExecutor(vertx.getOrCreateContext()),
                             System::currentTimeMillis, config.logoutGraceMillis());
                     OpenAuthenticator authenticator = new OpenAuthenticator(config.maxUsernameLength());
@@ -83,15 +89,19 @@ public final class PresenceNode implements AutoCloseable {
                 });
     }
 
-    /** One reconciliation at a time: a slow one is not stacked under the next. */
+    /** One reconciliation at a time; one asked for meanwhile runs right after. */
     private void reconcile() {
         if (!reconciling.compareAndSet(false, true)) {
+            reconcileAgain.set(true);
             return;
         }
         presence.reconcileWithCluster().whenComplete((ok, failure) -> {
             reconciling.set(false);
             if (failure != null && serving) {
                 LOG.warning("reconciliation with the cluster failed; next try in " + config.reconcileMillis() + " ms: " + failure);
+            }
+            if (reconcileAgain.getAndSet(false) && serving) {
+                reconcile();
             }
         });
     }

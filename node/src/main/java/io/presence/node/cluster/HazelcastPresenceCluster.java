@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
 import io.presence.node.presence.PresenceChange;
@@ -44,9 +45,11 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
 
     private final HazelcastInstance hazelcast;
     private final IMap<String, UserHolders> users;
-    private final ITopic<ChangeMessage> changes;
+    /** Carries {@link ChangeBatch}es; a lone {@link ChangeMessage} is accepted too. */
+    private final ITopic<Object> changes;
     /** Runs the blocking calls (key set, whole-map releases) off Hazelcast's and Vert.x's threads. */
     private final ExecutorService blockingCalls;
+    private volatile Runnable topologyListener = () -> { };
     private UUID topicRegistration;
     private UUID membershipRegistration;
 
@@ -62,41 +65,68 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
     }
 
     @Override
-    public void onChange(Consumer<PresenceChange> listener) {
-        topicRegistration = changes.addMessageListener(message -> listener.accept(message.getMessageObject().toChange()));
+    public void onChange(Consumer<List<PresenceChange>> listener) {
+        topicRegistration = changes.addMessageListener(message -> {
+            Object published = message.getMessageObject();
+            if (published instanceof ChangeBatch batch) {
+                listener.accept(batch.toChanges());
+            } else if (published instanceof ChangeMessage change) {
+                listener.accept(List.of(change.toChange()));
+            }
+        });
         membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                // nothing to do: a new member's sessions arrive through its own claims
+                // a member that merged back may bring stale entries: reconcile now, not at the next tick
+                topologyListener.run();
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
                 UUID gone = event.getMember().getUuid();
                 blockingCalls.execute(() -> releaseEverythingHeldBy(gone));
+                topologyListener.run();
+            }
+        });
+        hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                // this member rejoined under a new UUID: its sessions must be claimed again now
+                topologyListener.run();
             }
         });
     }
 
     @Override
-    public CompletionStage<Void> claim(String username) {
-        return submit(username, HoldProcessor.hold(localMember(), nowMicros()));
+    public void onTopologyChange(Runnable listener) {
+        topologyListener = listener;
     }
 
     @Override
-    public CompletionStage<Void> release(String username) {
-        return submit(username, HoldProcessor.release(localMember(), nowMicros()));
+    public CompletionStage<Void> claim(Collection<String> usernames) {
+        return submit(usernames, HoldProcessor.hold(localMember(), nowMicros()));
     }
 
-    private CompletionStage<Void> submit(String username, HoldProcessor processor) {
-        return users.submitToKey(username, processor).thenCompose(this::publish);
+    @Override
+    public CompletionStage<Void> release(Collection<String> usernames) {
+        return submit(usernames, HoldProcessor.release(localMember(), nowMicros()));
     }
 
-    private CompletionStage<Void> publish(ChangeMessage change) {
-        if (change == null) {
-            return CompletableFuture.completedFuture(null);
+    /** One entry processor call for the lot (one operation per partition), then one publish. */
+    private CompletionStage<Void> submit(Collection<String> usernames, HoldProcessor processor) {
+        if (usernames.size() == 1) {
+            String name = usernames.iterator().next();
+            return users.submitToKey(name, processor)
+                    .thenCompose(change -> change == null ? CompletableFuture.completedFuture(null) : changes.publishAsync(change));
         }
-        return changes.publishAsync(change);
+        return users.submitToKeys(new HashSet<>(usernames), processor).thenCompose(results -> {
+            List<ChangeMessage> caused = new ArrayList<>();
+            results.values().forEach(c -> {
+                if (c != null) {
+                    caused.add(c);
+                }
+            });
+            return caused.isEmpty() ? CompletableFuture.completedFuture(null) : changes.publishAsync(new ChangeBatch(caused));
+        });
     }
 
     @Override
@@ -123,10 +153,8 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
     @Override
     public CompletionStage<Void> dropDepartedHolders() {
         Set<Member> members = hazelcast.getCluster().getMembers();
-        // the oldest member does this for everyone: one pass over the map per interval, not one per node
-        if (members.isEmpty() || !members.iterator().next().localMember()) {
-            return CompletableFuture.completedFuture(null);
-        }
+        // every node runs this (idempotent: the first to delete an entry publishes its logout), so
+        // that a node that has just merged back cleans up before it claims its sessions again
         Set<UUID> live = new HashSet<>();
         members.forEach(m -> live.add(m.getUuid()));
         return CompletableFuture.runAsync(() -> publishAll(users.executeOnEntries(new DropDepartedProcessor(live, nowMicros())),
@@ -134,18 +162,20 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
     }
 
     private int publishAll(Map<String, ChangeMessage> results, String cause) {
-        int published = 0;
-        for (ChangeMessage change : results.values()) {
-            if (change != null) {
-                changes.publish(change);
-                published++;
+        List<ChangeMessage> caused = new ArrayList<>();
+        results.values().forEach(c -> {
+            if (c != null) {
+                caused.add(c);
             }
+        });
+        // in slices, so that no topic message grows without bound
+        for (int from = 0; from < caused.size(); from += 10_000) {
+            changes.publish(new ChangeBatch(new ArrayList<>(caused.subList(from, Math.min(caused.size(), from + 10_000)))));
         }
-        if (published > 0) {
-            int count = published;
-            LOG.info(() -> "released " + count + " users held by " + cause);
+        if (!caused.isEmpty()) {
+            LOG.info(() -> "released " + caused.size() + " users held by " + cause);
         }
-        return published;
+        return caused.size();
     }
 
     /** Removes a departed member from every entry and publishes the logouts that causes. */

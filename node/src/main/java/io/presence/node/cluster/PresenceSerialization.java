@@ -14,6 +14,7 @@ final class PresenceSerialization implements DataSerializableFactory {
     static final int ONLINE_PROBE = 4;
     static final int HELD_BY_PREDICATE = 5;
     static final int DROP_DEPARTED_PROCESSOR = 6;
+    static final int CHANGE_BATCH = 7;
 
     static void register(Config config) {
         config.getSerializationConfig().addDataSerializableFactory(FACTORY_ID, new PresenceSerialization());
@@ -28,6 +29,7 @@ final class PresenceSerialization implements DataSerializableFactory {
             case ONLINE_PROBE -> new OnlineProbe();
             case HELD_BY_PREDICATE -> new HeldByPredicate();
             case DROP_DEPARTED_PROCESSOR -> new DropDepartedProcessor();
+            case CHANGE_BATCH -> new ChangeBatch();
             default -> throw new IllegalArgumentException("unknown presence type " + typeId);
         };
     }

@@ -41,7 +41,7 @@ public final class NodeConfigLoader {
         d.put("auth.timeout.ms", "180000");
         d.put("client.timeout.ms", "30000");
         d.put("logout.grace.ms", "0");
-        d.put("reconcile.interval.ms", "5000");
+        d.put("reconcile.interval.ms", "30000");
         d.put("max.auth.attempts", "3");
         d.put("max.username.length", "128");
         d.put("transport.instances", String.valueOf(Runtime.getRuntime().availableProcessors()));

@@ -12,11 +12,11 @@ import java.util.function.Consumer;
  */
 public interface PresenceCluster {
 
-    /** Records that this node holds at least one session of {@code username}. Idempotent. */
-    CompletionStage<Void> claim(String username);
+    /** Records that this node holds at least one session of each username. Idempotent. */
+    CompletionStage<Void> claim(Collection<String> usernames);
 
-    /** Records that this node holds no session of {@code username} any more. Idempotent. */
-    CompletionStage<Void> release(String username);
+    /** Records that this node holds no session of any of these usernames any more. Idempotent. */
+    CompletionStage<Void> release(Collection<String> usernames);
 
     /** Every username online anywhere in the cluster. */
     CompletionStage<List<String>> onlineUsers();
@@ -29,10 +29,13 @@ public interface PresenceCluster {
 
     /**
      * Removes, from every entry, members no longer in the cluster, publishing the logouts that
-     * causes. Idempotent; implementations may leave the work to one member.
+     * causes. Idempotent, so every node may run it.
      */
     CompletionStage<Void> dropDepartedHolders();
 
-    /** Where changes published by any node go; called once, before any claim. */
-    void onChange(Consumer<PresenceChange> listener);
+    /** Called when members join, leave or merge back: a moment to reconcile at once. */
+    void onTopologyChange(Runnable listener);
+
+    /** Where changes published by any node go, a batch at a time; called once, before any claim. */
+    void onChange(Consumer<List<PresenceChange>> listener);
 }

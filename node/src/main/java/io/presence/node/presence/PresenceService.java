@@ -42,6 +42,12 @@ public final class PresenceService {
     private boolean stopping;
 
     private final Map<String, LocalUser> localUsers = new HashMap<>();
+    private final Set<String> toClaim = new LinkedHashSet<>();
+    private final Set<String> toRelease = new LinkedHashSet<>();
+    private int batchesInFlight;
+    private static final int MAX_BATCHES_IN_FLIGHT = 4;
+    /** Bounded so that batches keep flowing through the stages in parallel rather than as one lump. */
+    private static final int MAX_BATCH = 256;
     private final Set<PresenceListener> everyone = new LinkedHashSet<>();
     private final Map<String, Set<PresenceListener>> byName = new HashMap<>();
     private final Map<PresenceListener, Set<String>> namesOf = new HashMap<>();
@@ -72,7 +78,7 @@ public final class PresenceService {
         this.executor = executor;
         this.clock = clock;
         this.logoutGraceMillis = logoutGraceMillis;
-        cluster.onChange(change -> executor.execute(() -> apply(change)));
+        cluster.onChange(changes -> executor.execute(() -> changes.forEach(this::apply)));
     }
 
     /** An authenticated session with a username opened on this node. */
@@ -124,18 +130,45 @@ public final class PresenceService {
             return;
         }
         user.inFlight = true;
-        CompletionStage<Void> request = wanted ? cluster.claim(username) : cluster.release(username);
-        request.whenCompleteAsync((ok, failure) -> {
-            user.inFlight = false;
-            if (failure != null) {
-                LOG.log(Level.WARNING, "cluster did not record " + (wanted ? "login" : "logout")
-                        + " of '" + username + "'; retrying", failure);
-                executor.schedule(RETRY_MILLIS, () -> reconcile(username));
-                return;
+        (wanted ? toClaim : toRelease).add(username);
+        flush();
+    }
+
+    /**
+     * Sends the waiting claims and releases as batches, a few batches at a time: while they are in
+     * flight, new requests gather, so a burst of logins costs a handful of cluster calls rather
+     * than one each, and a single login still goes out at once.
+     */
+    private void flush() {
+        while (batchesInFlight < MAX_BATCHES_IN_FLIGHT && !(toClaim.isEmpty() && toRelease.isEmpty())) {
+            boolean claiming = !toClaim.isEmpty();
+            Set<String> batch = claiming ? toClaim : toRelease;
+            List<String> names = new ArrayList<>(Math.min(batch.size(), MAX_BATCH));
+            for (java.util.Iterator<String> it = batch.iterator(); it.hasNext() && names.size() < MAX_BATCH; ) {
+                names.add(it.next());
+                it.remove();
             }
-            user.claimed = wanted;
-            reconcile(username);
-        }, executor);
+            batchesInFlight++;
+            CompletionStage<Void> request = claiming ? cluster.claim(names) : cluster.release(names);
+            request.whenCompleteAsync((ok, failure) -> {
+                batchesInFlight--;
+                if (failure != null) {
+                    LOG.log(Level.WARNING, "cluster did not record " + names.size() + (claiming ? " logins" : " logouts")
+                            + "; retrying", failure);
+                }
+                for (String name : names) {
+                    LocalUser user = localUsers.get(name);
+                    user.inFlight = false;
+                    if (failure != null) {
+                        executor.schedule(RETRY_MILLIS, () -> reconcile(name));
+                    } else {
+                        user.claimed = claiming;
+                        reconcile(name);
+                    }
+                }
+                flush();
+            }, executor);
+        }
     }
 
     /**
@@ -305,12 +338,15 @@ public final class PresenceService {
      * </ol>
      */
     public CompletionStage<Void> reconcileWithCluster() {
-        CompletionStage<Void> holdings = cluster.heldHere().thenAcceptAsync(this::reassertHoldings, executor);
-        CompletionStage<Void> departed = cluster.dropDepartedHolders();
+        // departed holders first: after a merge, an entry restored for this node's old identity
+        // must be gone before the claim under the new one, or that claim would find the user
+        // "already online" and announce nothing
+        CompletionStage<Void> holdings = cluster.dropDepartedHolders()
+                .thenCompose(v -> cluster.heldHere())
+                .thenAcceptAsync(this::reassertHoldings, executor);
         CompletionStage<Void> delivery = onPresenceThread(() -> Map.copyOf(known))
                 .thenCompose(before -> cluster.onlineUsers().thenAcceptAsync(online -> healDelivery(before, online), executor));
-        return CompletableFuture.allOf(holdings.toCompletableFuture(), departed.toCompletableFuture(),
-                delivery.toCompletableFuture());
+        return CompletableFuture.allOf(holdings.toCompletableFuture(), delivery.toCompletableFuture());
     }
 
     private void reassertHoldings(Set<String> heldHere) {

@@ -105,7 +105,7 @@ class SelfHealingTest {
         List<TestClient> watchers = watchers();
         // what a split-brain merge can leave: an entry (and the join it announced) held by a member that is gone
         map().set(ghost, new UserHolders(1, new UUID[] {UUID.randomUUID()}));
-        cluster.node(2).hazelcast().<ChangeMessage>getTopic(HazelcastPresenceCluster.CHANGES_TOPIC)
+        cluster.node(2).hazelcast().<Object>getTopic(HazelcastPresenceCluster.CHANGES_TOPIC)
                 .publish(new ChangeMessage(ghost, true, 1));
         watchers.forEach(w -> w.expect(presence(Action.PRESENCE_JOIN_ALL, ghost)));
 
@@ -119,7 +119,7 @@ class SelfHealingTest {
         String stray = "stray-" + UUID.randomUUID();
         List<TestClient> watchers = watchers();
         map().set(stray, new UserHolders(1, new UUID[] {memberOf(1)}));
-        cluster.node(0).hazelcast().<ChangeMessage>getTopic(HazelcastPresenceCluster.CHANGES_TOPIC)
+        cluster.node(0).hazelcast().<Object>getTopic(HazelcastPresenceCluster.CHANGES_TOPIC)
                 .publish(new ChangeMessage(stray, true, 1));
         watchers.forEach(w -> w.expect(presence(Action.PRESENCE_JOIN_ALL, stray)));
 
@@ -132,7 +132,7 @@ class SelfHealingTest {
         String phantom = "phantom-" + UUID.randomUUID();
         List<TestClient> watchers = watchers();
         // a join reaches every node but the matching leave is lost: the map never had the user
-        cluster.node(1).hazelcast().<ChangeMessage>getTopic(HazelcastPresenceCluster.CHANGES_TOPIC)
+        cluster.node(1).hazelcast().<Object>getTopic(HazelcastPresenceCluster.CHANGES_TOPIC)
                 .publish(new ChangeMessage(phantom, true, 1));
         watchers.forEach(w -> w.expect(presence(Action.PRESENCE_JOIN_ALL, phantom)));
 

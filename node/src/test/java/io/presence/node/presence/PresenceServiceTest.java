@@ -54,16 +54,20 @@ class PresenceServiceTest {
     private static final class RecordingCluster implements PresenceCluster {
         final List<String> requests = new ArrayList<>();
         final List<CompletableFuture<Void>> pending = new ArrayList<>();
-        Consumer<PresenceChange> publish;
+        Consumer<List<PresenceChange>> listener;
 
-        @Override
-        public CompletionStage<Void> claim(String username) {
-            return record("claim " + username);
+        void publish(PresenceChange change) {
+            listener.accept(List.of(change));
         }
 
         @Override
-        public CompletionStage<Void> release(String username) {
-            return record("release " + username);
+        public CompletionStage<Void> claim(Collection<String> usernames) {
+            return record("claim " + String.join(",", usernames));
+        }
+
+        @Override
+        public CompletionStage<Void> release(Collection<String> usernames) {
+            return record("release " + String.join(",", usernames));
         }
 
         private CompletionStage<Void> record(String request) {
@@ -98,8 +102,13 @@ class PresenceServiceTest {
         }
 
         @Override
-        public void onChange(Consumer<PresenceChange> listener) {
-            publish = listener;
+        public void onTopologyChange(Runnable listener) {
+            // no topology here
+        }
+
+        @Override
+        public void onChange(Consumer<List<PresenceChange>> listener) {
+            this.listener = listener;
         }
     }
 
@@ -117,24 +126,24 @@ class PresenceServiceTest {
 
     @Test
     void lateOlderChangeIsDropped() {
-        cluster.publish.accept(new PresenceChange("Alex", true, 1));
-        cluster.publish.accept(new PresenceChange("Alex", false, 3));
-        cluster.publish.accept(new PresenceChange("Alex", true, 2));
+        cluster.publish(new PresenceChange("Alex", true, 1));
+        cluster.publish(new PresenceChange("Alex", false, 3));
+        cluster.publish(new PresenceChange("Alex", true, 2));
         assertEquals(List.of("join Alex EVERYONE", "leave Alex EVERYONE"), heard);
     }
 
     @Test
     void newerChangeToTheSameStateIsNotRepeated() {
-        cluster.publish.accept(new PresenceChange("Alex", true, 1));
-        cluster.publish.accept(new PresenceChange("Alex", true, 3));
-        cluster.publish.accept(new PresenceChange("Alex", false, 4));
+        cluster.publish(new PresenceChange("Alex", true, 1));
+        cluster.publish(new PresenceChange("Alex", true, 3));
+        cluster.publish(new PresenceChange("Alex", false, 4));
         assertEquals(List.of("join Alex EVERYONE", "leave Alex EVERYONE"), heard);
     }
 
     @Test
     void everyoneSubscribersHearBeforeNamedOnes() {
         presence.subscribe(listener, List.of("Alex"));
-        cluster.publish.accept(new PresenceChange("Alex", true, 1));
+        cluster.publish(new PresenceChange("Alex", true, 1));
         assertEquals(List.of("join Alex EVERYONE", "join Alex NAMED"), heard);
     }
 
@@ -169,6 +178,20 @@ class PresenceServiceTest {
         assertEquals(false, drained.isDone(), "the release is still in flight");
         cluster.completeOldest();
         assertEquals(true, drained.isDone());
+    }
+
+    @Test
+    void loginsThatArriveWhileBatchesAreInFlightGoOutTogether() {
+        for (int i = 0; i < 4; i++) {
+            presence.sessionOpened("u" + i);
+        }
+        for (int i = 4; i < 10; i++) {
+            presence.sessionOpened("u" + i);
+        }
+        assertEquals(List.of("claim u0", "claim u1", "claim u2", "claim u3"), cluster.requests,
+                "up to four batches in flight; the rest wait");
+        cluster.completeOldest();
+        assertEquals("claim u4,u5,u6,u7,u8,u9", cluster.requests.get(4), "what waited goes out as one batch");
     }
 
     @Test
