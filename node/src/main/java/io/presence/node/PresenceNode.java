@@ -64,6 +64,8 @@ public final class PresenceNode implements AutoCloseable {
                     cluster.onTopologyChange(() -> {
                         if (serving) {
                             reconcile();
+                            // and once more when the dust has settled (merged data, partition moves)
+                            vertx.setTimer(Math.min(3000, config.reconcileMillis()), t -> reconcile());
                         }
                     });
                     presence = new PresenceService(cluster, presenceExecutor(vertx.getOrCreateContext()),
@@ -98,7 +100,9 @@ public final class PresenceNode implements AutoCloseable {
         presence.reconcileWithCluster().whenComplete((ok, failure) -> {
             reconciling.set(false);
             if (failure != null && serving) {
-                LOG.warning("reconciliation with the cluster failed; next try in " + config.reconcileMillis() + " ms: " + failure);
+                // typically the cluster is changing under us (a merge); try again soon, not at the next tick
+                LOG.warning("reconciliation with the cluster failed; trying again in 1 s: " + failure);
+                vertx.setTimer(Math.min(1000, config.reconcileMillis()), t -> reconcile());
             }
             if (reconcileAgain.getAndSet(false) && serving) {
                 reconcile();

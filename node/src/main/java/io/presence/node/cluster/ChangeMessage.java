@@ -24,6 +24,11 @@ public final class ChangeMessage implements IdentifiedDataSerializable {
         this.version = version;
     }
 
+    /** The logout that deleting {@code last} causes; its version follows the entry's. */
+    static ChangeMessage loggedOut(String username, UserHolders last, long proposedVersion) {
+        return new ChangeMessage(username, false, Math.max(last.version() + 1, proposedVersion));
+    }
+
     PresenceChange toChange() {
         return new PresenceChange(username, online, version);
     }

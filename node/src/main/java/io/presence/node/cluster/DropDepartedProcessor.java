@@ -52,7 +52,7 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
             return null;
         }
         entry.setValue(null);
-        return new ChangeMessage(entry.getKey(), false, Math.max(current.version() + 1, proposedVersion));
+        return ChangeMessage.loggedOut(entry.getKey(), current, proposedVersion);
     }
 
     @Override
@@ -70,8 +70,7 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
         out.writeLong(proposedVersion);
         out.writeInt(members.size());
         for (UUID m : members) {
-            out.writeLong(m.getMostSignificantBits());
-            out.writeLong(m.getLeastSignificantBits());
+            PresenceSerialization.writeUuid(out, m);
         }
     }
 
@@ -81,7 +80,7 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
         int n = in.readInt();
         members = new HashSet<>(n * 2);
         for (int i = 0; i < n; i++) {
-            members.add(new UUID(in.readLong(), in.readLong()));
+            members.add(PresenceSerialization.readUuid(in));
         }
     }
 

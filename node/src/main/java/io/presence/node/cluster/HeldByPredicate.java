@@ -40,12 +40,11 @@ public final class HeldByPredicate implements Predicate<String, UserHolders>, Id
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
-        out.writeLong(member.getMostSignificantBits());
-        out.writeLong(member.getLeastSignificantBits());
+        PresenceSerialization.writeUuid(out, member);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
-        member = new UUID(in.readLong(), in.readLong());
+        member = PresenceSerialization.readUuid(in);
     }
 }

@@ -65,7 +65,7 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
             return null;
         }
         entry.setValue(null);
-        return new ChangeMessage(entry.getKey(), false, Math.max(current.version() + 1, proposedVersion));
+        return ChangeMessage.loggedOut(entry.getKey(), current, proposedVersion);
     }
 
     @Override
@@ -81,15 +81,14 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeBoolean(hold);
-        out.writeLong(member.getMostSignificantBits());
-        out.writeLong(member.getLeastSignificantBits());
+        PresenceSerialization.writeUuid(out, member);
         out.writeLong(proposedVersion);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         hold = in.readBoolean();
-        member = new UUID(in.readLong(), in.readLong());
+        member = PresenceSerialization.readUuid(in);
         proposedVersion = in.readLong();
     }
 }

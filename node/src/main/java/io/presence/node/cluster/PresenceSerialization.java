@@ -16,6 +16,15 @@ final class PresenceSerialization implements DataSerializableFactory {
     static final int DROP_DEPARTED_PROCESSOR = 6;
     static final int CHANGE_BATCH = 7;
 
+    static void writeUuid(com.hazelcast.nio.ObjectDataOutput out, java.util.UUID uuid) throws java.io.IOException {
+        out.writeLong(uuid.getMostSignificantBits());
+        out.writeLong(uuid.getLeastSignificantBits());
+    }
+
+    static java.util.UUID readUuid(com.hazelcast.nio.ObjectDataInput in) throws java.io.IOException {
+        return new java.util.UUID(in.readLong(), in.readLong());
+    }
+
     static void register(Config config) {
         config.getSerializationConfig().addDataSerializableFactory(FACTORY_ID, new PresenceSerialization());
     }

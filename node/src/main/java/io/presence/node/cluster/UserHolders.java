@@ -72,8 +72,7 @@ public final class UserHolders implements IdentifiedDataSerializable {
         out.writeLong(version);
         out.writeInt(members.length);
         for (UUID m : members) {
-            out.writeLong(m.getMostSignificantBits());
-            out.writeLong(m.getLeastSignificantBits());
+            PresenceSerialization.writeUuid(out, m);
         }
     }
 
@@ -82,7 +81,7 @@ public final class UserHolders implements IdentifiedDataSerializable {
         version = in.readLong();
         members = new UUID[in.readInt()];
         for (int i = 0; i < members.length; i++) {
-            members[i] = new UUID(in.readLong(), in.readLong());
+            members[i] = PresenceSerialization.readUuid(in);
         }
     }
 

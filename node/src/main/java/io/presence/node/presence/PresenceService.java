@@ -45,9 +45,9 @@ public final class PresenceService {
     private final Set<String> toClaim = new LinkedHashSet<>();
     private final Set<String> toRelease = new LinkedHashSet<>();
     private int batchesInFlight;
-    private static final int MAX_BATCHES_IN_FLIGHT = 8;
+    static final int MAX_BATCHES_IN_FLIGHT = 8;
     /** Bounded so that batches keep flowing through the stages in parallel rather than as one lump. */
-    private static final int MAX_BATCH = 32;
+    static final int MAX_BATCH = 32;
     private final Set<PresenceListener> everyone = new LinkedHashSet<>();
     private final Map<String, Set<PresenceListener>> byName = new HashMap<>();
     private final Map<PresenceListener, Set<String>> namesOf = new HashMap<>();

@@ -163,10 +163,10 @@ class ClusterPresenceTest {
         }
         for (TestClient w : watchers) {
             await().atMost(TestClient.WAIT).until(() -> {
-                List<Boolean> stream = stateStream(w, flapper);
+                List<Boolean> stream = w.presenceStream(flapper);
                 return !stream.isEmpty() && !stream.get(stream.size() - 1);
             });
-            List<Boolean> stream = stateStream(w, flapper);
+            List<Boolean> stream = w.presenceStream(flapper);
             for (int i = 1; i < stream.size(); i++) {
                 assertTrue(stream.get(i) != stream.get(i - 1), "two of a kind in a row: " + stream);
             }
@@ -174,19 +174,6 @@ class ClusterPresenceTest {
         }
     }
 
-    private static List<Boolean> stateStream(TestClient watcher, String name) {
-        List<Boolean> states = new ArrayList<>();
-        for (Message m : watcher.received()) {
-            if (m instanceof PresenceMessage p && name.equals(p.name())) {
-                if (p.action() == Action.PRESENCE_JOIN_ALL) {
-                    states.add(true);
-                } else if (p.action() == Action.PRESENCE_LEAVE_ALL) {
-                    states.add(false);
-                }
-            }
-        }
-        return states;
-    }
 
     @Test
     void theMapHoldsOneEntryPerOnlineUserNamingEveryHoldingMember() {

@@ -1,12 +1,11 @@
 package io.presence.node.cluster;
 
+import io.presence.node.support.Clients;
 import io.presence.node.support.TestClient;
-import io.presence.node.support.TestClient.Endpoint;
 import io.presence.node.support.TestCluster;
 import io.presence.protocol.Message;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,46 +28,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FlappingAndChurnTest {
 
     private TestCluster cluster;
-    private Vertx vertx;
-    private final List<TestClient> clients = new ArrayList<>();
+    private Clients clients;
 
     @AfterEach
     void stop() {
-        clients.forEach(TestClient::close);
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().join();
-        }
+        clients.close();
         cluster.close();
     }
 
-    private TestClient login(int node, String username) {
-        TestClient c = TestClient.loggedIn(vertx, cluster.node(node).port(), Endpoint.BINARY, username);
-        clients.add(c);
-        return c;
-    }
-
-    private List<TestClient> watchers() {
-        List<TestClient> watchers = new ArrayList<>();
-        for (int node = 0; node < 3; node++) {
-            TestClient w = login(node, "watcher-" + node + "-" + UUID.randomUUID());
-            w.subscribeAll();
-            watchers.add(w);
-        }
-        return watchers;
+    private void startCluster(Map<String, String> settings) {
+        cluster = TestCluster.start(3, settings);
+        clients = new Clients(cluster);
     }
 
     @Test
     void reconnectionWithinTheGracePeriodProducesNoEventsAndALongerAbsenceOneLogout() {
-        cluster = TestCluster.start(3, Map.of("logout.grace.ms", "1500"));
-        vertx = Vertx.vertx();
+        startCluster(Map.of("logout.grace.ms", "1500"));
         String user = "flapper-" + UUID.randomUUID();
-        List<TestClient> watchers = watchers();
-        TestClient first = TestClient.loggedIn(vertx, cluster.node(0).port(), Endpoint.BINARY, user);
+        List<TestClient> watchers = clients.watchers(3);
+        TestClient first = clients.loginUntracked(0, user);
         watchers.forEach(w -> w.expect(presence(Action.PRESENCE_JOIN_ALL, user)));
 
         long closedAt = System.currentTimeMillis();
         first.close();
-        TestClient back = TestClient.loggedIn(vertx, cluster.node(0).port(), Endpoint.BINARY, user);
+        TestClient back = clients.loginUntracked(0, user);
         assertTrue(System.currentTimeMillis() - closedAt < 1500, "came back within the grace period");
         await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(6)).until(() ->
                 watchers.stream().allMatch(w -> w.count(m -> m instanceof PresenceMessage p && user.equals(p.name())) == 0));
@@ -81,11 +64,10 @@ class FlappingAndChurnTest {
 
     @Test
     void randomChurnFromEveryNodeGivesEverySubscriberAlternatingEventsEndingInTheTruth() {
-        cluster = TestCluster.start(3);
-        vertx = Vertx.vertx();
+        startCluster(Map.of());
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        List<TestClient> watchers = watchers();
+        List<TestClient> watchers = clients.watchers(3);
         List<String> users = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             users.add("churn-" + i + "-" + UUID.randomUUID().toString().substring(0, 6));
@@ -98,14 +80,14 @@ class FlappingAndChurnTest {
             if (!mine.isEmpty() && random.nextInt(10) < 6) {
                 mine.remove(random.nextInt(mine.size())).close();
             } else if (mine.size() < 3) {
-                mine.add(TestClient.loggedIn(vertx, cluster.node(random.nextInt(3)).port(), Endpoint.BINARY, user));
+                mine.add(clients.loginUntracked(random.nextInt(3), user));
             }
         }
         Set<String> online = new HashSet<>();
         open.forEach((u, list) -> {
             if (!list.isEmpty()) {
                 online.add(u);
-                clients.addAll(list);
+                list.forEach(clients::track);
             }
         });
         for (TestClient w : watchers) {
@@ -113,7 +95,7 @@ class FlappingAndChurnTest {
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() ->
                     users.stream().allMatch(u -> endsIn(w, u, online.contains(u))));
             for (String u : users) {
-                List<Boolean> stream = stream(w, u);
+                List<Boolean> stream = w.presenceStream(u);
                 for (int i = 1; i < stream.size(); i++) {
                     assertTrue(stream.get(i) != stream.get(i - 1), "seed " + seed + ": two of a kind in a row for " + u + ": " + stream);
                 }
@@ -127,21 +109,8 @@ class FlappingAndChurnTest {
     }
 
     private static boolean endsIn(TestClient watcher, String user, boolean online) {
-        List<Boolean> s = stream(watcher, user);
+        List<Boolean> s = watcher.presenceStream(user);
         return online ? !s.isEmpty() && s.get(s.size() - 1) : s.isEmpty() || !s.get(s.size() - 1);
     }
 
-    private static List<Boolean> stream(TestClient watcher, String name) {
-        List<Boolean> states = new ArrayList<>();
-        for (Message m : watcher.received()) {
-            if (m instanceof PresenceMessage p && name.equals(p.name())) {
-                if (p.action() == Action.PRESENCE_JOIN_ALL) {
-                    states.add(true);
-                } else if (p.action() == Action.PRESENCE_LEAVE_ALL) {
-                    states.add(false);
-                }
-            }
-        }
-        return states;
-    }
 }

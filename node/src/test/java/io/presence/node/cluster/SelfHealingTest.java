@@ -1,13 +1,12 @@
 package io.presence.node.cluster;
 
 import com.hazelcast.map.IMap;
+import io.presence.node.support.Clients;
 import io.presence.node.support.TestClient;
-import io.presence.node.support.TestClient.Endpoint;
 import io.presence.node.support.TestCluster;
 import io.presence.protocol.Message;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,41 +29,31 @@ class SelfHealingTest {
 
     private static final long INTERVAL = 400;
     private static TestCluster cluster;
-    private static Vertx vertx;
-    private final List<TestClient> clients = new ArrayList<>();
+    private static Clients clients;
 
     @BeforeAll
     static void startCluster() {
         cluster = TestCluster.start(3, Map.of("reconcile.interval.ms", String.valueOf(INTERVAL)));
-        vertx = Vertx.vertx();
+        clients = new Clients(cluster);
     }
 
     @AfterAll
     static void stopCluster() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
+        clients.close();
         cluster.close();
     }
 
     @AfterEach
     void closeClients() {
-        clients.forEach(TestClient::close);
-        clients.clear();
+        clients.closeAll();
     }
 
-    private TestClient login(int node, String username) {
-        TestClient c = TestClient.loggedIn(vertx, cluster.node(node).port(), Endpoint.BINARY, username);
-        clients.add(c);
-        return c;
+    private static TestClient login(int node, String username) {
+        return clients.login(node, username);
     }
 
-    private List<TestClient> watchers() {
-        List<TestClient> watchers = new ArrayList<>();
-        for (int node = 0; node < 3; node++) {
-            TestClient w = login(node, "watcher-" + node + "-" + UUID.randomUUID());
-            w.subscribeAll();
-            watchers.add(w);
-        }
-        return watchers;
+    private static List<TestClient> watchers() {
+        return clients.watchers(3);
     }
 
     private static IMap<String, UserHolders> map() {

@@ -182,16 +182,20 @@ class PresenceServiceTest {
 
     @Test
     void loginsThatArriveWhileBatchesAreInFlightGoOutTogether() {
-        for (int i = 0; i < 4; i++) {
+        int inFlight = PresenceService.MAX_BATCHES_IN_FLIGHT;
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < inFlight; i++) {
             presence.sessionOpened("u" + i);
+            expected.add("claim u" + i);
         }
-        for (int i = 4; i < 10; i++) {
+        List<String> waiting = new ArrayList<>();
+        for (int i = inFlight; i < inFlight + 6; i++) {
             presence.sessionOpened("u" + i);
+            waiting.add("u" + i);
         }
-        assertEquals(List.of("claim u0", "claim u1", "claim u2", "claim u3"), cluster.requests,
-                "up to four batches in flight; the rest wait");
+        assertEquals(expected, cluster.requests, "a few batches in flight; the rest wait");
         cluster.completeOldest();
-        assertEquals("claim u4,u5,u6,u7,u8,u9", cluster.requests.get(4), "what waited goes out as one batch");
+        assertEquals("claim " + String.join(",", waiting), cluster.requests.get(inFlight), "what waited goes out as one batch");
     }
 
     @Test

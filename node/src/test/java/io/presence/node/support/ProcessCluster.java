@@ -3,8 +3,6 @@ package io.presence.node.support;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +29,7 @@ public final class ProcessCluster implements AutoCloseable {
     public static ProcessCluster start(int size, Map<String, String> settings) {
         ProcessCluster cluster = new ProcessCluster(settings);
         for (int i = 0; i < size; i++) {
-            cluster.ports.add(freePort());
+            cluster.ports.add(TestCluster.freePort());
             cluster.nodes.add(null);
         }
         for (int i = 0; i < size; i++) {
@@ -65,14 +63,6 @@ public final class ProcessCluster implements AutoCloseable {
                     await().atMost(Duration.ofSeconds(60)).until(() -> asker.queryAll().contains(probe));
                 }
             }
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 

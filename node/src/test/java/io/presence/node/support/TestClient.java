@@ -199,6 +199,21 @@ public final class TestClient implements AutoCloseable {
         return answer.names();
     }
 
+    /** This client's JOIN_ALL/LEAVE_ALL events for {@code name}, in order, as true/false. */
+    public List<Boolean> presenceStream(String name) {
+        List<Boolean> states = new ArrayList<>();
+        for (Message m : received()) {
+            if (m instanceof PresenceMessage p && name.equals(p.name())) {
+                if (p.action() == PresenceMessage.Action.PRESENCE_JOIN_ALL) {
+                    states.add(true);
+                } else if (p.action() == PresenceMessage.Action.PRESENCE_LEAVE_ALL) {
+                    states.add(false);
+                }
+            }
+        }
+        return states;
+    }
+
     public static Predicate<Message> presence(PresenceMessage.Action action, String name) {
         return m -> m instanceof PresenceMessage p && p.action() == action && name.equals(p.name());
     }

@@ -101,7 +101,8 @@ public final class TestCluster implements AutoCloseable {
         node(index).stop().orTimeout(60, TimeUnit.SECONDS).join();
     }
 
-    private static int freePort() {
+    /** A port free on loopback right now, for a node's HTTP server. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
