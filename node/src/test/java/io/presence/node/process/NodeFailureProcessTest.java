@@ -109,6 +109,13 @@ class NodeFailureProcessTest {
         return watchers;
     }
 
+    /** Waits until every watcher has seen the join of everyone in {@code pop}. */
+    private static void awaitJoined(List<TestClient> watchers, Population pop) {
+        long everyone = pop.onlyThere().size() + pop.alsoOnNode0().size();
+        awaitAll(watchers, everyone, m -> event(Action.PRESENCE_JOIN_ALL, pop.onlyPrefix()).test(m)
+                || event(Action.PRESENCE_JOIN_ALL, pop.bothPrefix()).test(m), System.currentTimeMillis(), Duration.ofSeconds(60));
+    }
+
     /** Waits until every watcher has {@code n} events matching, returns the ms since {@code since}. */
     private static long awaitAll(List<TestClient> watchers, long n, Predicate<Message> matching, long since, Duration within) {
         await().atMost(within).pollInterval(Duration.ofMillis(5))
@@ -140,8 +147,7 @@ class NodeFailureProcessTest {
         cluster.awaitOneCluster(vertx, ws);
         List<TestClient> watchers = watchers(0, 1);
         Population pop = populate(2, 900, 100);
-        awaitAll(watchers, 1000, m -> event(Action.PRESENCE_JOIN_ALL, pop.onlyPrefix()).test(m)
-                || event(Action.PRESENCE_JOIN_ALL, pop.bothPrefix()).test(m), System.currentTimeMillis(), Duration.ofSeconds(60));
+        awaitJoined(watchers, pop);
 
         long killedAt = System.currentTimeMillis();
         cluster.node(2).kill9();
@@ -162,8 +168,7 @@ class NodeFailureProcessTest {
         cluster.awaitOneCluster(vertx, ws);
         List<TestClient> watchers = watchers(0, 1);
         Population pop = populate(2, 80, 20);
-        awaitAll(watchers, 100, m -> event(Action.PRESENCE_JOIN_ALL, pop.onlyPrefix()).test(m)
-                || event(Action.PRESENCE_JOIN_ALL, pop.bothPrefix()).test(m), System.currentTimeMillis(), Duration.ofSeconds(30));
+        awaitJoined(watchers, pop);
 
         long pausedAt = System.currentTimeMillis();
         cluster.node(2).pause();
@@ -203,8 +208,7 @@ class NodeFailureProcessTest {
         cluster.awaitOneCluster(vertx, ws);
         List<TestClient> watchers = watchers(0, 1);
         Population pop = populate(2, 50, 10);
-        awaitAll(watchers, 60, m -> event(Action.PRESENCE_JOIN_ALL, pop.onlyPrefix()).test(m)
-                || event(Action.PRESENCE_JOIN_ALL, pop.bothPrefix()).test(m), System.currentTimeMillis(), Duration.ofSeconds(30));
+        awaitJoined(watchers, pop);
         List<TestClient> onStopped = clients.subList(clients.size() - 70, clients.size()).stream()
                 .filter(c -> !c.isClosed()).toList();
 
