@@ -84,8 +84,12 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
             @Override
             public void memberRemoved(MembershipEvent event) {
                 UUID gone = event.getMember().getUuid();
-                blockingCalls.execute(() -> releaseEverythingHeldBy(gone));
-                topologyListener.run();
+                // the logouts first; the reconciliation (three map scans) only after them, so that
+                // it does not compete for CPU with the part subscribers are waiting for
+                blockingCalls.execute(() -> {
+                    releaseEverythingHeldBy(gone);
+                    topologyListener.run();
+                });
             }
         });
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
