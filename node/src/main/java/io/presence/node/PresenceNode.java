@@ -88,6 +88,12 @@ public final class PresenceNode implements AutoCloseable {
                     LOG.info(() -> "presence node serving on " + config.host() + ":" + port()
                             + " as cluster member " + hazelcast.getCluster().getLocalMember().getAddress());
                     return this;
+                })
+                .recover(failure -> {
+                    // e.g. the port is taken: leave no member behind in the cluster, no event loops running
+                    LOG.severe("node failed to start: " + failure);
+                    crash(); // on a thread of its own; it closes the event loops this future runs on
+                    return Future.failedFuture(failure);
                 });
     }
 

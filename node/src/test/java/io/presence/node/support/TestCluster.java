@@ -101,13 +101,22 @@ public final class TestCluster implements AutoCloseable {
         node(index).stop().orTimeout(60, TimeUnit.SECONDS).join();
     }
 
-    /** A port free on loopback right now, for a node's HTTP server. */
+    /**
+     * A port free on loopback right now, for a node's HTTP server. Taken below the kernel's
+     * ephemeral range (32768 and up here), so that no outgoing connection can be given it between
+     * this check and the node binding it.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int candidate = random.nextInt(20_000, 32_000);
+            try (ServerSocket socket = new ServerSocket(candidate, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port found in 20000-32000");
     }
 
     @Override
