@@ -52,6 +52,7 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
     private volatile Runnable topologyListener = () -> { };
     private UUID topicRegistration;
     private UUID membershipRegistration;
+    private UUID lifecycleRegistration;
 
     public HazelcastPresenceCluster(HazelcastInstance hazelcast) {
         this.hazelcast = hazelcast;
@@ -62,6 +63,7 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
             thread.setDaemon(true);
             return thread;
         });
+        watchMembers();
     }
 
     @Override
@@ -74,6 +76,13 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
                 listener.accept(List.of(change.toChange()));
             }
         });
+    }
+
+    /**
+     * Member loss and rejoin handling, from construction on: releasing a departed member's users
+     * must not depend on anyone having subscribed to changes.
+     */
+    private void watchMembers() {
         membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -92,7 +101,7 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
                 });
             }
         });
-        hazelcast.getLifecycleService().addLifecycleListener(event -> {
+        lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
                 // this member rejoined under a new UUID: its sessions must be claimed again now
                 topologyListener.run();
@@ -207,9 +216,8 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
             if (topicRegistration != null) {
                 changes.removeMessageListener(topicRegistration);
             }
-            if (membershipRegistration != null) {
-                hazelcast.getCluster().removeMembershipListener(membershipRegistration);
-            }
+            hazelcast.getCluster().removeMembershipListener(membershipRegistration);
+            hazelcast.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
         }
         blockingCalls.shutdown();
         try {

@@ -328,10 +328,10 @@ public final class PresenceService {
      * Brings the cluster and this node back in line, healing whatever went astray (a lost topic
      * message, a split-brain merge that restored stale entries, a member that left unnoticed):
      * <ol>
-     *   <li>users with live sessions here that the cluster no longer records as held here are
-     *       claimed again (a login event if they had been logged out); users the cluster records
-     *       as held here without a live session are released;</li>
      *   <li>members no longer in the cluster are dropped from every entry (logouts follow);</li>
+     *   <li>then users with live sessions here that the cluster no longer records as held here
+     *       are claimed again (a login event if they had been logged out); users the cluster
+     *       records as held here without a live session are released;</li>
      *   <li>subscribers are told of changes they missed: users this node last reported online
      *       who are not in the map get a leave, users it last reported offline who are in it get
      *       a join, unless a newer change arrived meanwhile.</li>

@@ -8,6 +8,9 @@ public interface Connection {
     /** Encodes and writes one message; dropped silently once the connection is closed. */
     void send(Message message);
 
+    /** Runs {@code task} on the thread that handles this connection's messages, after those queued. */
+    void execute(Runnable task);
+
     /** Sends a WebSocket ping frame; a live client answers with a pong, which counts as traffic. */
     void ping();
 

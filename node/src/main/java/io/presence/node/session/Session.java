@@ -41,7 +41,6 @@ public final class Session implements PresenceListener {
     private final LongSupplier clock;
     private final long openedAt;
     private final AtomicBoolean expiring = new AtomicBoolean();
-    private final AtomicBoolean released = new AtomicBoolean();
 
     private volatile State state = State.AWAITING_CHALLENGE;
     private volatile long lastReceivedAt;
@@ -149,7 +148,6 @@ public final class Session implements PresenceListener {
         String correlationId = request.correlationId();
         switch (request.action()) {
             case SUBSCRIBE_ALL -> presence.subscribeAll(this).thenAccept(added -> {
-                dropIfClosedMeanwhile();
                 if (!added) {
                     connection.send(PresenceMessage.aboutName(Action.MULTIPLE_SUBSCRIPTIONS, Action.SUBSCRIBE_ALL,
                             correlationId, PresenceMessage.EVERYONE, false));
@@ -166,8 +164,7 @@ public final class Session implements PresenceListener {
             case SUBSCRIBE -> {
                 if (validNames(request)) {
                     presence.subscribe(this, request.names()).thenAccept(already -> {
-                        dropIfClosedMeanwhile();
-                        warnThenAck(Action.MULTIPLE_SUBSCRIPTIONS, Action.SUBSCRIBE, correlationId, already);
+                                warnThenAck(Action.MULTIPLE_SUBSCRIPTIONS, Action.SUBSCRIBE, correlationId, already);
                     });
                 }
             }
@@ -200,13 +197,6 @@ public final class Session implements PresenceListener {
             default -> connection.send(ParserMessage.error(ParserMessage.Action.UNKNOWN_ACTION,
                     "PRESENCE " + request.action() + " is not a request a client can make",
                     request.topic(), request.actionCode()));
-        }
-    }
-
-    /** A timeout may close the session while a subscription is on its way: do not leave it behind. */
-    private void dropIfClosedMeanwhile() {
-        if (state == State.CLOSED) {
-            presence.removeListener(this);
         }
     }
 
@@ -255,13 +245,14 @@ public final class Session implements PresenceListener {
 
     /**
      * The connection closed, or is being closed for good: give back what the session held. Runs
-     * once; a close handshake that a vanished client never answers must not delay the logout.
+     * on the connection's event loop, like every message, so it is ordered after any request the
+     * client sent before; it acts once.
      */
     public void onClosed() {
-        if (!released.compareAndSet(false, true)) {
+        State was = state;
+        if (was == State.CLOSED) {
             return;
         }
-        State was = state;
         state = State.CLOSED;
         if (was == State.AUTHENTICATED) {
             presence.removeListener(this);
@@ -272,32 +263,47 @@ public final class Session implements PresenceListener {
     }
 
     /**
-     * Enforces the login deadline and the heartbeat. Called periodically from any thread; it only
-     * reads volatile state and acts through the thread-safe connection.
+     * Enforces the login deadline and the client timeout. Called periodically from any thread: it
+     * reads volatile state only, and hands an expiry to the connection's event loop.
      */
     public void checkDeadlines(long now) {
         State current = state;
         if (current == State.CLOSED) {
             return;
         }
-        if (current != State.AUTHENTICATED && now - openedAt > settings.authTimeoutMillis()) {
+        boolean loginLate = current != State.AUTHENTICATED && now - openedAt > settings.authTimeoutMillis();
+        boolean silent = now - lastReceivedAt > settings.silenceLimitMillis();
+        if (loginLate || silent) {
             if (expiring.compareAndSet(false, true)) {
-                connection.send(ConnectionMessage.error(ConnectionMessage.Action.AUTHENTICATION_TIMEOUT,
-                        "no successful login within " + settings.authTimeoutMillis() + " ms"));
-                connection.close(CLOSE_POLICY, "authentication timeout");
-            }
-        } else if (now - lastReceivedAt > settings.silenceLimitMillis()) {
-            if (expiring.compareAndSet(false, true)) {
-                LOG.fine(() -> connection.describe() + " silent for " + (now - lastReceivedAt) + " ms; closing");
-                onClosed();
-                connection.close(CLOSE_GOING_AWAY, "client timeout: nothing received for "
-                        + settings.clientTimeoutMillis() + " ms");
+                connection.execute(() -> expire(loginLate));
             }
         } else if (now - lastReceivedAt > settings.clientTimeoutMillis() / 3 && now - lastPingAt > settings.clientTimeoutMillis() / 3) {
             // a live client (the official one included) answers a WebSocket ping with a pong
             lastPingAt = now;
             connection.ping();
         }
+    }
+
+    private void expire(boolean loginLate) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (loginLate) {
+            connection.send(ConnectionMessage.error(ConnectionMessage.Action.AUTHENTICATION_TIMEOUT,
+                    "no successful login within " + settings.authTimeoutMillis() + " ms"));
+            connection.close(CLOSE_POLICY, "authentication timeout");
+        } else {
+            LOG.fine(() -> connection.describe() + " silent past the client timeout; closing");
+            // released now: a vanished client never answers the close handshake Vert.x waits for
+            onClosed();
+            connection.close(CLOSE_GOING_AWAY, "client timeout: nothing received for "
+                    + settings.clientTimeoutMillis() + " ms");
+        }
+    }
+
+    /** Closes the connection with a close frame (e.g. the node is stopping). */
+    public void close(short status, String reason) {
+        connection.close(status, reason);
     }
 
     private static boolean isConnection(Message message, ConnectionMessage.Action action) {

@@ -7,16 +7,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SessionRegistry {
 
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
-    public void add(Session session, Connection connection) {
+    public void add(Session session) {
         sessions.add(session);
-        connections.add(connection);
     }
 
-    public void remove(Session session, Connection connection) {
+    public void remove(Session session) {
         sessions.remove(session);
-        connections.remove(connection);
     }
 
     public int size() {
@@ -29,6 +26,6 @@ public final class SessionRegistry {
 
     /** Closes every connection with a close frame, so that clients reconnect elsewhere. */
     public void closeAll(short status, String reason) {
-        connections.forEach(c -> c.close(status, reason));
+        sessions.forEach(s -> s.close(status, reason));
     }
 }

@@ -71,12 +71,12 @@ public final class TransportVerticle extends VerticleBase {
 
     private void onWebSocket(ServerWebSocket socket) {
         FrameFormat format = formatFor(socket.path());
-        WebSocketConnection connection = new WebSocketConnection(socket, format, config.maxMessageSize());
+        WebSocketConnection connection = new WebSocketConnection(socket, format, config.maxMessageSize(), context);
         Session session = new Session(connection, presence, authenticator,
                 new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts()),
                 System::currentTimeMillis);
-        sessions.add(session, connection);
-        connection.attach(session, () -> sessions.remove(session, connection));
+        sessions.add(session);
+        connection.attach(session, () -> sessions.remove(session));
     }
 
     private FrameFormat formatFor(String path) {

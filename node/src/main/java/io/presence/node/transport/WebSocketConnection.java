@@ -5,6 +5,7 @@ import io.presence.node.session.Session;
 import io.presence.protocol.DecodeException;
 import io.presence.protocol.Message;
 import io.presence.protocol.ParserMessage;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 
@@ -19,13 +20,16 @@ final class WebSocketConnection implements Connection {
     private static final Logger LOG = Logger.getLogger(WebSocketConnection.class.getName());
 
     private final ServerWebSocket socket;
+    /** The event loop this socket's handlers run on. */
+    private final Context context;
     private final FrameFormat format;
     private final int maxMessageSize;
     private volatile boolean closed;
     private Session session;
 
-    WebSocketConnection(ServerWebSocket socket, FrameFormat format, int maxMessageSize) {
+    WebSocketConnection(ServerWebSocket socket, FrameFormat format, int maxMessageSize, Context context) {
         this.socket = socket;
+        this.context = context;
         this.format = format;
         this.maxMessageSize = maxMessageSize;
     }
@@ -73,6 +77,11 @@ final class WebSocketConnection implements Connection {
         if (!closed) {
             format.write(socket, message);
         }
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        context.runOnContext(v -> task.run());
     }
 
     @Override

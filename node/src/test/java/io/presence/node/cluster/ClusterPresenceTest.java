@@ -1,12 +1,12 @@
 package io.presence.node.cluster;
 
+import io.presence.node.support.Clients;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.TestClient.Endpoint;
 import io.presence.node.support.TestCluster;
 import io.presence.protocol.Message;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,35 +29,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterPresenceTest {
 
     private static TestCluster cluster;
-    private static Vertx vertx;
-    private final List<TestClient> clients = new ArrayList<>();
+    private static Clients clients;
 
     @BeforeAll
     static void startCluster() {
         cluster = TestCluster.start(3);
-        vertx = Vertx.vertx();
+        clients = new Clients(cluster);
     }
 
     @AfterAll
     static void stopCluster() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
+        clients.close();
         cluster.close();
     }
 
     @AfterEach
     void closeClients() {
-        clients.forEach(TestClient::close);
-        clients.clear();
+        clients.closeAll();
     }
 
-    private TestClient login(int node, String username) {
-        return login(node, username, Endpoint.BINARY);
+    private static TestClient login(int node, String username) {
+        return clients.login(node, username);
     }
 
-    private TestClient login(int node, String username, Endpoint endpoint) {
-        TestClient c = TestClient.loggedIn(vertx, cluster.node(node).port(), endpoint, username);
-        clients.add(c);
-        return c;
+    private static TestClient login(int node, String username, Endpoint endpoint) {
+        return clients.login(node, username, endpoint);
     }
 
     private static String unique(String prefix) {
@@ -158,7 +154,7 @@ class ClusterPresenceTest {
         List<TestClient> watchers = List.of(login(0, unique("w0")), login(1, unique("w1")), login(2, unique("w2")));
         watchers.forEach(TestClient::subscribeAll);
         for (int round = 0; round < 30; round++) {
-            TestClient c = TestClient.loggedIn(vertx, cluster.node(round % 3).port(), Endpoint.BINARY, flapper);
+            TestClient c = clients.loginUntracked(round % 3, flapper);
             c.close();
         }
         for (TestClient w : watchers) {

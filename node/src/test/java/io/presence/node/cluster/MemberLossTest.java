@@ -1,10 +1,9 @@
 package io.presence.node.cluster;
 
+import io.presence.node.support.Clients;
 import io.presence.node.support.TestClient;
-import io.presence.node.support.TestClient.Endpoint;
 import io.presence.node.support.TestCluster;
 import io.presence.protocol.PresenceMessage.Action;
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,26 +23,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class MemberLossTest {
 
     private TestCluster cluster;
-    private Vertx vertx;
-    private final List<TestClient> clients = new ArrayList<>();
+    private Clients clients;
 
     @BeforeEach
     void startCluster() {
         cluster = TestCluster.start(3);
-        vertx = Vertx.vertx();
+        clients = new Clients(cluster);
     }
 
     @AfterEach
     void stopCluster() {
-        clients.forEach(TestClient::close);
-        vertx.close().toCompletionStage().toCompletableFuture().join();
+        clients.close();
         cluster.close();
     }
 
     private TestClient login(int node, String username) {
-        TestClient c = TestClient.loggedIn(vertx, cluster.node(node).port(), Endpoint.BINARY, username);
-        clients.add(c);
-        return c;
+        return clients.login(node, username);
     }
 
     private void assertLossHandled(Runnable loseNode2) {
@@ -60,9 +55,9 @@ class MemberLossTest {
         w1.subscribe(alsoElsewhere);
         List<TestClient> onLost = new ArrayList<>();
         for (String name : onlyOnLost) {
-            onLost.add(TestClient.loggedIn(vertx, cluster.node(2).port(), Endpoint.BINARY, name));
+            onLost.add(clients.loginUntracked(2, name));
         }
-        onLost.add(TestClient.loggedIn(vertx, cluster.node(2).port(), Endpoint.BINARY, alsoElsewhere));
+        onLost.add(clients.loginUntracked(2, alsoElsewhere));
         login(0, alsoElsewhere);
         for (TestClient w : List.of(w0, w1)) {
             await().atMost(TestClient.WAIT).until(() -> new HashSet<>(w.queryAll()).containsAll(onlyOnLost));

@@ -18,7 +18,11 @@ public final class Clients implements AutoCloseable {
     }
 
     public TestClient login(int node, String username) {
-        return track(TestClient.loggedIn(vertx, cluster.node(node).port(), TestClient.Endpoint.BINARY, username));
+        return login(node, username, TestClient.Endpoint.BINARY);
+    }
+
+    public TestClient login(int node, String username, TestClient.Endpoint endpoint) {
+        return track(TestClient.loggedIn(vertx, cluster.node(node).port(), endpoint, username));
     }
 
     /** Logs in without tracking: the test closes this one itself. */

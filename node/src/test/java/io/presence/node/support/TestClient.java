@@ -46,7 +46,6 @@ public final class TestClient implements AutoCloseable {
     private final WebSocket socket;
     private final WebSocketClient client;
     private final List<Message> received = new ArrayList<>();
-    private final List<String> undecodable = new ArrayList<>();
     private volatile boolean closed;
     private int correlation;
 
@@ -115,7 +114,7 @@ public final class TestClient implements AutoCloseable {
             try {
                 received.add(decoder.decode());
             } catch (DecodeException e) {
-                undecodable.add(raw);
+                throw new IllegalStateException("the node sent a frame that does not decode: " + raw, e);
             }
         }
     }
@@ -228,12 +227,6 @@ public final class TestClient implements AutoCloseable {
 
     public void awaitClosed() {
         await().atMost(WAIT).until(() -> closed);
-    }
-
-    public List<String> undecodable() {
-        synchronized (received) {
-            return List.copyOf(undecodable);
-        }
     }
 
     @Override
