@@ -5,7 +5,21 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.QueryCacheConfig;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.QueryCache;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.map.EventLostEvent;
+import com.hazelcast.map.MapEvent;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.MapClearedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EventLostListener;
+import com.hazelcast.query.Predicates;
 import com.hazelcast.topic.ITopic;
 import io.presence.node.presence.PresenceChange;
 import io.presence.node.presence.PresenceCluster;
@@ -35,11 +49,18 @@ import java.util.logging.Logger;
  *
  * <p>When a member leaves the cluster, every survivor releases its hold on all entries; the
  * release is idempotent, so each entry is deleted (and its logout published) exactly once.
+ *
+ * <p>Queries read the map through a continuous query cache: Hazelcast keeps a replica of the map's
+ * key set on every member, fed by the partitions' own event streams, so {@code getAll} costs a
+ * local lookup instead of a scan of every partition in the cluster. Reconciliation still reads
+ * the map itself, and replaces the replica if the two disagree.
  */
 public final class HazelcastPresenceCluster implements PresenceCluster, AutoCloseable {
 
     public static final String USERS_MAP = "presence-users";
     public static final String CHANGES_TOPIC = "presence-changes";
+    /** The continuous query cache of {@link #USERS_MAP}'s keys that answers queries. */
+    public static final String ONLINE_CACHE = "presence-online";
 
     private static final Logger LOG = Logger.getLogger(HazelcastPresenceCluster.class.getName());
 
@@ -47,6 +68,12 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
     private final IMap<String, UserHolders> users;
     /** Carries {@link ChangeBatch}es; a lone {@link ChangeMessage} is accepted too. */
     private final ITopic<Object> changes;
+    private volatile QueryCache<String, UserHolders> online;
+    /** The query cache's key set as of the last query; rebuilt only after the cache changed. */
+    private volatile Set<String> onlineSnapshot = Set.of();
+    private final java.util.concurrent.atomic.AtomicBoolean snapshotStale = new java.util.concurrent.atomic.AtomicBoolean(true);
+    /** Usernames on which the query cache and the map disagreed at the last check. */
+    private volatile Set<String> replicaSuspects = Set.of();
     /** Runs the blocking calls (key set, whole-map releases) off Hazelcast's and Vert.x's threads. */
     private final ExecutorService blockingCalls;
     private volatile Runnable topologyListener = () -> { };
@@ -58,12 +85,89 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
         this.hazelcast = hazelcast;
         this.users = hazelcast.getMap(USERS_MAP);
         this.changes = hazelcast.getTopic(CHANGES_TOPIC);
+        this.online = openOnlineCache();
         this.blockingCalls = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "presence-cluster-calls");
             thread.setDaemon(true);
             return thread;
         });
         watchMembers();
+    }
+
+    /**
+     * The query cache's settings, whatever the Hazelcast configuration file says: keys only, never
+     * evicted (the default evicts beyond 10,000 entries, which would silently shorten getAll; a
+     * query cache accepts no policy NONE, so the bound is set out of reach), and each event sent
+     * at once (a delay would batch events for whole seconds).
+     */
+    public static void configure(Config config) {
+        QueryCacheConfig cache = new QueryCacheConfig(ONLINE_CACHE)
+                .setIncludeValue(false)
+                .setPopulate(true)
+                .setDelaySeconds(0)
+                .setBatchSize(1)
+                .setBufferSize(16_384);
+        cache.getEvictionConfig().setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT).setSize(Integer.MAX_VALUE);
+        config.getMapConfig(USERS_MAP).addQueryCacheConfig(cache);
+    }
+
+    private QueryCache<String, UserHolders> openOnlineCache() {
+        QueryCache<String, UserHolders> cache = users.getQueryCache(ONLINE_CACHE, Predicates.alwaysTrue(), false);
+        cache.addEntryListener(new SnapshotInvalidator(), false);
+        snapshotStale.set(true);
+        // a gap in a partition's event stream (its owner died mid-publish): resynchronise that partition
+        cache.addEntryListener((EventLostListener) event -> {
+            LOG.info(() -> "query cache lost an event of partition " + event.getPartitionId() + "; recovering");
+            if (!cache.tryRecover()) {
+                replaceOnlineCache(cache);
+            }
+        }, false);
+        return cache;
+    }
+
+    /** Marks the query snapshot stale on any change to the query cache (a local callback). */
+    private final class SnapshotInvalidator implements EntryAddedListener<String, UserHolders>,
+            EntryRemovedListener<String, UserHolders>, EntryEvictedListener<String, UserHolders>,
+            EntryExpiredListener<String, UserHolders>, MapClearedListener, EventLostListener {
+        @Override
+        public void entryAdded(EntryEvent<String, UserHolders> event) {
+            snapshotStale.set(true);
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, UserHolders> event) {
+            snapshotStale.set(true);
+        }
+
+        @Override
+        public void entryEvicted(EntryEvent<String, UserHolders> event) {
+            snapshotStale.set(true);
+        }
+
+        @Override
+        public void entryExpired(EntryEvent<String, UserHolders> event) {
+            snapshotStale.set(true);
+        }
+
+        @Override
+        public void mapCleared(MapEvent event) {
+            snapshotStale.set(true);
+        }
+
+        @Override
+        public void eventLost(EventLostEvent event) {
+            snapshotStale.set(true);
+        }
+    }
+
+    /** Rebuilds the replica from the map, once per stale instance however many callers notice. */
+    private synchronized void replaceOnlineCache(QueryCache<String, UserHolders> stale) {
+        if (online != stale) {
+            return;
+        }
+        LOG.warning("query cache out of step with the map; rebuilding it");
+        stale.destroy();
+        online = openOnlineCache();
     }
 
     @Override
@@ -143,18 +247,52 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
     }
 
     @Override
-    public CompletionStage<List<String>> onlineUsers() {
-        return CompletableFuture.supplyAsync(() -> new ArrayList<>(users.keySet()), blockingCalls);
+    public Set<String> onlineUsers() {
+        // cleared before the scan: a change during it marks the new snapshot stale again
+        if (snapshotStale.getAndSet(false)) {
+            onlineSnapshot = java.util.Collections.unmodifiableSet(new HashSet<>(online.keySet()));
+        }
+        return onlineSnapshot;
     }
 
     @Override
-    public CompletionStage<Map<String, Boolean>> areOnline(Collection<String> usernames) {
-        return users.submitToKeys(new HashSet<>(usernames), new OnlineProbe())
-                .thenApply(found -> {
-                    Map<String, Boolean> answer = new HashMap<>();
-                    found.forEach((name, online) -> answer.put(name, Boolean.TRUE.equals(online)));
-                    return answer;
-                });
+    public boolean isOnline(String username) {
+        return online.containsKey(username);
+    }
+
+    @Override
+    public CompletionStage<Set<String>> checkedOnlineUsers() {
+        return CompletableFuture.supplyAsync(() -> {
+            QueryCache<String, UserHolders> replica = online;
+            // a copy: the map's key set answers contains() by iterating
+            Set<String> inMap = new HashSet<>(users.keySet());
+            checkReplica(replica, inMap);
+            return inMap;
+        }, blockingCalls);
+    }
+
+    /**
+     * Replaces the query cache if it disagrees with the map about the same username twice in a
+     * row: one sighting may be an event still on its way, two (a reconciliation apart) are not.
+     */
+    private void checkReplica(QueryCache<String, UserHolders> replica, Set<String> inMap) {
+        Set<String> disagreeing = new HashSet<>();
+        for (String name : replica.keySet()) {
+            if (!inMap.contains(name)) {
+                disagreeing.add(name);
+            }
+        }
+        for (String name : inMap) {
+            if (!replica.containsKey(name)) {
+                disagreeing.add(name);
+            }
+        }
+        Set<String> seenBefore = replicaSuspects;
+        replicaSuspects = disagreeing;
+        if (disagreeing.stream().anyMatch(seenBefore::contains)) {
+            replicaSuspects = Set.of();
+            replaceOnlineCache(replica);
+        }
     }
 
     @Override

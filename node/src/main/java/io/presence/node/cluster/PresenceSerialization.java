@@ -11,7 +11,7 @@ final class PresenceSerialization implements DataSerializableFactory {
     static final int USER_HOLDERS = 1;
     static final int CHANGE_MESSAGE = 2;
     static final int HOLD_PROCESSOR = 3;
-    static final int ONLINE_PROBE = 4;
+    // 4 was a query entry processor, before queries read the continuous query cache
     static final int HELD_BY_PREDICATE = 5;
     static final int DROP_DEPARTED_PROCESSOR = 6;
     static final int CHANGE_BATCH = 7;
@@ -35,7 +35,6 @@ final class PresenceSerialization implements DataSerializableFactory {
             case USER_HOLDERS -> new UserHolders();
             case CHANGE_MESSAGE -> new ChangeMessage();
             case HOLD_PROCESSOR -> new HoldProcessor();
-            case ONLINE_PROBE -> new OnlineProbe();
             case HELD_BY_PREDICATE -> new HeldByPredicate();
             case DROP_DEPARTED_PROCESSOR -> new DropDepartedProcessor();
             case CHANGE_BATCH -> new ChangeBatch();

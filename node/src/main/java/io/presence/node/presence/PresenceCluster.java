@@ -3,6 +3,7 @@ package io.presence.node.presence;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -18,14 +19,23 @@ public interface PresenceCluster {
     /** Records that this node holds no session of any of these usernames any more. Idempotent. */
     CompletionStage<Void> release(Collection<String> usernames);
 
-    /** Every username online anywhere in the cluster. */
-    CompletionStage<List<String>> onlineUsers();
+    /**
+     * Every username online anywhere in the cluster, for queries: a local, unmodifiable snapshot,
+     * so fast, and it may lag a change that is still being published.
+     */
+    Set<String> onlineUsers();
 
-    /** Whether each of {@code usernames} is online anywhere in the cluster. */
-    CompletionStage<Map<String, Boolean>> areOnline(Collection<String> usernames);
+    /**
+     * Every username online anywhere in the cluster, read from the source of truth, for
+     * reconciliation: slower than {@link #onlineUsers()}, which it also checks.
+     */
+    CompletionStage<Set<String>> checkedOnlineUsers();
+
+    /** Whether {@code username} is online anywhere in the cluster; as fast and as fresh as {@link #onlineUsers()}. */
+    boolean isOnline(String username);
 
     /** The usernames the cluster records as held by this node, for reconciliation. */
-    CompletionStage<java.util.Set<String>> heldHere();
+    CompletionStage<Set<String>> heldHere();
 
     /**
      * Removes, from every entry, members no longer in the cluster, publishing the logouts that

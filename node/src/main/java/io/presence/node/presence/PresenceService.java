@@ -34,6 +34,13 @@ public final class PresenceService {
     private static final long RETRY_MILLIS = 500;
     /** How long a leave is remembered so that a late, older join cannot resurrect the user. */
     static final long TOMBSTONE_MILLIS = 5 * 60_000;
+    /**
+     * How long a delivered change overrides the cluster's query answers. Queries read a replica
+     * fed by a different event stream than the one that delivers changes; for this long after a
+     * change is delivered, the answer follows what subscribers were told, so that nobody who was
+     * just told "X left" is then told by getAll that X is online.
+     */
+    static final long RECENT_MILLIS = 5_000;
 
     private final PresenceCluster cluster;
     private final PresenceExecutor executor;
@@ -52,6 +59,8 @@ public final class PresenceService {
     private final Map<String, Set<PresenceListener>> byName = new HashMap<>();
     private final Map<PresenceListener, Set<String>> namesOf = new HashMap<>();
     private final Map<String, Known> known = new HashMap<>();
+    /** Usernames whose change was delivered in the last {@link #RECENT_MILLIS}, oldest first. */
+    private final LinkedHashMap<String, Long> recentlyDelivered = new LinkedHashMap<>();
     private final List<CompletableFuture<Void>> drainWaiters = new ArrayList<>();
     /** Discrepancies seen by the last reconciliation: username to the version then known. */
     private Map<String, Long> suspects = new HashMap<>();
@@ -262,19 +271,27 @@ public final class PresenceService {
         }
     }
 
-    /** Every username online in the cluster but {@code requester} (which may be null). */
+    /**
+     * Every username online in the cluster but {@code requester} (which may be null). One pass
+     * over the cluster's snapshot, on the presence thread so that the answer reflects every change
+     * delivered before it.
+     */
     public CompletionStage<List<String>> onlineUsers(String requester) {
-        return cluster.onlineUsers().thenApply(names -> {
-            if (requester == null) {
-                return names;
-            }
-            List<String> others = new ArrayList<>(names.size());
-            for (String name : names) {
-                if (!name.equals(requester)) {
-                    others.add(name);
+        return onPresenceThread(() -> {
+            Map<String, Boolean> recent = recentChanges();
+            Set<String> snapshot = cluster.onlineUsers();
+            List<String> answer = new ArrayList<>(snapshot.size() + recent.size());
+            for (String name : snapshot) {
+                if (!name.equals(requester) && !Boolean.FALSE.equals(recent.get(name))) {
+                    answer.add(name);
                 }
             }
-            return others;
+            recent.forEach((name, online) -> {
+                if (online && !name.equals(requester) && !snapshot.contains(name)) {
+                    answer.add(name);
+                }
+            });
+            return answer;
         });
     }
 
@@ -284,11 +301,23 @@ public final class PresenceService {
         if (unique.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
-        return cluster.areOnline(unique).thenApply(found -> {
+        return onPresenceThread(() -> {
+            Map<String, Boolean> recent = recentChanges();
             Map<String, Boolean> answer = new LinkedHashMap<>();
-            unique.forEach(name -> answer.put(name, Boolean.TRUE.equals(found.get(name))));
+            unique.forEach(name -> answer.put(name, recent.containsKey(name) ? recent.get(name) : cluster.isOnline(name)));
             return answer;
         });
+    }
+
+    /** What this node lately told subscribers, username to online; see {@link #RECENT_MILLIS}. */
+    private Map<String, Boolean> recentChanges() {
+        long cutoff = clock.getAsLong() - RECENT_MILLIS;
+        for (var it = recentlyDelivered.entrySet().iterator(); it.hasNext() && it.next().getValue() < cutoff; ) {
+            it.remove();
+        }
+        Map<String, Boolean> recent = new HashMap<>();
+        recentlyDelivered.keySet().forEach(name -> recent.put(name, known.get(name).online()));
+        return recent;
     }
 
     /** Applies one published change: drops it if stale, delivers it if it changes what we said. */
@@ -305,6 +334,8 @@ public final class PresenceService {
     }
 
     private void deliver(String username, boolean online) {
+        recentlyDelivered.remove(username);
+        recentlyDelivered.put(username, clock.getAsLong());
         for (PresenceListener listener : everyone) {
             notify(listener, username, online, PresenceListener.Scope.EVERYONE);
         }
@@ -345,7 +376,7 @@ public final class PresenceService {
                 .thenCompose(v -> cluster.heldHere())
                 .thenAcceptAsync(this::reassertHoldings, executor);
         CompletionStage<Void> delivery = onPresenceThread(() -> Map.copyOf(known))
-                .thenCompose(before -> cluster.onlineUsers().thenAcceptAsync(online -> healDelivery(before, online), executor));
+                .thenCompose(before -> cluster.checkedOnlineUsers().thenAcceptAsync(online -> healDelivery(before, online), executor));
         return CompletableFuture.allOf(holdings.toCompletableFuture(), delivery.toCompletableFuture());
     }
 
@@ -373,8 +404,7 @@ public final class PresenceService {
      * A discrepancy is acted on only when two reconciliations in a row saw it unchanged: the first
      * sighting may be a repair in progress (a node re-claiming a lost entry), which must not flap.
      */
-    private void healDelivery(Map<String, Known> before, List<String> online) {
-        Set<String> present = new HashSet<>(online);
+    private void healDelivery(Map<String, Known> before, Set<String> present) {
         Map<String, Long> seenNow = new HashMap<>();
         before.forEach((name, then) -> {
             Known now = known.get(name);

@@ -82,13 +82,18 @@ class PresenceServiceTest {
         }
 
         @Override
-        public CompletionStage<List<String>> onlineUsers() {
-            return CompletableFuture.completedFuture(List.of("Alex", "Ben"));
+        public java.util.Set<String> onlineUsers() {
+            return java.util.Set.of("Alex", "Ben");
         }
 
         @Override
-        public CompletionStage<Map<String, Boolean>> areOnline(Collection<String> usernames) {
-            return CompletableFuture.completedFuture(Map.of("Alex", true));
+        public CompletionStage<java.util.Set<String>> checkedOnlineUsers() {
+            return CompletableFuture.completedFuture(onlineUsers());
+        }
+
+        @Override
+        public boolean isOnline(String username) {
+            return onlineUsers().contains(username);
         }
 
         @Override
@@ -115,12 +120,13 @@ class PresenceServiceTest {
     private RecordingCluster cluster;
     private PresenceService presence;
     private final List<String> heard = new ArrayList<>();
+    private long now;
     private final PresenceListener listener = (name, online, scope) -> heard.add((online ? "join " : "leave ") + name + " " + scope);
 
     @BeforeEach
     void setUp() {
         cluster = new RecordingCluster();
-        presence = new PresenceService(cluster, new InlineExecutor(), () -> 0L, 0);
+        presence = new PresenceService(cluster, new InlineExecutor(), () -> now, 0);
         presence.subscribeAll(listener);
     }
 
@@ -207,5 +213,20 @@ class PresenceServiceTest {
     void queryAnswersEveryDistinctNameInOrder() {
         assertEquals(List.of("Pedro", "Alex"), List.copyOf(presence.areOnline(List.of("Pedro", "Alex", "Pedro"))
                 .toCompletableFuture().join().keySet()));
+    }
+
+    /** The replica answering queries says Alex and Ben are online; what subscribers were just told wins. */
+    @Test
+    void queriesFollowChangesJustDeliveredUntilTheReplicaHasCaughtUp() {
+        cluster.publish(new PresenceChange("Ben", true, 1));
+        cluster.publish(new PresenceChange("Ben", false, 2));
+        cluster.publish(new PresenceChange("Carol", true, 3));
+        assertEquals(java.util.Set.of("Alex", "Carol"), java.util.Set.copyOf(presence.onlineUsers(null).toCompletableFuture().join()));
+        assertEquals(Map.of("Ben", false, "Carol", true, "Alex", true),
+                presence.areOnline(List.of("Ben", "Carol", "Alex")).toCompletableFuture().join());
+
+        now += PresenceService.RECENT_MILLIS + 1;
+        assertEquals(java.util.Set.of("Alex", "Ben"), java.util.Set.copyOf(presence.onlineUsers(null).toCompletableFuture().join()),
+                "later, the replica's answer stands");
     }
 }
