@@ -28,7 +28,7 @@ running_pids() {
 
 needs_build() {
   [ ! -f "$jar" ] && return 0
-  [ -n "$(find "$root/node/src" "$root/protocol/src" "$root/cluster-config" "$root/pom.xml" \
+  [ -n "$(find "$root/node/src/main" "$root/protocol/src/main" "$root/cluster-config" "$root/pom.xml" \
       "$root/node/pom.xml" "$root/protocol/pom.xml" -newer "$jar" -print -quit)" ]
 }
 
@@ -49,12 +49,24 @@ start() {
   fi
   mkdir -p "$CLUSTER_DIR"
   rm -f "$CLUSTER_DIR"/node-*.pid
-  local i port
+  # Class data sharing: node 0 of a start without an archive records the classes it loaded into
+  # one when it exits; later starts map it instead of loading ~10,000 classes (about 1 s less).
+  local archive="$CLUSTER_DIR/presence-node.jsa" cds_first="" cds_rest=""
+  if [ -f "$archive" ] && [ "$archive" -nt "$jar" ]; then
+    cds_first="-XX:SharedArchiveFile=$archive"; cds_rest="$cds_first"
+  else
+    rm -f "$archive"
+    cds_first="-XX:ArchiveClassesAtExit=$archive"
+  fi
+  # one line per record, with milliseconds: start-up and failover are read off these logs
+  local log_format='-Djava.util.logging.SimpleFormatter.format=%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n'
+  local i port cds
   for ((i = 0; i < count; i++)); do
     port=$((BASE_PORT + i))
+    cds="$cds_rest"; [ "$i" -eq 0 ] && cds="$cds_first"
     # shellcheck disable=SC2086
     PRESENCE_PORT="$port" PRESENCE_HAZELCAST_PORT="$HAZELCAST_PORT" PRESENCE_CLUSTER_NAME="$CLUSTER_NAME" \
-      nohup java $JAVA_OPTS -jar "$jar" > "$CLUSTER_DIR/node-$i.log" 2>&1 &
+      nohup java $JAVA_OPTS "$log_format" $cds -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" > "$CLUSTER_DIR/node-$i.log" 2>&1 &
     echo $! > "$CLUSTER_DIR/node-$i.pid"
   done
   local deadline=$((SECONDS + 90)) pending
@@ -74,7 +86,7 @@ start() {
         exit 1
       fi
     done
-    sleep 0.2
+    sleep 0.1
   done
   echo "Cluster '$CLUSTER_NAME' of $count node(s) serving:"
   for ((i = 0; i < count; i++)); do
