@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   LoadGenerator --nodes ws://127.0.0.1:6020/deepstream[,ws://...] --scenario burst|steady|query
  *                 [--users 2000] [--rate 2000] [--duration 10] [--login-node 0] [--subscriber-node 0]
  *                 [--queriers 50] [--query-names 100] [--pids 123,456] [--json out.json] [--timeout 300]
+ * (capacity: --users idle authenticated connections over the nodes, --pids in the order of --nodes,
+ *  [--hold seconds] to keep them open after measuring)
  * </pre>
  *
  * burst: N connections log in at once on the login node; one subscriber (to everyone) on the
@@ -102,6 +104,7 @@ public final class LoadGenerator {
                 case "burst" -> burst(users);
                 case "steady" -> steady(users);
                 case "query" -> query(users);
+                case "capacity" -> capacity(users);
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             }
         } finally {
@@ -180,10 +183,46 @@ public final class LoadGenerator {
         closeAll(connections);
     }
 
-    private void query(int users) throws Exception {
-        int queriers = integer("queriers", 50);
-        int k = integer("query-names", 100);
-        int seconds = integer("duration", 10);
+    /**
+     * Opens {@code users} connections spread over the nodes, logs each in, and reports what they
+     * cost each server: live heap (after a full collection) and RSS, before and after, per
+     * connection. The connections then sit idle (pings only) until they are closed.
+     */
+    private void capacity(int users) throws Exception {
+        if (pids.size() != nodes.size()) {
+            throw new IllegalArgumentException("capacity needs one --pids entry per --nodes entry, in the same order");
+        }
+        List<Long> heapBefore = pids.stream().map(ProcessStats::liveHeapKb).toList();
+        List<ProcessStats> before = stats();
+        List<BenchConnection> connections = openAndLogIn(users);
+        List<Long> heapAfter = pids.stream().map(ProcessStats::liveHeapKb).toList();
+        List<ProcessStats> after = stats();
+        List<Map<String, Object>> perNode = new ArrayList<>();
+        for (int n = 0; n < nodes.size(); n++) {
+            long count = (long) users * (n + 1) / nodes.size() - (long) users * n / nodes.size();
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("connections", count);
+            node.put("live_heap_mb_before", heapBefore.get(n) / 1024.0);
+            node.put("live_heap_mb_after", heapAfter.get(n) / 1024.0);
+            node.put("heap_bytes_per_connection", (heapAfter.get(n) - heapBefore.get(n)) * 1024.0 / count);
+            node.put("rss_mb_before", before.get(n).rssKb() / 1024.0);
+            node.put("rss_mb_after", after.get(n).rssKb() / 1024.0);
+            node.put("rss_bytes_per_connection", (after.get(n).rssKb() - before.get(n).rssKb()) * 1024.0 / count);
+            perNode.add(node);
+        }
+        results.put("per_node", perNode);
+        System.out.println(table(results));
+        // --hold: keep the connections open for a look at the servers (heap histograms, say)
+        long holdUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(integer("hold", 0));
+        while (System.nanoTime() < holdUntil) {
+            checkDeadline();
+            Thread.sleep(Math.min(1000, Math.max(1, (holdUntil - System.nanoTime()) / 1_000_000)));
+        }
+        closeAll(connections);
+    }
+
+    /** Opens {@code users} connections spread evenly over the nodes and logs each in as a unique user. */
+    private List<BenchConnection> openAndLogIn(int users) throws Exception {
         List<BenchConnection> online = new ArrayList<>();
         List<String> names = names(users);
         for (int n = 0; n < nodes.size(); n++) {
@@ -197,6 +236,15 @@ public final class LoadGenerator {
             await(Future.all(logins));
             online.addAll(opened);
         }
+        return online;
+    }
+
+    private void query(int users) throws Exception {
+        int queriers = integer("queriers", 50);
+        int k = integer("query-names", 100);
+        int seconds = integer("duration", 10);
+        List<BenchConnection> online = openAndLogIn(users);
+        List<String> names = names(users);
         Subscriber probe = subscriber(nodes.get(0));
         while (probe.queryAll(this) < users) {
             checkDeadline();

@@ -34,4 +34,37 @@ record ProcessStats(long cpuMillis, long rssKb, long peakRssKb) {
     private static long kb(String line) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }
+
+    /**
+     * The Java heap a JVM server still uses after a full collection, in KB: what its live objects
+     * take. Asks the JDK's {@code jcmd} (next to this JVM's {@code java}) to collect, then reads
+     * the "used" figure of {@code GC.heap_info}.
+     */
+    static long liveHeapKb(long pid) {
+        jcmd(pid, "GC.run");
+        String info = jcmd(pid, "GC.heap_info");
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+        if (!used.find()) {
+            throw new IllegalStateException("no heap figure in jcmd's answer: " + info);
+        }
+        return Long.parseLong(used.group(1));
+    }
+
+    private static String jcmd(long pid, String command) {
+        Path javaBinary = Path.of(ProcessHandle.current().info().command().orElse("java"));
+        Path jcmd = javaBinary.getParent() == null ? Path.of("jcmd") : javaBinary.getParent().resolve("jcmd");
+        try {
+            Process process = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + jcmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -105,8 +105,7 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
                 .setIncludeValue(false)
                 .setPopulate(true)
                 .setDelaySeconds(0)
-                .setBatchSize(1)
-                .setBufferSize(16_384);
+                .setBatchSize(1);
         cache.getEvictionConfig().setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT).setSize(Integer.MAX_VALUE);
         config.getMapConfig(USERS_MAP).addQueryCacheConfig(cache);
     }
