@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *                 [--users 2000] [--rate 2000] [--duration 10] [--login-node 0] [--subscriber-node 0]
  *                 [--queriers 50] [--query-names 100] [--pids 123,456] [--json out.json] [--timeout 300]
  * (capacity: --users idle authenticated connections over the nodes, --pids in the order of --nodes,
- *  [--hold seconds] to keep them open after measuring)
+ *  [--hold seconds] to keep them open after measuring;
+ *  churn: --users names logging in (a new connection) and out (closing it) at --rate transitions/s
+ *  in all, over every node, for --duration s, with a subscriber on every node)
  * </pre>
  *
  * burst: N connections log in at once on the login node; one subscriber (to everyone) on the
@@ -87,7 +89,8 @@ public final class LoadGenerator {
 
     private Map<String, Object> runScenario() throws Exception {
         int users = integer("users", 2000);
-        int sources = Math.max(1, (users + 20_000) / 20_000);
+        // churn opens --rate/2 connections a second for --duration s: spread them over 8 addresses
+        int sources = options.getOrDefault("scenario", "").equals("churn") ? 8 : Math.max(1, (users + 20_000) / 20_000);
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         for (int i = 0; i < sources; i++) {
             // one client per loopback source address: each has its own ephemeral port range
@@ -105,6 +108,7 @@ public final class LoadGenerator {
                 case "steady" -> steady(users);
                 case "query" -> query(users);
                 case "capacity" -> capacity(users);
+                case "churn" -> churn(users);
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             }
         } finally {
@@ -239,6 +243,133 @@ public final class LoadGenerator {
         return online;
     }
 
+    /**
+     * Random logins (a new connection on the user's node) and logouts (closing it) of --users
+     * names at --rate transitions a second for --duration s, then checks every node's subscriber:
+     * its events for each user must alternate and end in the truth. A transition the cluster
+     * collapsed (a login and its logout before either was recorded) is no event at all.
+     */
+    private void churn(int users) throws Exception {
+        int rate = integer("rate", 5000);
+        int seconds = integer("duration", 60);
+        List<Subscriber> subscribers = new ArrayList<>();
+        for (URI node : nodes) {
+            subscribers.add(subscriber(node));
+        }
+        List<String> names = names(users);
+        // written by the timer and by connection callbacks, which run on other event loops
+        java.util.concurrent.atomic.AtomicReferenceArray<BenchConnection> connection = new java.util.concurrent.atomic.AtomicReferenceArray<>(users);
+        java.util.concurrent.atomic.AtomicIntegerArray busy = new java.util.concurrent.atomic.AtomicIntegerArray(users);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        AtomicLong issued = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicLong opened = new AtomicLong();
+        AtomicLong loggedIn = new AtomicLong();
+        AtomicLong skipped = new AtomicLong();
+        AtomicLong closed = new AtomicLong();
+        List<ProcessStats> before = stats();
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        java.util.concurrent.CompletableFuture<Void> finished = new java.util.concurrent.CompletableFuture<>();
+        vertx.setPeriodic(5, id -> {
+            long now = System.nanoTime();
+            if (now >= end) {
+                vertx.cancelTimer(id);
+                finished.complete(null);
+                return;
+            }
+            long due = (now - start) * rate / 1_000_000_000L;
+            for (long n = issued.get(); n < due; n++) {
+                int user = -1;
+                for (int attempt = 0; attempt < 16 && user < 0; attempt++) {
+                    int candidate = random.nextInt(users);
+                    if (busy.get(candidate) == 0) {
+                        user = candidate;
+                    }
+                }
+                issued.incrementAndGet();
+                if (user < 0) {
+                    skipped.incrementAndGet();
+                    continue;
+                }
+                int u = user;
+                busy.set(u, 1);
+                if (connection.get(u) == null) {
+                    long index = opened.getAndIncrement();
+                    BenchConnection.open(clients.get((int) (index % clients.size())), nodes.get(u % nodes.size()))
+                            .compose(c -> c.login(names.get(u)).map(c))
+                            .onComplete(r -> {
+                                if (r.succeeded()) {
+                                    loggedIn.incrementAndGet();
+                                    connection.set(u, r.result());
+                                } else {
+                                    failed.incrementAndGet();
+                                }
+                                busy.set(u, 0);
+                            });
+                } else {
+                    BenchConnection c = connection.getAndSet(u, null);
+                    closed.incrementAndGet();
+                    c.close().onComplete(r -> busy.set(u, 0));
+                }
+            }
+        });
+        await(Future.fromCompletionStage(finished));
+        long elapsed = System.nanoTime() - start;
+        // let what is in flight land, then read the truth on the timer's thread
+        java.util.concurrent.CompletableFuture<Map<String, Boolean>> truth = new java.util.concurrent.CompletableFuture<>();
+        vertx.setPeriodic(50, id -> {
+            for (int u = 0; u < users; u++) {
+                if (busy.get(u) != 0) {
+                    return;
+                }
+            }
+            vertx.cancelTimer(id);
+            Map<String, Boolean> online = new java.util.HashMap<>();
+            for (int u = 0; u < users; u++) {
+                online.put(names.get(u), connection.get(u) != null);
+            }
+            truth.complete(online);
+        });
+        Map<String, Boolean> expected = await(Future.fromCompletionStage(truth));
+        long settleDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (subscribers.stream().anyMatch(sub -> !agrees(sub, expected)) && System.nanoTime() < settleDeadline) {
+            checkDeadline();
+            Thread.sleep(100);
+        }
+        List<ProcessStats> after = stats();
+        results.put("rate_per_second", rate);
+        long transitions = loggedIn.get() + closed.get();
+        results.put("transitions", transitions);
+        results.put("transitions_per_second", transitions / (elapsed / 1e9));
+        results.put("skipped_all_picked_users_busy", skipped.get());
+        results.put("logins", loggedIn.get());
+        results.put("logouts", closed.get());
+        results.put("logins_failed", failed.get());
+        List<Map<String, Object>> perNode = new ArrayList<>();
+        for (Subscriber sub : subscribers) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("events", sub.events.get());
+            r.put("not_alternating", sub.notAlternating.get());
+            r.put("final_state_wrong", expected.entrySet().stream()
+                    .filter(e -> !e.getValue().equals(sub.heardOnline.getOrDefault(e.getKey(), false))).count());
+            perNode.add(r);
+        }
+        results.put("subscribers", perNode);
+        putServerCost(before, after, transitions, "transition");
+        List<BenchConnection> open = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            if (connection.get(u) != null) {
+                open.add(connection.get(u));
+            }
+        }
+        closeAll(open);
+    }
+
+    private static boolean agrees(Subscriber subscriber, Map<String, Boolean> truth) {
+        return truth.entrySet().stream().allMatch(e -> e.getValue().equals(subscriber.heardOnline.getOrDefault(e.getKey(), false)));
+    }
+
     private void query(int users) throws Exception {
         int queriers = integer("queriers", 50);
         int k = integer("query-names", 100);
@@ -306,6 +437,10 @@ public final class LoadGenerator {
         final BenchConnection connection;
         final Map<String, Integer> joins = new ConcurrentHashMap<>();
         final AtomicLong joinEvents = new AtomicLong();
+        /** Each user's state as this subscriber's events tell it, and events that did not alternate. */
+        final Map<String, Boolean> heardOnline = new ConcurrentHashMap<>();
+        final AtomicLong notAlternating = new AtomicLong();
+        final AtomicLong events = new AtomicLong();
         volatile java.util.function.Consumer<String> onJoin = name -> { };
         private volatile java.util.concurrent.CompletableFuture<Message> answer;
 
@@ -316,6 +451,14 @@ public final class LoadGenerator {
 
         private void received(Message m) {
             if (m instanceof PresenceMessage p) {
+                boolean join = p.action() == Action.PRESENCE_JOIN_ALL;
+                if ((join || p.action() == Action.PRESENCE_LEAVE_ALL) && p.name() != null && p.name().startsWith("bench-" + run)) {
+                    events.incrementAndGet();
+                    Boolean before = heardOnline.put(p.name(), join);
+                    if (before == null ? !join : before == join) {
+                        notAlternating.incrementAndGet();
+                    }
+                }
                 if (p.action() == Action.PRESENCE_JOIN_ALL && p.name() != null && p.name().startsWith("bench-" + run)) {
                     joins.merge(p.name(), 1, Integer::sum);
                     joinEvents.incrementAndGet();

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,5 +60,20 @@ class LoadGeneratorSmokeTest {
         assertTrue((Long) r.get("queries") > 0);
         assertTrue((Long) ((Map<?, ?>) r.get("getAll_ms")).get("count") > 0);
         assertTrue((Long) ((Map<?, ?>) r.get("getAll_10_names_ms")).get("count") > 0);
+    }
+
+    @Test
+    void churnEndsWithEverySubscriberAgreeingWithTheTruth() throws Exception {
+        Map<String, Object> r = run("scenario", "churn", "users", "40", "rate", "100", "duration", "2");
+        assertTrue((Long) r.get("transitions") >= 100, "about 200 transitions asked for");
+        assertEquals(0L, r.get("logins_failed"));
+        List<?> subscribers = (List<?>) r.get("subscribers");
+        assertEquals(2, subscribers.size(), "one per node");
+        for (Object s : subscribers) {
+            Map<?, ?> heard = (Map<?, ?>) s;
+            assertEquals(r.get("transitions"), heard.get("events"), "no collapses at this pace: one event per transition");
+            assertEquals(0L, heard.get("not_alternating"));
+            assertEquals(0L, heard.get("final_state_wrong"));
+        }
     }
 }
