@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (capacity: --users idle authenticated connections over the nodes, --pids in the order of --nodes,
  *  [--hold seconds] to keep them open after measuring;
  *  churn: --users names logging in (a new connection) and out (closing it) at --rate transitions/s
- *  in all, over every node, for --duration s, with a subscriber on every node)
+ *  in all, over every node, for --duration s, with a subscriber on every node;
+ *  kill: --users logged in on --login-node, a subscriber on every other node, then SIGKILL to that
+ *  node's PID from --pids (in the order of --nodes): the time until each subscriber heard the last leave)
  * </pre>
  *
  * burst: N connections log in at once on the login node; one subscriber (to everyone) on the
@@ -109,6 +111,7 @@ public final class LoadGenerator {
                 case "query" -> query(users);
                 case "capacity" -> capacity(users);
                 case "churn" -> churn(users);
+                case "kill" -> kill(users);
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             }
         } finally {
@@ -366,6 +369,49 @@ public final class LoadGenerator {
         closeAll(open);
     }
 
+    private void kill(int users) throws Exception {
+        int victim = integer("login-node", 0);
+        if (pids.size() != nodes.size() || nodes.size() < 2) {
+            throw new IllegalArgumentException("kill needs two or more --nodes and one --pids entry per node, in the same order");
+        }
+        List<Subscriber> subscribers = new ArrayList<>();
+        for (int n = 0; n < nodes.size(); n++) {
+            if (n != victim) {
+                subscribers.add(subscriber(nodes.get(n)));
+            }
+        }
+        List<BenchConnection> connections = openAll(nodes.get(victim), users);
+        List<String> names = names(users);
+        List<Future<Void>> logins = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            logins.add(connections.get(i).login(names.get(i)));
+        }
+        await(Future.all(logins));
+        for (Subscriber sub : subscribers) {
+            sub.awaitJoins(users, this);
+        }
+        ProcessHandle process = ProcessHandle.of(pids.get(victim))
+                .orElseThrow(() -> new IllegalStateException("no process " + pids.get(victim)));
+        long killedAt = System.nanoTime();
+        process.destroyForcibly(); // SIGKILL
+        List<Map<String, Object>> perSubscriber = new ArrayList<>();
+        for (Subscriber sub : subscribers) {
+            while (names.stream().anyMatch(n -> sub.heardOnline.getOrDefault(n, true))) {
+                checkDeadline();
+                Thread.sleep(10);
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("ms_from_kill_to_last_leave", (sub.lastLeaveAt - killedAt) / 1e6);
+            r.put("events", sub.events.get());
+            r.put("not_alternating", sub.notAlternating.get());
+            perSubscriber.add(r);
+        }
+        results.put("killed_pid", pids.get(victim));
+        results.put("subscribers", perSubscriber);
+        // the killed node's connections are already gone; closing them only tidies up this side
+        connections.forEach(BenchConnection::close);
+    }
+
     private static boolean agrees(Subscriber subscriber, Map<String, Boolean> truth) {
         return truth.entrySet().stream().allMatch(e -> e.getValue().equals(subscriber.heardOnline.getOrDefault(e.getKey(), false)));
     }
@@ -441,6 +487,7 @@ public final class LoadGenerator {
         final Map<String, Boolean> heardOnline = new ConcurrentHashMap<>();
         final AtomicLong notAlternating = new AtomicLong();
         final AtomicLong events = new AtomicLong();
+        volatile long lastLeaveAt;
         volatile java.util.function.Consumer<String> onJoin = name -> { };
         private volatile java.util.concurrent.CompletableFuture<Message> answer;
 
@@ -455,6 +502,9 @@ public final class LoadGenerator {
                 if ((join || p.action() == Action.PRESENCE_LEAVE_ALL) && p.name() != null && p.name().startsWith("bench-" + run)) {
                     events.incrementAndGet();
                     Boolean before = heardOnline.put(p.name(), join);
+                    if (!join) {
+                        lastLeaveAt = System.nanoTime();
+                    }
                     if (before == null ? !join : before == join) {
                         notAlternating.incrementAndGet();
                     }

@@ -62,6 +62,9 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
     /** The continuous query cache of {@link #USERS_MAP}'s keys that answers queries. */
     public static final String ONLINE_CACHE = "presence-online";
 
+    /** How long members other than the oldest wait before reconciling after a member left. */
+    static final long FOLLOWER_RECONCILE_DELAY_MILLIS = 1_000;
+
     private static final Logger LOG = Logger.getLogger(HazelcastPresenceCluster.class.getName());
 
     private final HazelcastInstance hazelcast;
@@ -196,12 +199,21 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
             @Override
             public void memberRemoved(MembershipEvent event) {
                 UUID gone = event.getMember().getUuid();
-                // the logouts first; the reconciliation (three map scans) only after them, so that
-                // it does not compete for CPU with the part subscribers are waiting for
-                blockingCalls.execute(() -> {
-                    releaseEverythingHeldBy(gone);
-                    topologyListener.run();
-                });
+                if (hazelcast.getCluster().getMembers().iterator().next().localMember()) {
+                    // the oldest survivor logs the departed member's users out at once; the
+                    // reconciliation (three map scans) only after, so that it does not compete for
+                    // CPU with the part subscribers are waiting for
+                    blockingCalls.execute(() -> {
+                        releaseEverythingHeldBy(gone);
+                        topologyListener.run();
+                    });
+                } else {
+                    // the others would only repeat that work on the same cores; their
+                    // reconciliation, a little later, drops departed holders all the same, which
+                    // covers an oldest member that died too
+                    CompletableFuture.delayedExecutor(FOLLOWER_RECONCILE_DELAY_MILLIS, TimeUnit.MILLISECONDS, blockingCalls)
+                            .execute(() -> topologyListener.run());
+                }
             }
         });
         lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(event -> {
