@@ -309,12 +309,22 @@ public final class PresenceService {
         });
     }
 
-    /** What this node lately told subscribers, username to online; see {@link #RECENT_MILLIS}. */
-    private Map<String, Boolean> recentChanges() {
+    /** How many deliveries the query answers still follow; for tests. */
+    int recentDeliveryCount() {
+        return recentlyDelivered.size();
+    }
+
+    /** Oldest first, so this stops at the first one still recent: bounded by 5 s of changes, queries or not. */
+    private void forgetOldDeliveries() {
         long cutoff = clock.getAsLong() - RECENT_MILLIS;
         for (var it = recentlyDelivered.entrySet().iterator(); it.hasNext() && it.next().getValue() < cutoff; ) {
             it.remove();
         }
+    }
+
+    /** What this node lately told subscribers, username to online; see {@link #RECENT_MILLIS}. */
+    private Map<String, Boolean> recentChanges() {
+        forgetOldDeliveries();
         Map<String, Boolean> recent = new HashMap<>();
         recentlyDelivered.keySet().forEach(name -> recent.put(name, known.get(name).online()));
         return recent;
@@ -336,6 +346,7 @@ public final class PresenceService {
     private void deliver(String username, boolean online) {
         recentlyDelivered.remove(username);
         recentlyDelivered.put(username, clock.getAsLong());
+        forgetOldDeliveries();
         for (PresenceListener listener : everyone) {
             notify(listener, username, online, PresenceListener.Scope.EVERYONE);
         }

@@ -229,4 +229,14 @@ class PresenceServiceTest {
         assertEquals(java.util.Set.of("Alex", "Ben"), java.util.Set.copyOf(presence.onlineUsers(null).toCompletableFuture().join()),
                 "later, the replica's answer stands");
     }
+
+    @Test
+    void deliveriesOlderThanTheWindowAreForgottenEvenWithoutQueries() {
+        for (int i = 0; i < 1_000; i++) {
+            cluster.publish(new PresenceChange("user-" + i, true, 1));
+            now += 10;
+        }
+        // at the last delivery (9,990 ms) only those from 4,990 ms on are within the window
+        assertEquals(PresenceService.RECENT_MILLIS / 10 + 1, presence.recentDeliveryCount());
+    }
 }
