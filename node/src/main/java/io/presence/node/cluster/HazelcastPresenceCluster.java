@@ -3,22 +3,22 @@ package io.presence.node.cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.QueryCacheConfig;
-import com.hazelcast.map.IMap;
-import com.hazelcast.map.QueryCache;
 import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.EventLostEvent;
+import com.hazelcast.map.IMap;
 import com.hazelcast.map.MapEvent;
+import com.hazelcast.map.QueryCache;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.map.listener.MapClearedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EventLostListener;
+import com.hazelcast.map.listener.MapClearedListener;
 import com.hazelcast.query.Predicates;
 import com.hazelcast.topic.ITopic;
 import io.presence.node.presence.PresenceChange;
@@ -27,7 +27,7 @@ import io.presence.node.presence.PresenceCluster;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +38,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -74,7 +75,7 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
     private volatile QueryCache<String, UserHolders> online;
     /** The query cache's key set as of the last query; rebuilt only after the cache changed. */
     private volatile Set<String> onlineSnapshot = Set.of();
-    private final java.util.concurrent.atomic.AtomicBoolean snapshotStale = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final AtomicBoolean snapshotStale = new AtomicBoolean(true);
     /** Usernames on which the query cache and the map disagreed at the last check. */
     private volatile Set<String> replicaSuspects = Set.of();
     /** Runs the blocking calls (key set, whole-map releases) off Hazelcast's and Vert.x's threads. */
@@ -115,22 +116,26 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
 
     private QueryCache<String, UserHolders> openOnlineCache() {
         QueryCache<String, UserHolders> cache = users.getQueryCache(ONLINE_CACHE, Predicates.alwaysTrue(), false);
-        cache.addEntryListener(new SnapshotInvalidator(), false);
+        cache.addEntryListener(new OnlineCacheListener(cache), false);
         snapshotStale.set(true);
-        // a gap in a partition's event stream (its owner died mid-publish): resynchronise that partition
-        cache.addEntryListener((EventLostListener) event -> {
-            LOG.info(() -> "query cache lost an event of partition " + event.getPartitionId() + "; recovering");
-            if (!cache.tryRecover()) {
-                replaceOnlineCache(cache);
-            }
-        }, false);
         return cache;
     }
 
-    /** Marks the query snapshot stale on any change to the query cache (a local callback). */
-    private final class SnapshotInvalidator implements EntryAddedListener<String, UserHolders>,
+    /**
+     * Marks the query snapshot stale on any change to the query cache (local callbacks), and
+     * resynchronises the cache when a partition's event stream had a gap (its owner died
+     * mid-publish).
+     */
+    private final class OnlineCacheListener implements EntryAddedListener<String, UserHolders>,
             EntryRemovedListener<String, UserHolders>, EntryEvictedListener<String, UserHolders>,
             EntryExpiredListener<String, UserHolders>, MapClearedListener, EventLostListener {
+
+        private final QueryCache<String, UserHolders> cache;
+
+        OnlineCacheListener(QueryCache<String, UserHolders> cache) {
+            this.cache = cache;
+        }
+
         @Override
         public void entryAdded(EntryEvent<String, UserHolders> event) {
             snapshotStale.set(true);
@@ -159,6 +164,10 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
         @Override
         public void eventLost(EventLostEvent event) {
             snapshotStale.set(true);
+            LOG.info(() -> "query cache lost an event of partition " + event.getPartitionId() + "; recovering");
+            if (!cache.tryRecover()) {
+                replaceOnlineCache(cache);
+            }
         }
     }
 
@@ -261,7 +270,7 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
     public Set<String> onlineUsers() {
         // cleared before the scan: a change during it marks the new snapshot stale again
         if (snapshotStale.getAndSet(false)) {
-            onlineSnapshot = java.util.Collections.unmodifiableSet(new HashSet<>(online.keySet()));
+            onlineSnapshot = Collections.unmodifiableSet(new HashSet<>(online.keySet()));
         }
         return onlineSnapshot;
     }
