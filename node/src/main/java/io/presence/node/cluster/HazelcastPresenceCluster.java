@@ -48,7 +48,8 @@ import java.util.logging.Logger;
  * topic on which the member that caused a transition publishes it. A transition is decided by an
  * entry processor on the user's partition, never by reading and then writing.
  *
- * <p>When a member leaves the cluster, every survivor releases its hold on all entries; the
+ * <p>When a member leaves the cluster, the oldest survivor releases the departed member's hold on
+ * all entries, and the others reconcile (which drops departed holders) a second later; the
  * release is idempotent, so each entry is deleted (and its logout published) exactly once.
  *
  * <p>Queries read the map through a continuous query cache: Hazelcast keeps a replica of the map's
