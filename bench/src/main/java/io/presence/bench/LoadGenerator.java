@@ -336,9 +336,21 @@ public final class LoadGenerator {
         });
         Map<String, Boolean> expected = await(Future.fromCompletionStage(truth));
         long settleDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (subscribers.stream().anyMatch(sub -> !agrees(sub, expected)) && System.nanoTime() < settleDeadline) {
+        // settled: every subscriber agrees with the truth and has heard nothing new for 500 ms
+        // (a join and its leave may both still be on their way to a subscriber that "agrees")
+        long quietSince = System.nanoTime();
+        long heard = -1;
+        while (System.nanoTime() < settleDeadline) {
             checkDeadline();
-            Thread.sleep(100);
+            long now = subscribers.stream().mapToLong(sub -> sub.events.get()).sum();
+            if (now != heard) {
+                heard = now;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince > TimeUnit.MILLISECONDS.toNanos(500)
+                    && subscribers.stream().allMatch(sub -> agrees(sub, expected))) {
+                break;
+            }
+            Thread.sleep(50);
         }
         List<ProcessStats> after = stats();
         results.put("rate_per_second", rate);
