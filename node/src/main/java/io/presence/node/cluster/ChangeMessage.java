@@ -6,6 +6,7 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.presence.node.presence.PresenceChange;
 
 import java.io.IOException;
+import java.util.Map;
 
 /** A transition as returned by an entry processor and published on the changes topic. */
 public final class ChangeMessage implements IdentifiedDataSerializable {
@@ -24,9 +25,19 @@ public final class ChangeMessage implements IdentifiedDataSerializable {
         this.version = version;
     }
 
-    /** The logout that deleting {@code last} causes; its version follows the entry's. */
-    static ChangeMessage loggedOut(String username, UserHolders last, long proposedVersion) {
-        return new ChangeMessage(username, false, Math.max(last.version() + 1, proposedVersion));
+    /**
+     * Stores what is left of an entry after some holders let go: while any holder remains the
+     * user stays online (no change); when none does the entry is deleted, and that is the logout,
+     * its version following the entry's.
+     */
+    static ChangeMessage release(Map.Entry<String, UserHolders> entry, UserHolders before, UserHolders remaining,
+                                 long proposedVersion) {
+        if (remaining.holderCount() > 0) {
+            entry.setValue(remaining);
+            return null;
+        }
+        entry.setValue(null);
+        return new ChangeMessage(entry.getKey(), false, Math.max(before.version() + 1, proposedVersion));
     }
 
     PresenceChange toChange() {

@@ -44,15 +44,7 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
                 kept = kept.without(holder);
             }
         }
-        if (kept == current) {
-            return null;
-        }
-        if (kept.holderCount() > 0) {
-            entry.setValue(kept);
-            return null;
-        }
-        entry.setValue(null);
-        return ChangeMessage.loggedOut(entry.getKey(), current, proposedVersion);
+        return kept == current ? null : ChangeMessage.release(entry, current, kept, proposedVersion);
     }
 
     @Override

@@ -60,12 +60,7 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
         if (current == null || !current.isHeldBy(member)) {
             return null;
         }
-        if (current.holderCount() > 1) {
-            entry.setValue(current.without(member));
-            return null;
-        }
-        entry.setValue(null);
-        return ChangeMessage.loggedOut(entry.getKey(), current, proposedVersion);
+        return ChangeMessage.release(entry, current, current.without(member), proposedVersion);
     }
 
     @Override
