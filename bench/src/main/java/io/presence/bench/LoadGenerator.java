@@ -201,7 +201,7 @@ public final class LoadGenerator {
         }
         List<Long> heapBefore = pids.stream().map(ProcessStats::liveHeapKb).toList();
         List<ProcessStats> before = stats();
-        List<BenchConnection> connections = openAndLogIn(users);
+        List<BenchConnection> connections = openAndLogIn(nodes, users);
         List<Long> heapAfter = pids.stream().map(ProcessStats::liveHeapKb).toList();
         List<ProcessStats> after = stats();
         List<Map<String, Object>> perNode = new ArrayList<>();
@@ -228,14 +228,14 @@ public final class LoadGenerator {
         closeAll(connections);
     }
 
-    /** Opens {@code users} connections spread evenly over the nodes and logs each in as a unique user. */
-    private List<BenchConnection> openAndLogIn(int users) throws Exception {
+    /** Opens {@code users} connections split evenly, in order, over {@code over} and logs each in as this run's user i. */
+    private List<BenchConnection> openAndLogIn(List<URI> over, int users) throws Exception {
         List<BenchConnection> online = new ArrayList<>();
         List<String> names = names(users);
-        for (int n = 0; n < nodes.size(); n++) {
-            int from = users * n / nodes.size();
-            int to = users * (n + 1) / nodes.size();
-            List<BenchConnection> opened = openAll(nodes.get(n), to - from);
+        for (int n = 0; n < over.size(); n++) {
+            int from = users * n / over.size();
+            int to = users * (n + 1) / over.size();
+            List<BenchConnection> opened = openAll(over.get(n), to - from);
             List<Future<Void>> logins = new ArrayList<>();
             for (int i = from; i < to; i++) {
                 logins.add(opened.get(i - from).login(names.get(i)));
@@ -392,13 +392,8 @@ public final class LoadGenerator {
                 subscribers.add(subscriber(nodes.get(n)));
             }
         }
-        List<BenchConnection> connections = openAll(nodes.get(victim), users);
+        List<BenchConnection> connections = openAndLogIn(List.of(nodes.get(victim)), users);
         List<String> names = names(users);
-        List<Future<Void>> logins = new ArrayList<>();
-        for (int i = 0; i < users; i++) {
-            logins.add(connections.get(i).login(names.get(i)));
-        }
-        await(Future.all(logins));
         for (Subscriber sub : subscribers) {
             sub.awaitJoins(users, this);
         }
@@ -432,7 +427,7 @@ public final class LoadGenerator {
         int queriers = integer("queriers", 50);
         int k = integer("query-names", 100);
         int seconds = integer("duration", 10);
-        List<BenchConnection> online = openAndLogIn(users);
+        List<BenchConnection> online = openAndLogIn(nodes, users);
         List<String> names = names(users);
         Subscriber probe = subscriber(nodes.get(0));
         while (probe.queryAll(this) < users) {

@@ -6,19 +6,16 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.QueryCacheConfig;
+import com.hazelcast.core.EntryAdapter;
 import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.EntryEventType;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.EventLostEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.MapEvent;
 import com.hazelcast.map.QueryCache;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EventLostListener;
-import com.hazelcast.map.listener.MapClearedListener;
 import com.hazelcast.query.Predicates;
 import com.hazelcast.topic.ITopic;
 import io.presence.node.presence.PresenceChange;
@@ -123,13 +120,11 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
     }
 
     /**
-     * Marks the query snapshot stale on any change to the query cache (local callbacks), and
-     * resynchronises the cache when a partition's event stream had a gap (its owner died
-     * mid-publish).
+     * Marks the query snapshot stale when the query cache's key set changes (local callbacks; an
+     * update changes only a value, which queries do not read), and resynchronises the cache when a
+     * partition's event stream had a gap (its owner died mid-publish).
      */
-    private final class OnlineCacheListener implements EntryAddedListener<String, UserHolders>,
-            EntryRemovedListener<String, UserHolders>, EntryEvictedListener<String, UserHolders>,
-            EntryExpiredListener<String, UserHolders>, MapClearedListener, EventLostListener {
+    private final class OnlineCacheListener extends EntryAdapter<String, UserHolders> implements EventLostListener {
 
         private final QueryCache<String, UserHolders> cache;
 
@@ -138,27 +133,14 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
         }
 
         @Override
-        public void entryAdded(EntryEvent<String, UserHolders> event) {
-            snapshotStale.set(true);
+        public void onEntryEvent(EntryEvent<String, UserHolders> event) {
+            if (event.getEventType() != EntryEventType.UPDATED) {
+                snapshotStale.set(true);
+            }
         }
 
         @Override
-        public void entryRemoved(EntryEvent<String, UserHolders> event) {
-            snapshotStale.set(true);
-        }
-
-        @Override
-        public void entryEvicted(EntryEvent<String, UserHolders> event) {
-            snapshotStale.set(true);
-        }
-
-        @Override
-        public void entryExpired(EntryEvent<String, UserHolders> event) {
-            snapshotStale.set(true);
-        }
-
-        @Override
-        public void mapCleared(MapEvent event) {
+        public void onMapEvent(MapEvent event) {
             snapshotStale.set(true);
         }
 
