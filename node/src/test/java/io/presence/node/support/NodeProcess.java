@@ -65,11 +65,22 @@ public final class NodeProcess implements AutoCloseable {
     public NodeProcess awaitHealthy() {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!process.isAlive()) {
-                throw new IllegalStateException("node on port " + port + " exited; see " + log);
+                throw new IllegalStateException("node on port " + port + " exited with " + process.exitValue()
+                        + "; the end of " + log + ":\n" + logTail(40));
             }
             return isHealthy();
         });
         return this;
+    }
+
+    /** The last lines of the node's log, so a failure on CI says why without the file. */
+    private String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
     }
 
     public boolean isHealthy() {
