@@ -57,10 +57,13 @@ public final class PresenceNode implements AutoCloseable {
 
     /** Joins the cluster, then opens the endpoints; completes when the node serves. */
     public Future<PresenceNode> start() {
-        return vertx.executeBlocking(() -> HazelcastMember.start(config), false)
-                .compose(member -> {
-                    hazelcast = member;
-                    cluster = new HazelcastPresenceCluster(member);
+        return vertx.executeBlocking(() -> {
+                    hazelcast = HazelcastMember.start(config);
+                    // blocking too (the query cache is created and filled): not on an event loop
+                    return new HazelcastPresenceCluster(hazelcast);
+                }, false)
+                .compose(adapter -> {
+                    cluster = adapter;
                     cluster.onTopologyChange(() -> {
                         if (serving) {
                             reconcile();
