@@ -63,6 +63,9 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
 
     /** How long members other than the oldest wait before reconciling after a member left. */
     static final long FOLLOWER_RECONCILE_DELAY_MILLIS = 1_000;
+    /** Opening the query cache while membership changes fails; a few tries span a join or a merge. */
+    private static final int OPEN_CACHE_ATTEMPTS = 20;
+    private static final long OPEN_CACHE_RETRY_PAUSE_MILLIS = 500;
 
     private static final Logger LOG = Logger.getLogger(HazelcastPresenceCluster.class.getName());
 
@@ -109,14 +112,43 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
                 .setDelaySeconds(0)
                 .setBatchSize(1);
         cache.getEvictionConfig().setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT).setSize(Integer.MAX_VALUE);
-        config.getMapConfig(USERS_MAP).addQueryCacheConfig(cache);
+        List<QueryCacheConfig> caches = config.getMapConfig(USERS_MAP).getQueryCacheConfigs();
+        caches.removeIf(c -> c.getName().equals(ONLINE_CACHE));
+        caches.add(cache);
     }
 
+    /**
+     * Creating the cache asks every member to publish to it, so a member joining or leaving
+     * meanwhile fails it (a node starting with others at once can meet that). Hazelcast then drops
+     * the cache's configuration and would make the next one with defaults (evicting beyond 10,000
+     * users), so every attempt puts ours back first.
+     */
     private QueryCache<String, UserHolders> openOnlineCache() {
-        QueryCache<String, UserHolders> cache = users.getQueryCache(ONLINE_CACHE, Predicates.alwaysTrue(), false);
-        cache.addEntryListener(new OnlineCacheListener(cache), false);
-        snapshotStale.set(true);
-        return cache;
+        for (int attempt = 1; ; attempt++) {
+            configure(hazelcast.getConfig());
+            try {
+                QueryCache<String, UserHolders> cache = users.getQueryCache(ONLINE_CACHE, Predicates.alwaysTrue(), false);
+                cache.addEntryListener(new OnlineCacheListener(cache), false);
+                snapshotStale.set(true);
+                return cache;
+            } catch (RuntimeException e) {
+                if (attempt == OPEN_CACHE_ATTEMPTS || !hazelcast.getLifecycleService().isRunning()) {
+                    throw e;
+                }
+                LOG.warning("could not open the query cache (attempt " + attempt + " of " + OPEN_CACHE_ATTEMPTS
+                        + "), trying again: " + e);
+                pauseBeforeRetry();
+            }
+        }
+    }
+
+    private static void pauseBeforeRetry() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(OPEN_CACHE_RETRY_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while opening the query cache", e);
+        }
     }
 
     /**
@@ -152,6 +184,11 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
                 replaceOnlineCache(cache);
             }
         }
+    }
+
+    /** Rebuilds the replica from the map now, as a disagreement with the map would. */
+    void rebuildOnlineCache() {
+        replaceOnlineCache(online);
     }
 
     /** Rebuilds the replica from the map, once per stale instance however many callers notice. */

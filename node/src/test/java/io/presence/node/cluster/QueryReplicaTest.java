@@ -111,4 +111,23 @@ class QueryReplicaTest {
         members.get(0).getLifecycleService().terminate();
         await().atMost(WAIT).until(() -> online(second).equals(onThird) && online(third).equals(onThird));
     }
+
+    /**
+     * A query cache that failed to open (a member joined or left meanwhile) takes its configuration
+     * with it; the next one must still be ours, not Hazelcast's default that evicts past 10,000.
+     */
+    @Test
+    void aReplicaOpenedAgainAfterAFailedOpeningStillHoldsTheWholeMap() {
+        HazelcastPresenceCluster only = member();
+        Set<String> users = names("user-", 10_050);
+        claimAll(only, users);
+        await().atMost(WAIT).until(() -> online(only).equals(users));
+
+        // what Hazelcast does to the configuration when opening a query cache fails
+        members.get(0).getConfig().getMapConfig(HazelcastPresenceCluster.USERS_MAP).getQueryCacheConfigs()
+                .removeIf(c -> c.getName().equals(HazelcastPresenceCluster.ONLINE_CACHE));
+        only.rebuildOnlineCache();
+
+        await().atMost(WAIT).until(() -> online(only).equals(users));
+    }
 }
