@@ -13,6 +13,9 @@ import java.util.Optional;
  * @param jsonPath           path of the JSON WebSocket endpoint
  * @param healthPath         path of the health check
  * @param maxMessageSize     largest frame accepted, in bytes
+ * @param maxSendBacklog     bytes a client may leave unread (written while its socket takes no more)
+ *                           before it is disconnected, so one client that stops reading cannot
+ *                           fill the node's memory
  * @param authTimeoutMillis  how long a connection may stay unauthenticated
  * @param clientTimeoutMillis a connection silent this long is closed (its user logged out); WebSocket
  *                           pings go to connections silent for a third of it, so live clients answer
@@ -34,6 +37,7 @@ public record NodeConfig(
         String jsonPath,
         String healthPath,
         int maxMessageSize,
+        int maxSendBacklog,
         long authTimeoutMillis,
         long clientTimeoutMillis,
         long logoutGraceMillis,

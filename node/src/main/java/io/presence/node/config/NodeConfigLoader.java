@@ -38,6 +38,7 @@ public final class NodeConfigLoader {
         d.put("json.path", "/deepstream-json");
         d.put("health.path", "/health-check");
         d.put("max.message.size", "1048576");
+        d.put("max.send.backlog", "8388608");
         d.put("auth.timeout.ms", "180000");
         d.put("client.timeout.ms", "30000");
         d.put("logout.grace.ms", "0");
@@ -98,6 +99,7 @@ public final class NodeConfigLoader {
                 r.path("json.path"),
                 r.path("health.path"),
                 r.integer("max.message.size", 64, 64 * 1024 * 1024),
+                r.integer("max.send.backlog", 64 * 1024, 1024 * 1024 * 1024),
                 r.integer("auth.timeout.ms", 100, Integer.MAX_VALUE),
                 r.integer("client.timeout.ms", 300, Integer.MAX_VALUE),
                 r.integer("logout.grace.ms", 0, Integer.MAX_VALUE),

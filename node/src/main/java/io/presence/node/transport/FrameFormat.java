@@ -19,8 +19,10 @@ enum FrameFormat {
         }
 
         @Override
-        void write(ServerWebSocket socket, Message message) {
-            socket.writeBinaryMessage(Buffer.buffer(codec.encode(message)));
+        int write(ServerWebSocket socket, Message message) {
+            byte[] frame = codec.encode(message);
+            socket.writeBinaryMessage(Buffer.buffer(frame));
+            return frame.length;
         }
     },
 
@@ -33,12 +35,15 @@ enum FrameFormat {
         }
 
         @Override
-        void write(ServerWebSocket socket, Message message) {
-            socket.writeTextMessage(codec.encode(message));
+        int write(ServerWebSocket socket, Message message) {
+            String frame = codec.encode(message);
+            socket.writeTextMessage(frame);
+            return frame.length();
         }
     };
 
     abstract Message decode(Buffer frame) throws DecodeException;
 
-    abstract void write(ServerWebSocket socket, Message message);
+    /** Encodes and writes {@code message}; returns about how many bytes that queued (chars for text). */
+    abstract int write(ServerWebSocket socket, Message message);
 }

@@ -71,7 +71,8 @@ public final class TransportVerticle extends VerticleBase {
 
     private void onWebSocket(ServerWebSocket socket) {
         FrameFormat format = formatFor(socket.path());
-        WebSocketConnection connection = new WebSocketConnection(socket, format, config.maxMessageSize(), context);
+        WebSocketConnection connection = new WebSocketConnection(socket, format, config.maxMessageSize(),
+                config.maxSendBacklog(), context);
         Session session = new Session(connection, presence, authenticator,
                 new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts()),
                 System::currentTimeMillis);

@@ -8,12 +8,19 @@ import io.presence.protocol.ParserMessage;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
  * Adapts one accepted WebSocket to a {@link Session}: enforces the frame rules of its endpoint
  * (frame type, size), decodes, and encodes what the session sends.
+ *
+ * <p>A client that stops reading (frozen, or asking faster than it reads) would make the node
+ * queue its messages without end; past {@code maxSendBacklog} bytes written while its socket took
+ * no more, the connection is dropped, and its user logged out as on any close.
  */
 final class WebSocketConnection implements Connection {
 
@@ -24,14 +31,19 @@ final class WebSocketConnection implements Connection {
     private final Context context;
     private final FrameFormat format;
     private final int maxMessageSize;
+    private final long maxSendBacklog;
+    /** Bytes written since the socket last drained while it could take no more; any thread. */
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicBoolean dropping = new AtomicBoolean();
     private volatile boolean closed;
     private Session session;
 
-    WebSocketConnection(ServerWebSocket socket, FrameFormat format, int maxMessageSize, Context context) {
+    WebSocketConnection(ServerWebSocket socket, FrameFormat format, int maxMessageSize, long maxSendBacklog, Context context) {
         this.socket = socket;
         this.context = context;
         this.format = format;
         this.maxMessageSize = maxMessageSize;
+        this.maxSendBacklog = maxSendBacklog;
     }
 
     /** Starts reading; from here on every frame goes to {@code session}. */
@@ -40,6 +52,7 @@ final class WebSocketConnection implements Connection {
         socket.binaryMessageHandler(frame -> onFrame(frame, FrameFormat.BINARY));
         socket.textMessageHandler(text -> onFrame(Buffer.buffer(text), FrameFormat.JSON));
         socket.pongHandler(pong -> session.onTraffic());
+        socket.drainHandler(v -> backlog.set(0));
         socket.exceptionHandler(e -> LOG.fine(() -> describe() + " failed: " + e));
         socket.closeHandler(v -> {
             closed = true;
@@ -74,9 +87,47 @@ final class WebSocketConnection implements Connection {
 
     @Override
     public void send(Message message) {
-        if (!closed) {
-            format.write(socket, message);
+        if (closed) {
+            return;
         }
+        int bytes = format.write(socket, message);
+        if (writeQueueFull()) {
+            long unread = backlog.addAndGet(bytes);
+            if (unread > maxSendBacklog) {
+                dropUnreadClient(unread);
+            }
+        }
+    }
+
+    private boolean writeQueueFull() {
+        try {
+            return socket.writeQueueFull();
+        } catch (IllegalStateException alreadyClosed) {
+            return false;
+        }
+    }
+
+    /**
+     * A close frame would wait behind everything the client is not reading, and Vert.x starts its
+     * closing timeout only once that frame is written; so the TCP connection is dropped instead.
+     * Its close handler then logs the user out as on any close.
+     */
+    private void dropUnreadClient(long unread) {
+        if (!dropping.compareAndSet(false, true)) {
+            return;
+        }
+        closed = true;
+        context.runOnContext(v -> {
+            LOG.warning(describe() + " left " + unread + " bytes unread (limit " + maxSendBacklog
+                    + "); dropping the connection");
+            if (socket instanceof WebSocketInternal internal) {
+                // from Vert.x's own handler context: the channel's close would come back to
+                // Vert.x, which turns it into the close frame this avoids
+                internal.channelHandlerContext().close();
+            } else {
+                socket.close(Session.CLOSE_POLICY, "too slow: messages left unread");
+            }
+        });
     }
 
     @Override

@@ -102,6 +102,19 @@ public final class VanishingClient {
         }
     }
 
+    /**
+     * Sends {@code message} without reading anything; false once the node has dropped the
+     * connection (the write fails).
+     */
+    public boolean sendUnread(Message message) {
+        try {
+            sendFrame(socket.getOutputStream(), CODEC.encode(message));
+            return true;
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
     /** Drops the TCP connection, for clean-up. */
     public void abort() {
         try {

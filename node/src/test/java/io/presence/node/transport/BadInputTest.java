@@ -3,6 +3,7 @@ package io.presence.node.transport;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.TestClient.Endpoint;
 import io.presence.node.support.TestCluster;
+import io.presence.node.support.VanishingClient;
 import io.presence.protocol.Message;
 import io.presence.protocol.ParserMessage;
 import io.presence.protocol.PresenceMessage;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -35,13 +37,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BadInputTest {
 
     private static final int LIMIT = 4096;
+    private static final int BACKLOG_LIMIT = 64 * 1024;
+    /** ~80 MB of answers: far beyond socket buffers (a few MB on loopback) plus the backlog limit. */
+    private static final int MAX_UNREAD_QUERIES = 20_000;
     private static TestCluster cluster;
     private static Vertx vertx;
     private static int port;
 
     @BeforeAll
     static void startNode() {
-        cluster = TestCluster.start(1, java.util.Map.of("max.message.size", String.valueOf(LIMIT)));
+        cluster = TestCluster.start(1, java.util.Map.of("max.message.size", String.valueOf(LIMIT),
+                "max.send.backlog", String.valueOf(BACKLOG_LIMIT)));
         port = cluster.node(0).port();
         vertx = Vertx.vertx();
     }
@@ -159,4 +165,36 @@ class BadInputTest {
         assertTrue(String.valueOf(refused.getCause()).contains("404"), String.valueOf(refused.getCause()));
     }
 
+
+    /**
+     * A client that asks and never reads would make the node queue answers without end: it is
+     * dropped once more than max.send.backlog is left unread, its user is logged out, and a
+     * bystander notices nothing else.
+     */
+    @Test
+    void aClientThatStopsReadingIsDroppedAndLoggedOut() {
+        String slowName = "unread-" + UUID.randomUUID();
+        try (TestClient bystander = TestClient.loggedIn(vertx, port, Endpoint.BINARY, "bystander-" + UUID.randomUUID())) {
+            bystander.subscribeAll();
+            VanishingClient slow = VanishingClient.loggedIn(port, slowName);
+            try {
+                bystander.expect(presence(Action.PRESENCE_JOIN_ALL, slowName));
+                // each answer about as large as its question (~4 KB): thousands fill the socket buffers
+                List<String> names = new ArrayList<>();
+                for (int i = 0; names.toString().length() < LIMIT - 200; i++) {
+                    names.add("somebody-" + i);
+                }
+                int sent = 0;
+                while (sent < MAX_UNREAD_QUERIES && slow.sendUnread(PresenceMessage.request(Action.QUERY, "q" + sent, names))) {
+                    sent++;
+                }
+                // its writes fail once the node has dropped the connection, long before it runs out of questions
+                assertTrue(sent < MAX_UNREAD_QUERIES, "still connected after " + sent + " unread answers");
+                bystander.expect(presence(Action.PRESENCE_LEAVE_ALL, slowName));
+                assertEquals(List.of(), bystander.queryAll().stream().filter(slowName::equals).toList());
+            } finally {
+                slow.abort();
+            }
+        }
+    }
 }
