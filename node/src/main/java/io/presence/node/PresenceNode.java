@@ -136,7 +136,8 @@ public final class PresenceNode implements AutoCloseable {
     /** Serving and a running cluster member: what the health check reports. */
     public boolean isHealthy() {
         HazelcastInstance member = hazelcast;
-        return serving && member != null && member.getLifecycleService().isRunning();
+        return serving && member != null && member.getLifecycleService().isRunning()
+                && member.getCluster().getMembers().size() >= config.minClusterSize();
     }
 
     /** The HTTP/WebSocket port bound. */

@@ -25,6 +25,9 @@ import java.util.Optional;
  * @param maxAuthAttempts    refused logins on one connection before it is closed
  * @param maxUsernameLength  longest username accepted, in characters
  * @param transportInstances event loops serving connections
+ * @param minClusterSize     the health check answers 503 while this node sees fewer cluster members,
+ *                           so that a load balancer stops sending clients to a node cut off from
+ *                           the others (a hang, a network split) until it is back; 1 turns it off
  * @param hazelcastConfig    Hazelcast YAML file; empty means the embedded local-cluster default
  * @param clusterName        overrides the Hazelcast cluster name when present
  * @param hazelcastPort      overrides the first Hazelcast port when present
@@ -45,6 +48,7 @@ public record NodeConfig(
         int maxAuthAttempts,
         int maxUsernameLength,
         int transportInstances,
+        int minClusterSize,
         Optional<String> hazelcastConfig,
         Optional<String> clusterName,
         Optional<Integer> hazelcastPort,

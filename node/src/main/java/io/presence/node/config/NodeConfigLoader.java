@@ -46,6 +46,7 @@ public final class NodeConfigLoader {
         d.put("max.auth.attempts", "3");
         d.put("max.username.length", "128");
         d.put("transport.instances", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        d.put("min.cluster.size", "1");
         d.put("hazelcast.config", "");
         d.put("cluster.name", "");
         d.put("hazelcast.port", "");
@@ -107,6 +108,7 @@ public final class NodeConfigLoader {
                 r.integer("max.auth.attempts", 1, 100),
                 r.integer("max.username.length", 1, 65536),
                 r.integer("transport.instances", 1, 256),
+                r.integer("min.cluster.size", 1, 1000),
                 r.optionalText("hazelcast.config"),
                 r.optionalText("cluster.name"),
                 r.optionalText("hazelcast.port").map(p -> r.integer("hazelcast.port", 1, 65535)),

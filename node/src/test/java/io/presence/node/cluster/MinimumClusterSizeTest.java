@@ -1,0 +1,49 @@
+package io.presence.node.cluster;
+
+import io.presence.node.support.TestCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * With min.cluster.size set, the health check tells a load balancer to stop sending clients to a
+ * node that sees fewer members (cut off from the others), and to send them again once it does.
+ */
+class MinimumClusterSizeTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private TestCluster cluster;
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    private int health(int node) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.node(node).port() + "/health-check"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void aNodeSeeingFewerMembersThanTheMinimumAnswers503UntilOneJoins() {
+        cluster = TestCluster.start(2, Map.of("min.cluster.size", "2"));
+        await().atMost(WAIT).until(() -> health(0) == 200 && health(1) == 200);
+
+        cluster.crash(1);
+        await().atMost(WAIT).until(() -> health(0) == 503);
+
+        cluster.startNodeAsync().join();
+        await().atMost(WAIT).until(() -> health(0) == 200 && health(2) == 200);
+    }
+}
