@@ -90,12 +90,12 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
         this.hazelcast = hazelcast;
         this.users = hazelcast.getMap(USERS_MAP);
         this.changes = hazelcast.getTopic(CHANGES_TOPIC);
-        this.online = openOnlineCache();
         this.blockingCalls = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "presence-cluster-calls");
             thread.setDaemon(true);
             return thread;
         });
+        this.online = openOnlineCache();
         watchMembers();
     }
 
@@ -181,7 +181,12 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
             snapshotStale.set(true);
             LOG.info(() -> "query cache lost an event of partition " + event.getPartitionId() + "; recovering");
             if (!cache.tryRecover()) {
-                replaceOnlineCache(cache);
+                // opening a cache blocks (and may be retried): not on Hazelcast's event thread
+                try {
+                    blockingCalls.execute(() -> replaceOnlineCache(cache));
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    // this adapter is closing: nothing left to answer queries for
+                }
             }
         }
     }
