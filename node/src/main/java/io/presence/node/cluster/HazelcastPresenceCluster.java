@@ -202,7 +202,12 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
             return;
         }
         LOG.warning("query cache out of step with the map; rebuilding it");
-        stale.destroy();
+        try {
+            stale.destroy();
+        } catch (RuntimeException e) {
+            // it is unregistered locally before the members are told, so a new one can still open
+            LOG.warning("the old query cache was not torn down everywhere: " + e);
+        }
         online = openOnlineCache();
     }
 
