@@ -135,9 +135,8 @@ public final class PresenceNode implements AutoCloseable {
 
     /** Serving and a running cluster member: what the health check reports. */
     public boolean isHealthy() {
-        HazelcastInstance member = hazelcast;
-        return serving && member != null && member.getLifecycleService().isRunning()
-                && member.getCluster().getMembers().size() >= config.minClusterSize();
+        // serving is written after cluster, so reading it first makes cluster visible
+        return serving && cluster.seesAtLeast(config.minClusterSize());
     }
 
     /** The HTTP/WebSocket port bound. */

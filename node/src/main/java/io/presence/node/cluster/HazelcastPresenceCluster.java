@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -184,11 +185,16 @@ public final class HazelcastPresenceCluster implements PresenceCluster, AutoClos
                 // opening a cache blocks (and may be retried): not on Hazelcast's event thread
                 try {
                     blockingCalls.execute(() -> replaceOnlineCache(cache));
-                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                } catch (RejectedExecutionException closed) {
                     // this adapter is closing: nothing left to answer queries for
                 }
             }
         }
+    }
+
+    /** Whether this member runs and sees at least {@code members} members, itself included. */
+    public boolean seesAtLeast(int members) {
+        return hazelcast.getLifecycleService().isRunning() && hazelcast.getCluster().getMembers().size() >= members;
     }
 
     /** Rebuilds the replica from the map now, as a disagreement with the map would. */

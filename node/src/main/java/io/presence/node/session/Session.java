@@ -163,9 +163,8 @@ public final class Session implements PresenceListener {
             });
             case SUBSCRIBE -> {
                 if (validNames(request)) {
-                    presence.subscribe(this, request.names()).thenAccept(already -> {
-                                warnThenAck(Action.MULTIPLE_SUBSCRIPTIONS, Action.SUBSCRIBE, correlationId, already);
-                    });
+                    presence.subscribe(this, request.names()).thenAccept(already ->
+                            warnThenAck(Action.MULTIPLE_SUBSCRIPTIONS, Action.SUBSCRIBE, correlationId, already));
                 }
             }
             case UNSUBSCRIBE -> {

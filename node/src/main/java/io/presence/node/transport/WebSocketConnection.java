@@ -34,8 +34,8 @@ final class WebSocketConnection implements Connection {
     private final long maxSendBacklog;
     /** Bytes written since the socket last drained while it could take no more; any thread. */
     private final AtomicLong backlog = new AtomicLong();
-    private final AtomicBoolean dropping = new AtomicBoolean();
-    private volatile boolean closed;
+    /** Set by the close handler, or first by the drop of a client that stopped reading. */
+    private final AtomicBoolean closed = new AtomicBoolean();
     private Session session;
 
     WebSocketConnection(ServerWebSocket socket, FrameFormat format, int maxMessageSize, long maxSendBacklog, Context context) {
@@ -55,7 +55,7 @@ final class WebSocketConnection implements Connection {
         socket.drainHandler(v -> backlog.set(0));
         socket.exceptionHandler(e -> LOG.fine(() -> describe() + " failed: " + e));
         socket.closeHandler(v -> {
-            closed = true;
+            closed.set(true);
             session.onClosed();
             onClosed.run();
         });
@@ -87,7 +87,7 @@ final class WebSocketConnection implements Connection {
 
     @Override
     public void send(Message message) {
-        if (closed) {
+        if (closed.get()) {
             return;
         }
         int bytes = format.write(socket, message);
@@ -113,10 +113,9 @@ final class WebSocketConnection implements Connection {
      * Its close handler then logs the user out as on any close.
      */
     private void dropUnreadClient(long unread) {
-        if (!dropping.compareAndSet(false, true)) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         context.runOnContext(v -> {
             LOG.warning(describe() + " left " + unread + " bytes unread (limit " + maxSendBacklog
                     + "); dropping the connection");
@@ -137,14 +136,14 @@ final class WebSocketConnection implements Connection {
 
     @Override
     public void ping() {
-        if (!closed) {
+        if (!closed.get()) {
             socket.writePing(Buffer.buffer());
         }
     }
 
     @Override
     public void close(short status, String reason) {
-        if (!closed) {
+        if (!closed.get()) {
             socket.close(status, reason);
         }
     }

@@ -1,14 +1,11 @@
 package io.presence.node.cluster;
 
+import io.presence.node.support.HealthCheck;
 import io.presence.node.support.TestCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
@@ -20,7 +17,6 @@ import static org.awaitility.Awaitility.await;
  */
 class MinimumClusterSizeTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private TestCluster cluster;
@@ -31,8 +27,7 @@ class MinimumClusterSizeTest {
     }
 
     private int health(int node) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.node(node).port() + "/health-check"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HealthCheck.status(cluster.node(node).port());
     }
 
     @Test

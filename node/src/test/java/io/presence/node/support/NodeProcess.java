@@ -2,10 +2,6 @@ package io.presence.node.support;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +16,6 @@ import static org.awaitility.Awaitility.await;
  * so that tests can kill it with real signals. Only processes started here are signalled, by PID.
  */
 public final class NodeProcess implements AutoCloseable {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final Process process;
     private final int port;
@@ -85,9 +79,7 @@ public final class NodeProcess implements AutoCloseable {
 
     public boolean isHealthy() {
         try {
-            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health-check"))
-                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 200;
+            return HealthCheck.status(port) == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.presence.node.transport;
 
+import io.presence.node.support.HealthCheck;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.TestClient.Endpoint;
 import io.presence.node.support.TestCluster;
@@ -10,8 +11,6 @@ import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 import io.presence.protocol.Topic;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,10 +153,7 @@ class BadInputTest {
 
     @Test
     void healthCheckAnswers200WhileServingAndUnknownWebSocketPathsAre404() throws Exception {
-        HttpClient http = vertx.createHttpClient();
-        int status = http.request(HttpMethod.GET, port, "127.0.0.1", "/health-check")
-                .compose(r -> r.send()).map(r -> r.statusCode())
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        int status = HealthCheck.status(port);
         assertEquals(200, status);
         WebSocketClient ws = vertx.createWebSocketClient();
         Exception refused = assertThrows(Exception.class, () -> ws.connect(port, "127.0.0.1", "/elsewhere")
