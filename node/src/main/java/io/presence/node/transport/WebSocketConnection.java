@@ -7,6 +7,7 @@ import io.presence.protocol.Message;
 import io.presence.protocol.ParserMessage;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
 
@@ -30,6 +31,9 @@ final class WebSocketConnection implements Connection {
     /** The event loop this socket's handlers run on. */
     private final Context context;
     private final FrameFormat format;
+    /** How long a close handshake may take: Vert.x's own default closing timeout. */
+    static final long CLOSE_DEADLINE_MILLIS = HttpServerOptions.DEFAULT_WEBSOCKET_CLOSING_TIMEOUT * 1000L;
+
     private final int maxMessageSize;
     private final long maxSendBacklog;
     /** Bytes written since the socket last drained while it could take no more; any thread. */
@@ -107,11 +111,7 @@ final class WebSocketConnection implements Connection {
         }
     }
 
-    /**
-     * A close frame would wait behind everything the client is not reading, and Vert.x starts its
-     * closing timeout only once that frame is written; so the TCP connection is dropped instead.
-     * Its close handler then logs the user out as on any close.
-     */
+    /** A close frame would wait behind everything the client is not reading: drop it at once. */
     private void dropUnreadClient(long unread) {
         if (!closed.compareAndSet(false, true)) {
             return;
@@ -119,14 +119,22 @@ final class WebSocketConnection implements Connection {
         context.runOnContext(v -> {
             LOG.warning(describe() + " left " + unread + " bytes unread (limit " + maxSendBacklog
                     + "); dropping the connection");
-            if (socket instanceof WebSocketInternal internal) {
-                // from Vert.x's own handler context: the channel's close would come back to
-                // Vert.x, which turns it into the close frame this avoids
-                internal.channelHandlerContext().close();
-            } else {
-                socket.close(Session.CLOSE_POLICY, "too slow: messages left unread");
-            }
+            drop(Session.CLOSE_POLICY, "too slow: messages left unread");
         });
+    }
+
+    /**
+     * Ends the TCP connection without a close handshake; its close handler then logs the user out
+     * as on any close. On the connection's event loop.
+     */
+    private void drop(short status, String reason) {
+        if (socket instanceof WebSocketInternal internal) {
+            // from Vert.x's own handler context: the channel's close would come back to Vert.x,
+            // which turns it into a close frame again
+            internal.channelHandlerContext().close();
+        } else {
+            socket.close(status, reason);
+        }
     }
 
     @Override
@@ -141,11 +149,24 @@ final class WebSocketConnection implements Connection {
         }
     }
 
+    /**
+     * Starts the close handshake, with a deadline: Vert.x's own closing timeout starts only once
+     * the close frame is written, which never happens behind data a frozen client does not read,
+     * and such a connection would then stay open for good.
+     */
     @Override
     public void close(short status, String reason) {
-        if (!closed.get()) {
-            socket.close(status, reason);
+        if (closed.get()) {
+            return;
         }
+        socket.close(status, reason);
+        // set from the connection's context, so that the timer fires on its event loop too
+        context.runOnContext(v -> context.owner().setTimer(CLOSE_DEADLINE_MILLIS, t -> {
+            if (closed.compareAndSet(false, true)) {
+                LOG.fine(() -> describe() + " did not finish closing; dropping the connection");
+                drop(status, reason);
+            }
+        }));
     }
 
     @Override

@@ -5,12 +5,16 @@ import io.presence.node.support.TestClient.Endpoint;
 import io.presence.node.support.TestCluster;
 import io.presence.node.support.VanishingClient;
 import io.presence.protocol.ConnectionMessage;
+import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import static io.presence.node.support.TestClient.presence;
@@ -68,6 +72,41 @@ class DeadlinesTest {
             watcher.roundTrip();
             assertFalse(watcher.isClosed());
             gone.abort();
+        }
+    }
+
+    /**
+     * A frozen client with unread data in its way never lets a close frame out, and Vert.x's own
+     * closing timeout waits for that frame to be written: the node's deadline ends it instead.
+     */
+    @Test
+    void aSilentClientBehindAFullSocketIsDisconnectedAfterTheCloseDeadline() {
+        String frozen = "frozen-" + UUID.randomUUID();
+        try (TestClient watcher = TestClient.loggedIn(vertx, port, Endpoint.JSON, "watcher-" + UUID.randomUUID())) {
+            watcher.subscribeAll();
+            VanishingClient slow = VanishingClient.loggedIn(port, frozen);
+            try {
+                watcher.expect(presence(Action.PRESENCE_JOIN_ALL, frozen));
+                // about 8 MB of answers: more than loopback's socket buffers take (about 4 MB),
+                // less than the default max.send.backlog that would drop it for another reason
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i < 3_500; i++) {
+                    names.add("somebody-" + (10_000 + i));
+                }
+                PresenceMessage question = PresenceMessage.request(Action.QUERY, "q", names);
+                for (int i = 0; i < 100; i++) {
+                    assertTrue(slow.sendUnread(question), "dropped while still asking, after " + i);
+                }
+                // then silence: logged out at the client timeout, its close frame stuck behind the answers
+                watcher.expect(presence(Action.PRESENCE_LEAVE_ALL, frozen));
+                PresenceMessage probe = PresenceMessage.request(Action.QUERY, "probe", List.of("x"));
+                // the node's close deadline is 10 s (Vert.x's closing timeout); the rest is margin
+                await().atMost(Duration.ofSeconds(40))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> !slow.sendUnread(probe));
+            } finally {
+                slow.abort();
+            }
         }
     }
 }
