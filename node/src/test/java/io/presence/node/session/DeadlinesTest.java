@@ -13,7 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -89,11 +88,7 @@ class DeadlinesTest {
                 watcher.expect(presence(Action.PRESENCE_JOIN_ALL, frozen));
                 // about 8 MB of answers: more than loopback's socket buffers take (about 4 MB),
                 // less than the default max.send.backlog that would drop it for another reason
-                List<String> names = new ArrayList<>();
-                for (int i = 0; i < 3_500; i++) {
-                    names.add("somebody-" + (10_000 + i));
-                }
-                PresenceMessage question = PresenceMessage.request(Action.QUERY, "q", names);
+                PresenceMessage question = VanishingClient.bigQuestion("q", 3_500);
                 for (int i = 0; i < 100; i++) {
                     assertTrue(slow.sendUnread(question), "dropped while still asking, after " + i);
                 }

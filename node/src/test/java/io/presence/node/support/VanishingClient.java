@@ -4,6 +4,7 @@ import io.presence.protocol.AuthMessage;
 import io.presence.protocol.ConnectionMessage;
 import io.presence.protocol.DecodeException;
 import io.presence.protocol.Message;
+import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.codec.BinaryCodec;
 
 import java.io.DataInputStream;
@@ -13,7 +14,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -100,6 +103,18 @@ public final class VanishingClient {
                 return;
             }
         }
+    }
+
+    /**
+     * A QUERY about {@code names} made-up users, 16 bytes each on the wire (14 characters and
+     * their framing): its answer is about as large, so a few make the node write a lot.
+     */
+    public static PresenceMessage bigQuestion(String correlationId, int names) {
+        List<String> asked = new ArrayList<>(names);
+        for (int i = 0; i < names; i++) {
+            asked.add("somebody-" + (10_000 + i));
+        }
+        return PresenceMessage.request(PresenceMessage.Action.QUERY, correlationId, asked);
     }
 
     /**

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -176,12 +175,9 @@ class BadInputTest {
             try {
                 bystander.expect(presence(Action.PRESENCE_JOIN_ALL, slowName));
                 // each answer about as large as its question (~4 KB): thousands fill the socket buffers
-                List<String> names = new ArrayList<>();
-                for (int i = 0; names.toString().length() < LIMIT - 200; i++) {
-                    names.add("somebody-" + i);
-                }
+                PresenceMessage question = VanishingClient.bigQuestion("q", (LIMIT - 200) / 16);
                 int sent = 0;
-                while (sent < MAX_UNREAD_QUERIES && slow.sendUnread(PresenceMessage.request(Action.QUERY, "q" + sent, names))) {
+                while (sent < MAX_UNREAD_QUERIES && slow.sendUnread(question)) {
                     sent++;
                 }
                 // its writes fail once the node has dropped the connection, long before it runs out of questions
