@@ -1,13 +1,14 @@
 package io.presence.node;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.presence.node.cluster.ClusterAdapter;
 import io.presence.node.cluster.HazelcastMember;
-import io.presence.node.cluster.HazelcastPresenceCluster;
 import io.presence.node.config.NodeConfig;
 import io.presence.node.presence.PresenceExecutor;
 import io.presence.node.presence.PresenceService;
+import io.presence.node.session.CloseCode;
 import io.presence.node.session.OpenAuthenticator;
-import io.presence.node.session.Session;
+import io.presence.node.session.SessionFactory;
 import io.presence.node.session.SessionRegistry;
 import io.presence.node.session.SessionSettings;
 import io.presence.node.transport.TransportVerticle;
@@ -32,17 +33,14 @@ import java.util.logging.Logger;
 public final class PresenceNode implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PresenceNode.class.getName());
-    private static final long TOMBSTONE_PRUNE_MILLIS = 60_000;
 
     private final NodeConfig config;
     private final Vertx vertx;
     private final SessionRegistry sessions = new SessionRegistry();
     private final List<TransportVerticle> transports = new CopyOnWriteArrayList<>();
     private volatile boolean serving;
-    private final java.util.concurrent.atomic.AtomicBoolean reconciling = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicBoolean reconcileAgain = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile HazelcastInstance hazelcast;
-    private HazelcastPresenceCluster cluster;
+    private ClusterAdapter cluster;
     private PresenceService presence;
     private String deploymentId;
 
@@ -60,23 +58,17 @@ public final class PresenceNode implements AutoCloseable {
         return vertx.executeBlocking(() -> {
                     hazelcast = HazelcastMember.start(config);
                     // blocking too (the query cache is created and filled): not on an event loop
-                    return new HazelcastPresenceCluster(hazelcast);
+                    return new ClusterAdapter(hazelcast);
                 }, false)
                 .compose(adapter -> {
                     cluster = adapter;
-                    cluster.onTopologyChange(() -> {
-                        if (serving) {
-                            reconcile();
-                            // and once more when the dust has settled (merged data, partition moves)
-                            vertx.setTimer(Math.min(3000, config.reconcileMillis()), t -> reconcile());
-                        }
-                    });
-                    presence = new PresenceService(cluster, presenceExecutor(vertx.getOrCreateContext()),
-                            System::currentTimeMillis, config.logoutGraceMillis());
-                    OpenAuthenticator authenticator = new OpenAuthenticator(config.maxUsernameLength());
+                    presence = new PresenceService(cluster.presence(), cluster.repair(),
+                            presenceExecutor(vertx.getOrCreateContext()), config.logoutGraceMillis(), config.reconcileMillis());
+                    SessionFactory sessionFactory = new SessionFactory(presence, new OpenAuthenticator(config.maxUsernameLength()),
+                            new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts()),
+                            PresenceNode::monotonicMillis, sessions);
                     return vertx.deployVerticle(() -> {
-                        TransportVerticle transport = new TransportVerticle(config, presence, authenticator,
-                                sessions, this::isHealthy);
+                        TransportVerticle transport = new TransportVerticle(config, sessionFactory, this::isHealthy);
                         transports.add(transport);
                         return transport;
                     }, new DeploymentOptions().setInstances(config.transportInstances()));
@@ -84,9 +76,8 @@ public final class PresenceNode implements AutoCloseable {
                 .map(id -> {
                     deploymentId = id;
                     long sweep = Math.max(10, Math.min(config.clientTimeoutMillis(), config.authTimeoutMillis()) / SessionSettings.SWEEPS_PER_TIMEOUT);
-                    vertx.setPeriodic(sweep, t -> sessions.checkDeadlines(System.currentTimeMillis()));
-                    vertx.setPeriodic(TOMBSTONE_PRUNE_MILLIS, t -> presence.pruneTombstones());
-                    vertx.setPeriodic(config.reconcileMillis(), t -> reconcile());
+                    vertx.setPeriodic(sweep, t -> sessions.checkDeadlines(monotonicMillis()));
+                    presence.start();
                     serving = true;
                     LOG.info(() -> "presence node serving on " + config.host() + ":" + port()
                             + " as cluster member " + hazelcast.getCluster().getLocalMember().getAddress());
@@ -100,25 +91,6 @@ public final class PresenceNode implements AutoCloseable {
                 });
     }
 
-    /** One reconciliation at a time; one asked for meanwhile runs right after. */
-    private void reconcile() {
-        if (!reconciling.compareAndSet(false, true)) {
-            reconcileAgain.set(true);
-            return;
-        }
-        presence.reconcileWithCluster().whenComplete((ok, failure) -> {
-            reconciling.set(false);
-            if (failure != null && serving) {
-                // typically the cluster is changing under us (a merge); try again soon, not at the next tick
-                LOG.warning("reconciliation with the cluster failed; trying again in 1 s: " + failure);
-                vertx.setTimer(Math.min(1000, config.reconcileMillis()), t -> reconcile());
-            }
-            if (reconcileAgain.getAndSet(false) && serving) {
-                reconcile();
-            }
-        });
-    }
-
     private PresenceExecutor presenceExecutor(Context context) {
         return new PresenceExecutor() {
             @Override
@@ -128,9 +100,19 @@ public final class PresenceNode implements AutoCloseable {
 
             @Override
             public void schedule(long delayMillis, Runnable task) {
-                vertx.setTimer(delayMillis, id -> context.runOnContext(v -> task.run()));
+                vertx.setTimer(Math.max(1, delayMillis), id -> context.runOnContext(v -> task.run()));
+            }
+
+            @Override
+            public long nowMillis() {
+                return monotonicMillis();
             }
         };
+    }
+
+    /** The clock Vert.x's timers run on; deadlines never use the wall clock, which may step. */
+    private static long monotonicMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 
     /** Serving and a running cluster member: what the health check reports. */
@@ -174,7 +156,7 @@ public final class PresenceNode implements AutoCloseable {
 
     private void stopNow() {
         serving = false;
-        sessions.closeAll(Session.CLOSE_GOING_AWAY, "node stopping");
+        sessions.closeAll(CloseCode.GOING_AWAY, "node stopping");
         try {
             if (deploymentId != null) {
                 await(vertx.undeploy(deploymentId).toCompletionStage(), 10);

@@ -9,22 +9,22 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Several transitions published as one topic message: a burst of logins costs one publish. */
+/** The one message type of the changes topic: the transitions one cluster call caused. */
 public final class ChangeBatch implements IdentifiedDataSerializable {
 
-    private List<ChangeMessage> changes;
+    private List<Change> changes;
 
     public ChangeBatch() {
         // for deserialization
     }
 
-    ChangeBatch(List<ChangeMessage> changes) {
+    ChangeBatch(List<Change> changes) {
         this.changes = changes;
     }
 
-    List<PresenceChange> toChanges() {
+    List<PresenceChange> toPresenceChanges() {
         List<PresenceChange> out = new ArrayList<>(changes.size());
-        changes.forEach(c -> out.add(c.toChange()));
+        changes.forEach(c -> out.add(c.toPresenceChange()));
         return out;
     }
 
@@ -41,7 +41,7 @@ public final class ChangeBatch implements IdentifiedDataSerializable {
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeInt(changes.size());
-        for (ChangeMessage c : changes) {
+        for (Change c : changes) {
             c.writeData(out);
         }
     }
@@ -51,7 +51,7 @@ public final class ChangeBatch implements IdentifiedDataSerializable {
         int n = in.readInt();
         changes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            ChangeMessage c = new ChangeMessage();
+            Change c = new Change();
             c.readData(in);
             changes.add(c);
         }

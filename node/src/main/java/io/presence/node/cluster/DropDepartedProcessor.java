@@ -17,7 +17,7 @@ import java.util.UUID;
  * none is left. Heals entries that outlived their members, e.g. restored by a split-brain merge.
  * Deterministic, so primary and backup agree.
  */
-public final class DropDepartedProcessor implements EntryProcessor<String, UserHolders, ChangeMessage>,
+public final class DropDepartedProcessor implements EntryProcessor<String, UserHolders, Change>,
         IdentifiedDataSerializable {
 
     private Set<UUID> members;
@@ -33,18 +33,8 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
     }
 
     @Override
-    public ChangeMessage process(Map.Entry<String, UserHolders> entry) {
-        UserHolders current = entry.getValue();
-        if (current == null) {
-            return null;
-        }
-        UserHolders kept = current;
-        for (UUID holder : current.holders()) {
-            if (!members.contains(holder)) {
-                kept = kept.without(holder);
-            }
-        }
-        return kept == current ? null : ChangeMessage.release(entry, current, kept, proposedVersion);
+    public Change process(Map.Entry<String, UserHolders> entry) {
+        return UserHolders.release(entry, holder -> !members.contains(holder), proposedVersion);
     }
 
     @Override

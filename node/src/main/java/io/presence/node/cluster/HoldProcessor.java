@@ -10,15 +10,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Adds or removes one member from a username's holders, atomically on the entry's partition, and
- * returns the transition this caused (or null). The first holder creates the entry (online); the
- * last one to leave deletes it (offline).
- *
- * <p>The version of a transition is {@code max(previous + 1, proposedVersion)}: the caller
- * proposes its clock in microseconds, so versions keep growing after an entry is deleted and
- * created again. Primary and backup compute the same result, since nothing here reads a clock.
+ * Adds one member to a username's holders, or removes it, atomically on the entry's partition,
+ * and returns the transition this caused (or null); see {@link UserHolders} for the rules.
  */
-public final class HoldProcessor implements EntryProcessor<String, UserHolders, ChangeMessage>,
+public final class HoldProcessor implements EntryProcessor<String, UserHolders, Change>,
         IdentifiedDataSerializable {
 
     private boolean hold;
@@ -44,23 +39,10 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
     }
 
     @Override
-    public ChangeMessage process(Map.Entry<String, UserHolders> entry) {
-        UserHolders current = entry.getValue();
-        if (hold) {
-            if (current == null) {
-                long version = Math.max(1, proposedVersion);
-                entry.setValue(new UserHolders(version, new UUID[] {member}));
-                return new ChangeMessage(entry.getKey(), true, version);
-            }
-            if (!current.isHeldBy(member)) {
-                entry.setValue(current.with(member));
-            }
-            return null;
-        }
-        if (current == null || !current.isHeldBy(member)) {
-            return null;
-        }
-        return ChangeMessage.release(entry, current, current.without(member), proposedVersion);
+    public Change process(Map.Entry<String, UserHolders> entry) {
+        return hold
+                ? UserHolders.hold(entry, member, proposedVersion)
+                : UserHolders.release(entry, member::equals, proposedVersion);
     }
 
     @Override

@@ -1,28 +1,33 @@
 package io.presence.node.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+import java.io.IOException;
+import java.util.UUID;
 
 /** Registers the classes that travel between members, with compact hand-written serialization. */
 final class PresenceSerialization implements DataSerializableFactory {
 
     static final int FACTORY_ID = 7070;
     static final int USER_HOLDERS = 1;
-    static final int CHANGE_MESSAGE = 2;
+    static final int CHANGE = 2;
     static final int HOLD_PROCESSOR = 3;
     // 4 was a query entry processor, before queries read the continuous query cache
     static final int HELD_BY_PREDICATE = 5;
     static final int DROP_DEPARTED_PROCESSOR = 6;
     static final int CHANGE_BATCH = 7;
 
-    static void writeUuid(com.hazelcast.nio.ObjectDataOutput out, java.util.UUID uuid) throws java.io.IOException {
+    static void writeUuid(ObjectDataOutput out, UUID uuid) throws IOException {
         out.writeLong(uuid.getMostSignificantBits());
         out.writeLong(uuid.getLeastSignificantBits());
     }
 
-    static java.util.UUID readUuid(com.hazelcast.nio.ObjectDataInput in) throws java.io.IOException {
-        return new java.util.UUID(in.readLong(), in.readLong());
+    static UUID readUuid(ObjectDataInput in) throws IOException {
+        return new UUID(in.readLong(), in.readLong());
     }
 
     static void register(Config config) {
@@ -33,7 +38,7 @@ final class PresenceSerialization implements DataSerializableFactory {
     public IdentifiedDataSerializable create(int typeId) {
         return switch (typeId) {
             case USER_HOLDERS -> new UserHolders();
-            case CHANGE_MESSAGE -> new ChangeMessage();
+            case CHANGE -> new Change();
             case HOLD_PROCESSOR -> new HoldProcessor();
             case HELD_BY_PREDICATE -> new HeldByPredicate();
             case DROP_DEPARTED_PROCESSOR -> new DropDepartedProcessor();

@@ -6,11 +6,20 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The stored value of an online username: which members hold sessions of it, and the version of
- * its latest transition. Immutable; an entry exists only while at least one member holds it.
+ * its latest transition. Immutable; an entry exists only while at least one member holds it, so
+ * the two transitions live here: the first holder creates the entry (online), and the last one
+ * to let go deletes it (offline).
+ *
+ * <p>A transition's version is {@code max(previous + 1, proposedVersion)}: callers propose their
+ * clock in microseconds, so versions keep growing after an entry is deleted and created again.
+ * Nothing here reads a clock, so an entry processor's primary and backup compute the same.
  */
 public final class UserHolders implements IdentifiedDataSerializable {
 
@@ -26,6 +35,43 @@ public final class UserHolders implements IdentifiedDataSerializable {
         this.members = members;
     }
 
+    /** Adds {@code member} to the entry's holders; returns the login when it is the first. */
+    static Change hold(Map.Entry<String, UserHolders> entry, UUID member, long proposedVersion) {
+        UserHolders current = entry.getValue();
+        if (current == null) {
+            long version = Math.max(1, proposedVersion);
+            entry.setValue(new UserHolders(version, new UUID[] {member}));
+            return new Change(entry.getKey(), true, version);
+        }
+        if (!current.isHeldBy(member)) {
+            UUID[] more = Arrays.copyOf(current.members, current.members.length + 1);
+            more[current.members.length] = member;
+            entry.setValue(new UserHolders(current.version, more));
+        }
+        return null;
+    }
+
+    /**
+     * Removes the holders that {@code letGo} selects; returns the logout when none is left, null
+     * when nothing changed or others still hold the user.
+     */
+    static Change release(Map.Entry<String, UserHolders> entry, Predicate<UUID> letGo, long proposedVersion) {
+        UserHolders current = entry.getValue();
+        if (current == null) {
+            return null;
+        }
+        UUID[] kept = Arrays.stream(current.members).filter(letGo.negate()).toArray(UUID[]::new);
+        if (kept.length == current.members.length) {
+            return null;
+        }
+        if (kept.length > 0) {
+            entry.setValue(new UserHolders(current.version, kept));
+            return null;
+        }
+        entry.setValue(null);
+        return new Change(entry.getKey(), false, Math.max(current.version + 1, proposedVersion));
+    }
+
     long version() {
         return version;
     }
@@ -39,22 +85,8 @@ public final class UserHolders implements IdentifiedDataSerializable {
         return false;
     }
 
-    java.util.List<UUID> holders() {
-        return java.util.List.of(members);
-    }
-
-    int holderCount() {
-        return members.length;
-    }
-
-    UserHolders with(UUID member) {
-        UUID[] more = Arrays.copyOf(members, members.length + 1);
-        more[members.length] = member;
-        return new UserHolders(version, more);
-    }
-
-    UserHolders without(UUID member) {
-        return new UserHolders(version, Arrays.stream(members).filter(m -> !m.equals(member)).toArray(UUID[]::new));
+    List<UUID> holders() {
+        return List.of(members);
     }
 
     @Override

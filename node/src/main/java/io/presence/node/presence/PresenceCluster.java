@@ -7,13 +7,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * What the presence rules need from the cluster. Implementations decide transitions atomically
- * inside the cluster and publish each one to every node, including this one.
+ * The hot path of the cluster as the presence rules see it: holds, releases, the changes they
+ * cause, and queries. Implementations decide transitions atomically inside the cluster and
+ * publish each one to every node, including this one.
  */
 public interface PresenceCluster {
 
     /** Records that this node holds at least one session of each username. Idempotent. */
-    CompletionStage<Void> claim(Collection<String> usernames);
+    CompletionStage<Void> hold(Collection<String> usernames);
 
     /** Records that this node holds no session of any of these usernames any more. Idempotent. */
     CompletionStage<Void> release(Collection<String> usernames);
@@ -24,27 +25,9 @@ public interface PresenceCluster {
      */
     Set<String> onlineUsers();
 
-    /**
-     * Every username online anywhere in the cluster, read from the source of truth, for
-     * reconciliation: slower than {@link #onlineUsers()}, which it also checks.
-     */
-    CompletionStage<Set<String>> checkedOnlineUsers();
-
     /** Whether {@code username} is online anywhere in the cluster; as fast and as fresh as {@link #onlineUsers()}. */
     boolean isOnline(String username);
 
-    /** The usernames the cluster records as held by this node, for reconciliation. */
-    CompletionStage<Set<String>> heldHere();
-
-    /**
-     * Removes, from every entry, members no longer in the cluster, publishing the logouts that
-     * causes. Idempotent, so every node may run it.
-     */
-    CompletionStage<Void> dropDepartedHolders();
-
-    /** Called when members join, leave or merge back: a moment to reconcile at once. */
-    void onTopologyChange(Runnable listener);
-
-    /** Where changes published by any node go, a batch at a time; called once, before any claim. */
+    /** Where changes published by any node go, a batch at a time; called once, before any hold. */
     void onChange(Consumer<List<PresenceChange>> listener);
 }

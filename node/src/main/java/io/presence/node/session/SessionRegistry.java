@@ -8,11 +8,11 @@ public final class SessionRegistry {
 
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
 
-    public void add(Session session) {
+    void add(Session session) {
         sessions.add(session);
     }
 
-    public void remove(Session session) {
+    void remove(Session session) {
         sessions.remove(session);
     }
 
@@ -20,6 +20,7 @@ public final class SessionRegistry {
         return sessions.size();
     }
 
+    /** @param now the time on the sessions' clock */
     public void checkDeadlines(long now) {
         sessions.forEach(s -> s.checkDeadlines(now));
     }

@@ -1,11 +1,7 @@
 package io.presence.node.transport;
 
 import io.presence.node.config.NodeConfig;
-import io.presence.node.presence.PresenceService;
-import io.presence.node.session.Authenticator;
-import io.presence.node.session.Session;
-import io.presence.node.session.SessionRegistry;
-import io.presence.node.session.SessionSettings;
+import io.presence.node.session.SessionFactory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -23,17 +19,12 @@ import java.util.function.BooleanSupplier;
 public final class TransportVerticle extends VerticleBase {
 
     private final NodeConfig config;
-    private final PresenceService presence;
-    private final Authenticator authenticator;
-    private final SessionRegistry sessions;
+    private final SessionFactory sessions;
     private final BooleanSupplier healthy;
     private HttpServer server;
 
-    public TransportVerticle(NodeConfig config, PresenceService presence, Authenticator authenticator,
-                             SessionRegistry sessions, BooleanSupplier healthy) {
+    public TransportVerticle(NodeConfig config, SessionFactory sessions, BooleanSupplier healthy) {
         this.config = config;
-        this.presence = presence;
-        this.authenticator = authenticator;
         this.sessions = sessions;
         this.healthy = healthy;
     }
@@ -73,11 +64,7 @@ public final class TransportVerticle extends VerticleBase {
         FrameFormat format = formatFor(socket.path());
         WebSocketConnection connection = new WebSocketConnection(socket, format, config.maxMessageSize(),
                 config.maxSendBacklog(), context);
-        Session session = new Session(connection, presence, authenticator,
-                new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts()),
-                System::currentTimeMillis);
-        sessions.add(session);
-        connection.attach(session, () -> sessions.remove(session));
+        connection.attach(sessions.open(connection));
     }
 
     private FrameFormat formatFor(String path) {

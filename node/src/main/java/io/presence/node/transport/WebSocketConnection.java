@@ -1,5 +1,6 @@
 package io.presence.node.transport;
 
+import io.presence.node.session.CloseCode;
 import io.presence.node.session.Connection;
 import io.presence.node.session.Session;
 import io.presence.protocol.DecodeException;
@@ -11,6 +12,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
 
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -51,7 +53,7 @@ final class WebSocketConnection implements Connection {
     }
 
     /** Starts reading; from here on every frame goes to {@code session}. */
-    void attach(Session session, Runnable onClosed) {
+    void attach(Session session) {
         this.session = session;
         socket.binaryMessageHandler(frame -> onFrame(frame, FrameFormat.BINARY));
         socket.textMessageHandler(text -> onFrame(Buffer.buffer(text), FrameFormat.JSON));
@@ -61,7 +63,6 @@ final class WebSocketConnection implements Connection {
         socket.closeHandler(v -> {
             closed.set(true);
             session.onClosed();
-            onClosed.run();
         });
     }
 
@@ -119,7 +120,7 @@ final class WebSocketConnection implements Connection {
         context.runOnContext(v -> {
             LOG.warning(describe() + " left " + unread + " bytes unread (limit " + maxSendBacklog
                     + "); dropping the connection");
-            drop(Session.CLOSE_POLICY, "too slow: messages left unread");
+            drop(CloseCode.POLICY_VIOLATION, "too slow: messages left unread");
         });
     }
 
@@ -171,6 +172,6 @@ final class WebSocketConnection implements Connection {
 
     @Override
     public String describe() {
-        return format.name().toLowerCase(java.util.Locale.ROOT) + " connection from " + socket.remoteAddress();
+        return format.name().toLowerCase(Locale.ROOT) + " connection from " + socket.remoteAddress();
     }
 }

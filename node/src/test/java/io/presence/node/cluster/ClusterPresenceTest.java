@@ -179,7 +179,7 @@ class ClusterPresenceTest {
         await().atMost(TestClient.WAIT).until(() -> {
             Map<String, UserHolders> map = cluster.node(2).hazelcast().getMap(HazelcastPresenceCluster.USERS_MAP);
             UserHolders holders = map.get(shared);
-            return holders != null && holders.holderCount() == 2
+            return holders != null && holders.holders().size() == 2
                     && holders.isHeldBy(cluster.node(0).hazelcast().getCluster().getLocalMember().getUuid())
                     && holders.isHeldBy(cluster.node(1).hazelcast().getCluster().getLocalMember().getUuid());
         });

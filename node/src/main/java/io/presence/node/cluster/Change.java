@@ -6,41 +6,25 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.presence.node.presence.PresenceChange;
 
 import java.io.IOException;
-import java.util.Map;
 
-/** A transition as returned by an entry processor and published on the changes topic. */
-public final class ChangeMessage implements IdentifiedDataSerializable {
+/** A transition as an entry processor returns it; published inside a {@link ChangeBatch}. */
+public final class Change implements IdentifiedDataSerializable {
 
     private String username;
     private boolean online;
     private long version;
 
-    public ChangeMessage() {
+    public Change() {
         // for deserialization
     }
 
-    ChangeMessage(String username, boolean online, long version) {
+    Change(String username, boolean online, long version) {
         this.username = username;
         this.online = online;
         this.version = version;
     }
 
-    /**
-     * Stores what is left of an entry after some holders let go: while any holder remains the
-     * user stays online (no change); when none does the entry is deleted, and that is the logout,
-     * its version following the entry's.
-     */
-    static ChangeMessage release(Map.Entry<String, UserHolders> entry, UserHolders before, UserHolders remaining,
-                                 long proposedVersion) {
-        if (remaining.holderCount() > 0) {
-            entry.setValue(remaining);
-            return null;
-        }
-        entry.setValue(null);
-        return new ChangeMessage(entry.getKey(), false, Math.max(before.version() + 1, proposedVersion));
-    }
-
-    PresenceChange toChange() {
+    PresenceChange toPresenceChange() {
         return new PresenceChange(username, online, version);
     }
 
@@ -51,7 +35,7 @@ public final class ChangeMessage implements IdentifiedDataSerializable {
 
     @Override
     public int getClassId() {
-        return PresenceSerialization.CHANGE_MESSAGE;
+        return PresenceSerialization.CHANGE;
     }
 
     @Override

@@ -1,0 +1,65 @@
+package io.presence.node.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.topic.ITopic;
+import io.presence.node.presence.PresenceChange;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The topic on which the member whose request caused transitions publishes them, always as
+ * {@link ChangeBatch}es: every node, this one included, hears each transition once.
+ */
+final class ChangeTopic {
+
+    static final String NAME = "presence-changes";
+    /** So that no topic message grows without bound (a whole-map release can cause thousands). */
+    static final int MAX_BATCH = 10_000;
+
+    private final ITopic<ChangeBatch> topic;
+    private final List<UUID> registrations = new CopyOnWriteArrayList<>();
+
+    ChangeTopic(HazelcastInstance hazelcast) {
+        this.topic = hazelcast.getTopic(NAME);
+    }
+
+    /** Publishes the changes that are not null (an entry processor returns null for "nothing changed"). */
+    CompletionStage<Void> publish(Collection<Change> results) {
+        List<Change> changes = new ArrayList<>(results.size());
+        for (Change c : results) {
+            if (c != null) {
+                changes.add(c);
+            }
+        }
+        if (changes.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (changes.size() <= MAX_BATCH) {
+            return topic.publishAsync(new ChangeBatch(changes));
+        }
+        List<CompletableFuture<Void>> slices = new ArrayList<>();
+        for (int from = 0; from < changes.size(); from += MAX_BATCH) {
+            List<Change> slice = new ArrayList<>(changes.subList(from, Math.min(changes.size(), from + MAX_BATCH)));
+            slices.add(topic.publishAsync(new ChangeBatch(slice)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(slices.toArray(CompletableFuture[]::new));
+    }
+
+    /** Calls {@code listener} with each batch, on a Hazelcast event thread. */
+    void subscribe(Consumer<List<PresenceChange>> listener) {
+        registrations.add(topic.addMessageListener(message -> listener.accept(message.getMessageObject().toPresenceChanges())));
+    }
+
+    /** Removes this member's listeners. */
+    void unsubscribeAll() {
+        registrations.forEach(topic::removeMessageListener);
+        registrations.clear();
+    }
+}

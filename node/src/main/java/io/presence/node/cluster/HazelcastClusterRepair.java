@@ -1,0 +1,116 @@
+package io.presence.node.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.map.IMap;
+import io.presence.node.presence.ClusterRepair;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.logging.Logger;
+
+/**
+ * Reconciliation's view of Hazelcast: the map read in full (and the query replica checked
+ * against it), the removal of departed members from every entry, and membership events.
+ *
+ * <p>When a member leaves, the oldest survivor is told at once (its reconciliation drops the
+ * departed member's users first thing); the others a second later, since they would only repeat
+ * that work on the same cores, and their round covers an oldest member that died as well.
+ */
+final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
+
+    /** How long members other than the oldest wait before reconciling after a member left. */
+    static final long FOLLOWER_DELAY_MILLIS = 1_000;
+
+    private static final Logger LOG = Logger.getLogger(HazelcastClusterRepair.class.getName());
+
+    private final HazelcastInstance hazelcast;
+    private final LocalMember member;
+    private final IMap<String, UserHolders> users;
+    private final ChangeTopic changes;
+    private final QueryReplica replica;
+    private final ClusterWorkers workers;
+    private UUID membershipRegistration;
+    private UUID lifecycleRegistration;
+
+    HazelcastClusterRepair(HazelcastInstance hazelcast, LocalMember member, ChangeTopic changes,
+                           QueryReplica replica, ClusterWorkers workers) {
+        this.hazelcast = hazelcast;
+        this.member = member;
+        this.users = hazelcast.getMap(HazelcastPresenceCluster.USERS_MAP);
+        this.changes = changes;
+        this.replica = replica;
+        this.workers = workers;
+    }
+
+    @Override
+    public CompletionStage<Set<String>> heldHere() {
+        UUID me = member.uuid();
+        return workers.supply(() -> new HashSet<>(users.keySet(new HeldByPredicate(me))));
+    }
+
+    @Override
+    public CompletionStage<Set<String>> onlineUsersFromMap() {
+        return workers.supply(() -> {
+            // a copy: the map's key set answers contains() by iterating
+            Set<String> inMap = new HashSet<>(users.keySet());
+            replica.check(inMap);
+            return inMap;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> dropDepartedHolders() {
+        Set<UUID> live = member.liveMembers();
+        return workers.supply(() -> users.executeOnEntries(new DropDepartedProcessor(live, member.proposedVersion())))
+                .thenCompose(results -> {
+                    long released = results.values().stream().filter(c -> c != null).count();
+                    if (released > 0) {
+                        LOG.info(() -> "released " + released + " users held only by members that left");
+                    }
+                    return changes.publish(results.values());
+                });
+    }
+
+    @Override
+    public void onTopologyChange(Runnable listener) {
+        membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                // a member that merged back may bring stale entries: reconcile now, not at the next tick
+                listener.run();
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                if (member.isOldest()) {
+                    listener.run();
+                } else {
+                    workers.schedule(FOLLOWER_DELAY_MILLIS, listener);
+                }
+            }
+        });
+        lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                // this member rejoined under a new UUID: its users must be held again now
+                listener.run();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        if (member.isRunning()) {
+            if (membershipRegistration != null) {
+                hazelcast.getCluster().removeMembershipListener(membershipRegistration);
+            }
+            if (lifecycleRegistration != null) {
+                hazelcast.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
+            }
+        }
+    }
+}

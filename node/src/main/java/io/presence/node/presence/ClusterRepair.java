@@ -1,0 +1,34 @@
+package io.presence.node.presence;
+
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What reconciliation needs from the cluster: its truth, read from the source rather than a
+ * replica, the removal of members that left, and word when membership changes. Slower than
+ * {@link PresenceCluster}'s hot path; used every reconciliation round, not per login.
+ */
+public interface ClusterRepair {
+
+    /** The usernames the cluster records as held by this node. */
+    CompletionStage<Set<String>> heldHere();
+
+    /**
+     * Every username online anywhere in the cluster, read from the map itself. The adapter also
+     * checks its query replica against it.
+     */
+    CompletionStage<Set<String>> onlineUsersFromMap();
+
+    /**
+     * Removes, from every entry, members no longer in the cluster, publishing the logouts that
+     * causes. Idempotent, so every node may run it.
+     */
+    CompletionStage<Void> dropDepartedHolders();
+
+    /**
+     * Called, on a cluster thread, when members join, leave or merge back: a moment to reconcile.
+     * The member that should drop a departed member's users at once (the oldest) is told at once,
+     * the others a little later.
+     */
+    void onTopologyChange(Runnable listener);
+}

@@ -1,0 +1,202 @@
+package io.presence.node.presence;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This node's holds: how many sessions each username has here, and whether the cluster records
+ * this node as holding it. The cluster only hears "this node holds the user" (first session) and
+ * "it no longer does" (last session), with at most one such request per username in flight, so
+ * a burst of connects and disconnects collapses into what is true when each request completes.
+ *
+ * <p>Requests go out in batches, a few at a time: while they are in flight new ones gather, so a
+ * burst of logins costs a handful of cluster calls, and a single login still goes out at once.
+ * With a logout grace period, a user whose last session closed stays held that long.
+ *
+ * <p>Confined to the presence thread: every method is called on it, and every timer and cluster
+ * completion comes back to it through the executor.
+ */
+final class LocalHolds {
+
+    private static final Logger LOG = Logger.getLogger(LocalHolds.class.getName());
+    static final long RETRY_MILLIS = 500;
+    static final int MAX_BATCHES_IN_FLIGHT = 8;
+    /** Bounded so that batches keep flowing through the stages in parallel rather than as one lump. */
+    static final int MAX_BATCH = 32;
+
+    private final PresenceCluster cluster;
+    private final PresenceExecutor executor;
+    private final long logoutGraceMillis;
+
+    private final Map<String, LocalUser> users = new HashMap<>();
+    private final Set<String> toHold = new LinkedHashSet<>();
+    private final Set<String> toRelease = new LinkedHashSet<>();
+    private int batchesInFlight;
+    private boolean draining;
+    private final List<CompletableFuture<Void>> drainWaiters = new ArrayList<>();
+
+    /** One username's sessions on this node and what the cluster has recorded. */
+    private static final class LocalUser {
+        int sessions;
+        /** The cluster records this node as a holder. */
+        boolean held;
+        boolean inFlight;
+        /** A grace period runs (the last session closed while held); it ends at {@code releaseAt}. */
+        boolean inGrace;
+        long releaseAt;
+        boolean timerArmed;
+    }
+
+    LocalHolds(PresenceCluster cluster, PresenceExecutor executor, long logoutGraceMillis) {
+        this.cluster = cluster;
+        this.executor = executor;
+        this.logoutGraceMillis = logoutGraceMillis;
+    }
+
+    void sessionOpened(String username) {
+        users.computeIfAbsent(username, u -> new LocalUser()).sessions++;
+        align(username);
+    }
+
+    void sessionClosed(String username) {
+        LocalUser user = users.get(username);
+        if (user == null || user.sessions == 0) {
+            LOG.warning(() -> "session of '" + username + "' closed more often than it opened");
+            return;
+        }
+        user.sessions--;
+        align(username);
+    }
+
+    /** Completes once every username this node held has been released; grace periods end at once. */
+    CompletionStage<Void> drain() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        draining = true;
+        drainWaiters.add(done);
+        List.copyOf(users.keySet()).forEach(this::align);
+        completeDrainIfIdle();
+        return done;
+    }
+
+    /**
+     * Reconciliation read what the cluster records as held here: hold again what it lost while
+     * sessions are open, release what it records without a session.
+     */
+    void reassert(Set<String> heldHere) {
+        for (Map.Entry<String, LocalUser> e : users.entrySet()) {
+            LocalUser user = e.getValue();
+            if (!user.inFlight && user.held && user.sessions > 0 && !heldHere.contains(e.getKey())) {
+                LOG.info(() -> "'" + e.getKey() + "' has sessions here but the cluster lost the hold; holding again");
+                user.held = false;
+                align(e.getKey());
+            }
+        }
+        for (String name : heldHere) {
+            if (!users.containsKey(name)) {
+                LOG.info(() -> "the cluster records a hold on '" + name + "' for this node without a session; releasing");
+                LocalUser stray = new LocalUser();
+                stray.held = true;
+                users.put(name, stray);
+                align(name);
+            }
+        }
+    }
+
+    /** Brings the cluster's record of this node's hold on {@code username} in line with its sessions. */
+    private void align(String username) {
+        LocalUser user = users.get(username);
+        if (user == null || user.inFlight) {
+            return;
+        }
+        boolean wanted = user.sessions > 0;
+        if (wanted) {
+            user.inGrace = false;
+        } else if (user.held && logoutGraceMillis > 0 && !draining) {
+            long now = executor.nowMillis();
+            if (!user.inGrace) {
+                user.inGrace = true;
+                user.releaseAt = now + logoutGraceMillis;
+            }
+            if (now < user.releaseAt) {
+                armTimer(username, user, user.releaseAt - now);
+                return;
+            }
+        }
+        if (wanted == user.held) {
+            if (!wanted) {
+                users.remove(username);
+                completeDrainIfIdle();
+            }
+            return;
+        }
+        user.inFlight = true;
+        (wanted ? toHold : toRelease).add(username);
+        flush();
+    }
+
+    /** At most one timer per user: a flapping user does not pile them up. */
+    private void armTimer(String username, LocalUser user, long delayMillis) {
+        if (user.timerArmed) {
+            return;
+        }
+        user.timerArmed = true;
+        executor.schedule(delayMillis, () -> {
+            user.timerArmed = false;
+            align(username);
+        });
+    }
+
+    private void flush() {
+        while (batchesInFlight < MAX_BATCHES_IN_FLIGHT && !(toHold.isEmpty() && toRelease.isEmpty())) {
+            boolean holding = !toHold.isEmpty();
+            List<String> names = take(holding ? toHold : toRelease);
+            batchesInFlight++;
+            CompletionStage<Void> request = holding ? cluster.hold(names) : cluster.release(names);
+            request.whenCompleteAsync((ok, failure) -> completed(names, holding, failure), executor);
+        }
+    }
+
+    private static List<String> take(Set<String> waiting) {
+        List<String> names = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
+        for (Iterator<String> it = waiting.iterator(); it.hasNext() && names.size() < MAX_BATCH; ) {
+            names.add(it.next());
+            it.remove();
+        }
+        return names;
+    }
+
+    private void completed(List<String> names, boolean holding, Throwable failure) {
+        batchesInFlight--;
+        if (failure != null) {
+            LOG.log(Level.WARNING, "the cluster did not record " + names.size() + (holding ? " holds" : " releases")
+                    + "; retrying in " + RETRY_MILLIS + " ms", failure);
+        }
+        for (String name : names) {
+            LocalUser user = users.get(name);
+            user.inFlight = false;
+            if (failure != null) {
+                executor.schedule(RETRY_MILLIS, () -> align(name));
+            } else {
+                user.held = holding;
+                align(name);
+            }
+        }
+        flush();
+    }
+
+    private void completeDrainIfIdle() {
+        if (users.isEmpty() && !drainWaiters.isEmpty()) {
+            drainWaiters.forEach(f -> f.complete(null));
+            drainWaiters.clear();
+        }
+    }
+}

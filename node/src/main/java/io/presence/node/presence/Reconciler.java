@@ -1,0 +1,142 @@
+package io.presence.node.presence;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.logging.Logger;
+
+/**
+ * Reconciliation: rounds that bring this node and the cluster back in line, healing whatever went
+ * astray (a lost topic message, a split-brain merge that restored stale entries, a member that
+ * left unnoticed). A round, in order:
+ * <ol>
+ *   <li>members no longer in the cluster are dropped from every entry (their logouts follow);
+ *       after a merge this removes entries restored for this node's old identity before it holds
+ *       its users again, or that hold would find the user "already online" and announce nothing;</li>
+ *   <li>users with sessions here that the cluster no longer records as held here are held again;
+ *       holds the cluster records without a session here are released;</li>
+ *   <li>subscribers are told of changes they missed: a user this node last reported online who is
+ *       not in the map gets a leave, one reported offline who is in it gets a join, once two
+ *       rounds in a row saw the same discrepancy at the same version.</li>
+ * </ol>
+ * One round runs at a time; one asked for meanwhile runs right after; a failed round (typically
+ * the cluster changing under it) is tried again after {@link #RETRY_MILLIS}. Rounds run every
+ * interval, and at once when membership changes, with a second round once that has settled.
+ * Confined to the presence thread.
+ */
+final class Reconciler {
+
+    private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+    static final long RETRY_MILLIS = 1_000;
+    /** After a membership change, a second round once merged data and partition moves have settled. */
+    static final long SETTLE_MILLIS = 3_000;
+
+    /** A discrepancy between what subscribers were told and the map, at one version. */
+    private record Missed(String username, long version) {
+    }
+
+    /** Tells subscribers of a change found missing. */
+    interface Correction {
+        void deliver(String username, boolean online);
+    }
+
+    private final ClusterRepair repair;
+    private final LocalHolds holds;
+    private final DeliveryLog log;
+    private final Correction correction;
+    private final PresenceExecutor executor;
+    private final long intervalMillis;
+    private final SeenTwice<Missed> missed = new SeenTwice<>();
+    private boolean started;
+    private boolean stopped;
+    private boolean running;
+    private boolean again;
+
+    Reconciler(ClusterRepair repair, LocalHolds holds, DeliveryLog log, Correction correction,
+               PresenceExecutor executor, long intervalMillis) {
+        this.repair = repair;
+        this.holds = holds;
+        this.log = log;
+        this.correction = correction;
+        this.executor = executor;
+        this.intervalMillis = intervalMillis;
+    }
+
+    /** Starts the periodic rounds; membership changes start rounds from now on too. */
+    void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        executor.schedule(intervalMillis, this::tick);
+    }
+
+    /** No round starts after this (the node is stopping). */
+    void stop() {
+        stopped = true;
+    }
+
+    private void tick() {
+        if (!stopped) {
+            request();
+            executor.schedule(intervalMillis, this::tick);
+        }
+    }
+
+    void topologyChanged() {
+        request();
+        executor.schedule(Math.min(SETTLE_MILLIS, intervalMillis), this::request);
+    }
+
+    /** Runs a round now, or right after the one running. */
+    void request() {
+        if (!started || stopped) {
+            return;
+        }
+        if (running) {
+            again = true;
+            return;
+        }
+        running = true;
+        round().whenCompleteAsync((ok, failure) -> {
+            running = false;
+            if (failure != null && !stopped) {
+                LOG.warning("reconciliation failed; trying again in " + RETRY_MILLIS + " ms: " + failure);
+                executor.schedule(RETRY_MILLIS, this::request);
+            }
+            if (again) {
+                again = false;
+                request();
+            }
+        }, executor);
+    }
+
+    private CompletionStage<Void> round() {
+        return repair.dropDepartedHolders()
+                .thenCompose(v -> repair.heldHere())
+                .thenApplyAsync(heldHere -> {
+                    holds.reassert(heldHere);
+                    return log.snapshot();
+                }, executor)
+                .thenCompose(before -> repair.onlineUsersFromMap()
+                        .thenAcceptAsync(inMap -> healDeliveries(before, inMap), executor));
+    }
+
+    /** Entries that changed since {@code before} was taken are left alone: a newer change is on its way or arrived. */
+    private void healDeliveries(Map<String, DeliveryLog.Entry> before, Set<String> inMap) {
+        Set<Missed> seen = new HashSet<>();
+        before.forEach((name, then) -> {
+            DeliveryLog.Entry now = log.last(name);
+            if (now != null && now.version() == then.version() && now.online() != inMap.contains(name)) {
+                seen.add(new Missed(name, now.version()));
+            }
+        });
+        // confirmed ones were seen in this round too, so the log still holds what was compared
+        for (Missed m : missed.confirm(seen)) {
+            boolean online = log.correct(m.username(), executor.nowMillis());
+            LOG.info(() -> "delivering a missed " + (online ? "join" : "leave") + " of '" + m.username() + "'");
+            correction.deliver(m.username(), online);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.presence.node.presence;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Who listens to what: listeners subscribed to everyone, and listeners subscribed to single
+ * names. A plain data structure, confined to the presence thread by its owner.
+ */
+final class Subscriptions {
+
+    /** Receives one delivery target of a change. */
+    interface Target {
+        void accept(PresenceListener listener, PresenceListener.Scope scope);
+    }
+
+    private final Set<PresenceListener> everyone = new LinkedHashSet<>();
+    private final Map<String, Set<PresenceListener>> byName = new HashMap<>();
+    private final Map<PresenceListener, Set<String>> namesOf = new HashMap<>();
+
+    /** False when the listener already was subscribed to everyone. */
+    boolean subscribeAll(PresenceListener listener) {
+        return everyone.add(listener);
+    }
+
+    /** False when the listener was not subscribed to everyone. */
+    boolean unsubscribeAll(PresenceListener listener) {
+        return everyone.remove(listener);
+    }
+
+    /** Subscribes to each name; returns the names that were already subscribed. */
+    List<String> subscribe(PresenceListener listener, Collection<String> usernames) {
+        List<String> already = new ArrayList<>();
+        Set<String> mine = namesOf.computeIfAbsent(listener, l -> new HashSet<>());
+        for (String name : new LinkedHashSet<>(usernames)) {
+            if (mine.add(name)) {
+                byName.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(listener);
+            } else {
+                already.add(name);
+            }
+        }
+        return already;
+    }
+
+    /** Unsubscribes from each name; returns the names that were not subscribed. */
+    List<String> unsubscribe(PresenceListener listener, Collection<String> usernames) {
+        List<String> missing = new ArrayList<>();
+        Set<String> mine = namesOf.getOrDefault(listener, Set.of());
+        for (String name : new LinkedHashSet<>(usernames)) {
+            if (mine.contains(name)) {
+                mine.remove(name);
+                removeNamed(name, listener);
+            } else {
+                missing.add(name);
+            }
+        }
+        if (mine.isEmpty()) {
+            namesOf.remove(listener);
+        }
+        return missing;
+    }
+
+    /** Drops every subscription of a listener. */
+    void remove(PresenceListener listener) {
+        everyone.remove(listener);
+        Set<String> names = namesOf.remove(listener);
+        if (names != null) {
+            names.forEach(name -> removeNamed(name, listener));
+        }
+    }
+
+    /** One per listener to everyone, one per listener and name. */
+    int count() {
+        int count = everyone.size();
+        for (Set<String> names : namesOf.values()) {
+            count += names.size();
+        }
+        return count;
+    }
+
+    /** Everyone's listeners first, then those of {@code username}: the protocol's order. */
+    void forEachTarget(String username, Target target) {
+        for (PresenceListener listener : everyone) {
+            target.accept(listener, PresenceListener.Scope.EVERYONE);
+        }
+        Set<PresenceListener> named = byName.get(username);
+        if (named != null) {
+            for (PresenceListener listener : named) {
+                target.accept(listener, PresenceListener.Scope.NAMED);
+            }
+        }
+    }
+
+    private void removeNamed(String name, PresenceListener listener) {
+        Set<PresenceListener> listeners = byName.get(name);
+        if (listeners != null && listeners.remove(listener) && listeners.isEmpty()) {
+            byName.remove(name);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.presence.node.presence;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Reconciliation rounds: when they run, one at a time, and what they heal; in virtual time. */
+class ReconcilerTest {
+
+    private static final long INTERVAL = 30_000;
+
+    private final VirtualTime time = new VirtualTime();
+    private final FakeCluster cluster = new FakeCluster();
+    private final List<String> heard = new ArrayList<>();
+    private PresenceService presence;
+
+    @BeforeEach
+    void setUp() {
+        presence = new PresenceService(cluster, cluster, time, 0, INTERVAL);
+        presence.subscribeAll((name, online, scope) -> heard.add((online ? "join " : "leave ") + name));
+        presence.start();
+    }
+
+    @Test
+    void roundsRunEveryIntervalAndTwiceAfterAMembershipChange() {
+        time.advance(INTERVAL - 1);
+        assertEquals(0, cluster.dropDepartedCalls);
+        time.advance(1);
+        assertEquals(1, cluster.dropDepartedCalls);
+        cluster.topologyListener.run();
+        assertEquals(2, cluster.dropDepartedCalls, "at once");
+        time.advance(Reconciler.SETTLE_MILLIS);
+        assertEquals(3, cluster.dropDepartedCalls, "and once it has settled");
+    }
+
+    @Test
+    void oneRoundRunsAtATimeAndOneAskedForMeanwhileFollows() {
+        CompletableFuture<Void> slow = new CompletableFuture<>();
+        cluster.nextDrop = slow;
+        presence.reconcile();
+        presence.reconcile();
+        presence.reconcile();
+        assertEquals(1, cluster.dropDepartedCalls);
+        time.execute(() -> slow.complete(null));
+        assertEquals(2, cluster.dropDepartedCalls, "the ones asked for meanwhile run once, right after");
+    }
+
+    @Test
+    void aFailedRoundIsTriedAgainAfterASecond() {
+        cluster.nextDrop = CompletableFuture.failedFuture(new IllegalStateException("merging"));
+        presence.reconcile();
+        assertEquals(1, cluster.dropDepartedCalls);
+        time.advance(Reconciler.RETRY_MILLIS);
+        assertEquals(2, cluster.dropDepartedCalls);
+    }
+
+    @Test
+    void noRoundRunsBeforeStartOrAfterDrain() {
+        PresenceService idle = new PresenceService(cluster, cluster, time, 0, INTERVAL);
+        idle.reconcile();
+        time.advance(2 * INTERVAL);
+        int beforeDrain = cluster.dropDepartedCalls;
+        presence.drain();
+        time.advance(2 * INTERVAL);
+        presence.reconcile();
+        assertEquals(beforeDrain, cluster.dropDepartedCalls);
+    }
+
+    @Test
+    void aHoldTheClusterLostIsTakenAgain() {
+        presence.sessionOpened("Alex");
+        cluster.completeOldest();
+        presence.reconcile();
+        assertEquals(List.of("hold Alex", "hold Alex"), cluster.requests);
+    }
+
+    @Test
+    void aMissedLeaveIsDeliveredOnceTwoRoundsInARowSawIt() {
+        cluster.publish(new PresenceChange("Alex", true, 1));
+        presence.reconcile();
+        assertEquals(List.of("join Alex"), heard, "one sighting may be a repair under way");
+        presence.reconcile();
+        assertEquals(List.of("join Alex", "leave Alex"), heard);
+        presence.reconcile();
+        presence.reconcile();
+        assertEquals(List.of("join Alex", "leave Alex"), heard, "healed: nothing more");
+    }
+
+    @Test
+    void aMissedJoinIsDeliveredToo() {
+        cluster.publish(new PresenceChange("Alex", true, 1));
+        cluster.publish(new PresenceChange("Alex", false, 2));
+        cluster.online.add("Alex");
+        presence.reconcile();
+        presence.reconcile();
+        assertEquals(List.of("join Alex", "leave Alex", "join Alex"), heard);
+    }
+
+    @Test
+    void aDiscrepancyThatANewerChangeSettlesIsNotDelivered() {
+        cluster.publish(new PresenceChange("Alex", true, 1));
+        presence.reconcile();
+        cluster.publish(new PresenceChange("Alex", false, 2));
+        presence.reconcile();
+        presence.reconcile();
+        assertEquals(List.of("join Alex", "leave Alex"), heard);
+    }
+}

@@ -1,0 +1,50 @@
+package io.presence.node.session;
+
+import io.presence.protocol.Message;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+
+/** A connection that records what a session sends and queues what it hands to the event loop, for the test to run. */
+final class FakeConnection implements Connection {
+
+    final List<Message> sent = new ArrayList<>();
+    final Queue<Runnable> eventLoop = new ArrayDeque<>();
+    Short closedWith;
+    int pings;
+
+    @Override
+    public void send(Message message) {
+        sent.add(message);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        eventLoop.add(task);
+    }
+
+    @Override
+    public void ping() {
+        pings++;
+    }
+
+    @Override
+    public void close(short status, String reason) {
+        closedWith = status;
+    }
+
+    @Override
+    public String describe() {
+        return "fake connection";
+    }
+
+    /** Runs what the session handed to the event loop. */
+    void runEventLoop() {
+        Runnable task;
+        while ((task = eventLoop.poll()) != null) {
+            task.run();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.presence.node.session;
+
+import io.presence.node.presence.ClusterRepair;
+import io.presence.node.presence.PresenceChange;
+import io.presence.node.presence.PresenceCluster;
+import io.presence.node.presence.PresenceExecutor;
+import io.presence.node.presence.PresenceService;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/** A presence service over an empty cluster, run inline: for session tests that do not get as far as presence. */
+final class NoPresence implements PresenceCluster, ClusterRepair, PresenceExecutor {
+
+    static PresenceService service() {
+        NoPresence none = new NoPresence();
+        return new PresenceService(none, none, none, 0, 60_000);
+    }
+
+    @Override
+    public CompletionStage<Void> hold(Collection<String> usernames) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> release(Collection<String> usernames) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public Set<String> onlineUsers() {
+        return Set.of();
+    }
+
+    @Override
+    public boolean isOnline(String username) {
+        return false;
+    }
+
+    @Override
+    public void onChange(Consumer<List<PresenceChange>> listener) {
+    }
+
+    @Override
+    public CompletionStage<Set<String>> heldHere() {
+        return CompletableFuture.completedFuture(Set.of());
+    }
+
+    @Override
+    public CompletionStage<Set<String>> onlineUsersFromMap() {
+        return CompletableFuture.completedFuture(Set.of());
+    }
+
+    @Override
+    public CompletionStage<Void> dropDepartedHolders() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void onTopologyChange(Runnable listener) {
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        task.run();
+    }
+
+    @Override
+    public void schedule(long delayMillis, Runnable task) {
+    }
+
+    @Override
+    public long nowMillis() {
+        return 0;
+    }
+}

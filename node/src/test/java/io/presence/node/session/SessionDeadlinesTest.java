@@ -1,0 +1,73 @@
+package io.presence.node.session;
+
+import io.presence.protocol.AuthMessage;
+import io.presence.protocol.ConnectionMessage;
+import io.presence.protocol.Message;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * Deadlines are decided on the sweep thread and acted on later, on the connection's event loop:
+ * what arrived in between must count.
+ */
+class SessionDeadlinesTest {
+
+    private static final long AUTH_TIMEOUT = 1_000;
+    private static final long CLIENT_TIMEOUT = 3_000;
+
+    private final FakeConnection connection = new FakeConnection();
+    private long now = 10_000;
+    private final SessionRegistry registry = new SessionRegistry();
+    private final Session session = new SessionFactory(NoPresence.service(), new OpenAuthenticator(128),
+            new SessionSettings(AUTH_TIMEOUT, CLIENT_TIMEOUT, 3), () -> now, registry).open(connection);
+
+    private List<Object> actions() {
+        return connection.sent.stream().map(m -> (Object) (m instanceof AuthMessage a ? a.action()
+                : m instanceof ConnectionMessage c ? c.action() : m)).toList();
+    }
+
+    private static Message challenge() {
+        return ConnectionMessage.challenge("ws://127.0.0.1/deepstream", "0.1a", "test", "java");
+    }
+
+    @Test
+    void aLoginThatLandsBetweenTheDeadlineCheckAndItsExpiryIsKept() {
+        session.onMessage(challenge());
+        now += AUTH_TIMEOUT + 1;
+        session.checkDeadlines(now);
+        session.onMessage(AuthMessage.of(AuthMessage.Action.REQUEST, "{}"));
+        connection.runEventLoop();
+        assertEquals(List.of(ConnectionMessage.Action.ACCEPT, AuthMessage.Action.AUTH_SUCCESSFUL), actions());
+        assertNull(connection.closedWith, "logged in in time for the event loop: not closed");
+    }
+
+    @Test
+    void aMessageThatLandsBetweenTheSilenceCheckAndItsExpiryKeepsTheConnection() {
+        session.onMessage(challenge());
+        session.onMessage(AuthMessage.of(AuthMessage.Action.REQUEST, "{}"));
+        now += CLIENT_TIMEOUT;
+        session.checkDeadlines(now);
+        session.onMessage(ConnectionMessage.of(ConnectionMessage.Action.PING));
+        connection.runEventLoop();
+        assertNull(connection.closedWith);
+        now += CLIENT_TIMEOUT;
+        session.checkDeadlines(now);
+        connection.runEventLoop();
+        assertEquals(CloseCode.GOING_AWAY, connection.closedWith, "a later silence still closes it");
+        assertEquals(0, registry.size(), "and the session is gone from the registry");
+    }
+
+    @Test
+    void aConnectionThatNeverLogsInIsToldAndClosed() {
+        session.onMessage(challenge());
+        now += AUTH_TIMEOUT + 1;
+        session.checkDeadlines(now);
+        connection.runEventLoop();
+        assertEquals(List.of(ConnectionMessage.Action.ACCEPT, ConnectionMessage.Action.AUTHENTICATION_TIMEOUT), actions());
+        assertEquals(CloseCode.POLICY_VIOLATION, connection.closedWith);
+    }
+}
