@@ -208,7 +208,7 @@ class PresenceClientTest {
         after.awaitCall(dan + ":true");
         d.close();
         after.awaitCall(dan + ":false");
-        assertTrue(a.presence().getAll().join() != null);
+        assertEquals(Map.of(dan, false), a.presence().getAll(List.of(dan)).join(), "the client still answers");
     }
 
     @Test

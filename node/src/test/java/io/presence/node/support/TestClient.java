@@ -174,7 +174,11 @@ public final class TestClient implements AutoCloseable {
         }
     }
 
-    /** Sends a PING and waits for the PONG: everything the node sent before it has arrived. */
+    /**
+     * Sends a PING and waits for its PONG: the node still serves this connection. It says nothing
+     * about other replies: PONG is written from the connection's event loop, acks, answers and
+     * events from the presence thread, so either may overtake the other.
+     */
     public void roundTrip() {
         send(ConnectionMessage.of(ConnectionMessage.Action.PING));
         expect(ConnectionMessage.of(ConnectionMessage.Action.PONG));

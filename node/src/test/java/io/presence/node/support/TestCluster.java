@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,8 @@ public final class TestCluster implements AutoCloseable {
 
     private final String name = "presence-test-" + UUID.randomUUID();
     private final List<PresenceNode> nodes = new ArrayList<>();
+    /** Nodes this test crashed or stopped on purpose (until restarted): the others must be up. */
+    private final Set<PresenceNode> down = new HashSet<>();
     private final Map<String, String> settings;
 
     private TestCluster(Map<String, String> settings) {
@@ -83,22 +87,33 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** Waits until every node the test has not taken down serves and sees {@code size} members. */
     public void awaitMembers(int size) {
         await().atMost(TestClient.WAIT.multipliedBy(3)).until(() -> {
             synchronized (nodes) {
-                return nodes.stream().filter(PresenceNode::isHealthy)
-                        .allMatch(n -> n.hazelcast().getCluster().getMembers().size() == size);
+                return nodes.stream().filter(n -> !down.contains(n))
+                        .allMatch(n -> n.isHealthy() && n.hazelcast().getCluster().getMembers().size() == size);
             }
         });
     }
 
     /** Kills a node's member abruptly, as a crash would. */
     public void crash(int index) {
-        node(index).crash().join();
+        PresenceNode node = takeDown(index);
+        node.crash().join();
     }
 
     public void stop(int index) {
-        node(index).stop().orTimeout(60, TimeUnit.SECONDS).join();
+        PresenceNode node = takeDown(index);
+        node.stop().orTimeout(60, TimeUnit.SECONDS).join();
+    }
+
+    private PresenceNode takeDown(int index) {
+        synchronized (nodes) {
+            PresenceNode node = nodes.get(index);
+            down.add(node);
+            return node;
+        }
     }
 
     /**
