@@ -1,62 +1,65 @@
 package io.presence.node;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Dependencies point one way: transport → session → presence → cluster, and only cluster sees Hazelcast. */
+/**
+ * The layers, checked in the compiled classes (every reference, imported or written out in full):
+ * transport → session → presence ← cluster. Presence is plain Java; only cluster touches
+ * Hazelcast; only transport (and the bootstrap, {@link PresenceNode}) touches Vert.x.
+ */
 class ArchitectureTest {
 
-    private static final Path MAIN = Path.of("src/main/java/io/presence/node");
+    private static final String NODE = "io.presence.node";
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(NODE);
 
-    private static List<String> importsOf(String pkg) {
-        try (Stream<Path> files = Files.walk(MAIN.resolve(pkg))) {
-            return files.filter(f -> f.toString().endsWith(".java")).flatMap(f -> {
-                try {
-                    return Files.readAllLines(f).stream().filter(l -> l.startsWith("import "))
-                            .map(l -> f.getFileName() + ": " + l);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<String> offending(String pkg, String... forbidden) {
-        assertTrue(Files.isDirectory(MAIN.resolve(pkg)), "package exists: " + pkg);
-        return importsOf(pkg).stream().filter(l -> Stream.of(forbidden).anyMatch(l::contains)).toList();
+    /** Classes of {@code base.layer} may not reference classes in any of {@code forbidden}. */
+    private static ArchRule layer(String base, String layer, String... forbidden) {
+        return noClasses().that().resideInAPackage(base + "." + layer + "..")
+                .should().dependOnClassesThat().resideInAnyPackage(forbidden);
     }
 
     @Test
-    void presenceRulesImportNeitherVertxNorHazelcastNorOuterLayers() {
-        assertEquals(List.of(), offending("presence", "io.vertx", "com.hazelcast",
-                "io.presence.node.session", "io.presence.node.transport", "io.presence.node.cluster"));
+    void presenceRulesSeeNeitherVertxNorHazelcastNorOtherLayers() {
+        layer(NODE, "presence", "io.vertx..", "io.netty..", "com.hazelcast..",
+                NODE + ".session..", NODE + ".transport..", NODE + ".cluster..").check(MAIN);
     }
 
     @Test
     void onlyTheClusterPackageTouchesHazelcast() {
-        for (String pkg : List.of("transport", "session", "presence", "config")) {
-            assertEquals(List.of(), offending(pkg, "com.hazelcast"), pkg);
+        for (String other : new String[] {"transport", "session", "presence", "config"}) {
+            layer(NODE, other, "com.hazelcast..").check(MAIN);
         }
     }
 
     @Test
-    void sessionDoesNotSeeVertxOrTheTransport() {
-        assertEquals(List.of(), offending("session", "io.vertx", "io.presence.node.transport", "io.presence.node.cluster"));
+    void sessionSeesNeitherVertxNorTransportNorCluster() {
+        layer(NODE, "session", "io.vertx..", "io.netty..", NODE + ".transport..", NODE + ".cluster..").check(MAIN);
+    }
+
+    @Test
+    void transportReachesPresenceOnlyThroughSessions() {
+        layer(NODE, "transport", NODE + ".presence..", NODE + ".cluster..").check(MAIN);
     }
 
     @Test
     void clusterDoesNotReachBackIntoSessionsOrTransport() {
-        assertEquals(List.of(), offending("cluster", "io.presence.node.session", "io.presence.node.transport"));
+        layer(NODE, "cluster", "io.vertx..", NODE + ".session..", NODE + ".transport..").check(MAIN);
+    }
+
+    @Test
+    void aFullyQualifiedNameWithoutAnImportIsCaughtToo() {
+        String fixture = NODE + ".architecturefixture";
+        JavaClasses classes = new ClassFileImporter().importPackages(fixture);
+        assertTrue(layer(fixture, "presence", "com.hazelcast..").evaluate(classes).hasViolation(),
+                "InlineHazelcastUse names HazelcastInstance in full, with no import");
     }
 }
