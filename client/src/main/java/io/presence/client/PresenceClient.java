@@ -123,8 +123,8 @@ public interface PresenceClient extends AutoCloseable {
             if (urls.isEmpty()) {
                 throw new IllegalStateException("give at least one url");
             }
-            return new RealPresenceClient(List.copyOf(urls), heartbeatInterval, reconnectMinDelay, reconnectMaxDelay,
-                    offlineTimeout, requestTimeout, callbackExecutor, connectionListener);
+            return RealPresenceClient.create(new RealPresenceClient.Settings(List.copyOf(urls), heartbeatInterval,
+                    reconnectMinDelay, reconnectMaxDelay, offlineTimeout, requestTimeout), callbackExecutor, connectionListener);
         }
 
         private static Duration positive(Duration d, String name) {

@@ -14,16 +14,7 @@ import java.util.concurrent.TimeUnit;
  * One WebSocket connection on the JDK's client, carrying whole binary messages. Sends are
  * chained, since the JDK allows one outstanding send at a time.
  */
-final class WebSocketTransport {
-
-    /** What the transport reports; called on JDK threads, so implementations hop threads. */
-    interface Handler {
-        void onFrame(byte[] frame);
-
-        void onClosed(int status, String reason);
-
-        void onError(Throwable error);
-    }
+final class WebSocketTransport implements Transport.Socket {
 
     private final WebSocket socket;
     private CompletableFuture<WebSocket> lastSend;
@@ -33,35 +24,41 @@ final class WebSocketTransport {
         this.lastSend = CompletableFuture.completedFuture(socket);
     }
 
-    static CompletableFuture<WebSocketTransport> open(HttpClient http, URI uri, Handler handler) {
+    /** Connections on one JDK HTTP client of their own. */
+    static Transport jdk() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return (uri, handler) -> open(http, uri, handler);
+    }
+
+    private static CompletableFuture<Transport.Socket> open(HttpClient http, URI uri, Transport.Handler handler) {
         return http.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(uri, new Listener(handler))
                 .thenApply(WebSocketTransport::new);
     }
 
-    /** Queues one binary message; a failure shows up as the handler's onError. */
-    synchronized void send(byte[] frame) {
+    @Override
+    public synchronized void send(byte[] frame) {
         lastSend = lastSend.thenCompose(ws -> ws.sendBinary(ByteBuffer.wrap(frame), true));
     }
 
-    /** Sends a close frame, then drops the connection if the server does not answer in time. */
-    synchronized void close() {
+    @Override
+    public synchronized void close() {
         lastSend.thenCompose(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "client closing"))
                 .orTimeout(2, TimeUnit.SECONDS)
                 .whenComplete((ws, e) -> socket.abort());
     }
 
-    /** Drops the connection at once, without a close frame (e.g. heartbeat lost). */
-    void abort() {
+    @Override
+    public void abort() {
         socket.abort();
     }
 
     private static final class Listener implements WebSocket.Listener {
-        private final Handler handler;
+        private final Transport.Handler handler;
         private ByteArrayOutputStream partial;
 
-        Listener(Handler handler) {
+        Listener(Transport.Handler handler) {
             this.handler = handler;
         }
 
