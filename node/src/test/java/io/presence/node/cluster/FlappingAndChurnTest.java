@@ -3,7 +3,6 @@ package io.presence.node.cluster;
 import io.presence.node.support.Clients;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.TestCluster;
-import io.presence.protocol.Message;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 import org.junit.jupiter.api.AfterEach;
