@@ -108,7 +108,7 @@ class QueryReplicaTest {
         everyone.addAll(onThird);
         await().atMost(WAIT).until(() -> online(second).equals(everyone));
 
-        // a crash during migration loses entries (reconciliation re-claims them; not tested here)
+        // a crash during migration loses entries (reconciliation holds them again; not tested here)
         await().atMost(WAIT).until(() -> members.stream().allMatch(m -> m.getPartitionService().isClusterSafe()));
         members.get(0).getLifecycleService().terminate();
         await().atMost(WAIT).until(() -> online(second).equals(onThird) && online(third).equals(onThird));

@@ -1,5 +1,6 @@
 package io.presence.node.presence;
 
+import io.presence.node.support.VirtualTime;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
