@@ -110,7 +110,9 @@ final class QueryReplica {
         }
         if (!disagreements.confirm(disagreeing).isEmpty()) {
             LOG.warning("query cache out of step with the map; rebuilding it");
-            rebuild();
+            // on a worker of its own: opening a cache can take as long as a merge, and the caller
+            // (a reconciliation round) must not wait for it
+            workers.schedule(0, this::rebuild);
         }
     }
 

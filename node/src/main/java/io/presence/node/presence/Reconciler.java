@@ -29,6 +29,11 @@ final class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
     static final long RETRY_MILLIS = 1_000;
+    /**
+     * A round that has not finished by then is given up and the next one may start: a cluster
+     * call caught in a merge can wait far longer, and reconciliation must not stop behind it.
+     */
+    static final long ROUND_DEADLINE_MILLIS = 20_000;
     /** After a membership change, a second round once merged data and partition moves have settled. */
     static final long SETTLE_MILLIS = 3_000;
 
@@ -52,6 +57,8 @@ final class Reconciler {
     private boolean stopped;
     private boolean running;
     private boolean again;
+    /** The number of the latest round, so that steps of one given up at its deadline change nothing. */
+    private long round;
 
     Reconciler(ClusterRepair repair, LocalHolds holds, DeliveryLog log, Correction correction,
                PresenceExecutor executor, long intervalMillis) {
@@ -99,28 +106,46 @@ final class Reconciler {
             return;
         }
         running = true;
-        round().whenCompleteAsync((ok, failure) -> {
-            running = false;
-            if (failure != null && !stopped) {
-                LOG.warning("reconciliation failed; trying again in " + RETRY_MILLIS + " ms: " + failure);
-                executor.schedule(RETRY_MILLIS, this::request);
-            }
-            if (again) {
-                again = false;
-                request();
-            }
-        }, executor);
+        long current = ++round;
+        round(current).whenCompleteAsync((ok, failure) -> finished(current, failure), executor);
+        executor.schedule(ROUND_DEADLINE_MILLIS, () -> finished(current,
+                new IllegalStateException("no answer from the cluster within " + ROUND_DEADLINE_MILLIS + " ms")));
     }
 
-    private CompletionStage<Void> round() {
+    private void finished(long which, Throwable failure) {
+        if (!isCurrent(which)) {
+            return; // given up at its deadline
+        }
+        running = false;
+        if (failure != null && !stopped) {
+            LOG.warning("reconciliation failed; trying again in " + RETRY_MILLIS + " ms: " + failure);
+            executor.schedule(RETRY_MILLIS, this::request);
+        }
+        if (again) {
+            again = false;
+            request();
+        }
+    }
+
+    private boolean isCurrent(long which) {
+        return running && which == round;
+    }
+
+    private CompletionStage<Void> round(long which) {
         return repair.dropDepartedHolders()
                 .thenCompose(v -> repair.heldHere())
                 .thenApplyAsync(heldHere -> {
-                    holds.reassert(heldHere);
+                    if (isCurrent(which)) {
+                        holds.reassert(heldHere);
+                    }
                     return log.snapshot();
                 }, executor)
                 .thenCompose(before -> repair.onlineUsersFromMap()
-                        .thenAcceptAsync(inMap -> healDeliveries(before, inMap), executor));
+                        .thenAcceptAsync(inMap -> {
+                            if (isCurrent(which)) {
+                                healDeliveries(before, inMap);
+                            }
+                        }, executor));
     }
 
     /** Entries that changed since {@code before} was taken are left alone: a newer change is on its way or arrived. */

@@ -61,6 +61,23 @@ class ReconcilerTest {
     }
 
     @Test
+    void aRoundThatNeverFinishesIsGivenUpAtItsDeadlineAndItsLateStepsChangeNothing() {
+        presence.sessionOpened("Alex");
+        cluster.completeOldest();
+        CompletableFuture<Void> stuck = new CompletableFuture<>();
+        cluster.nextDrop = stuck;
+        presence.reconcile();
+        time.advance(Reconciler.ROUND_DEADLINE_MILLIS - 1);
+        assertEquals(1, cluster.dropDepartedCalls, "still waiting for the stuck round");
+        time.advance(1 + Reconciler.RETRY_MILLIS);
+        assertEquals(2, cluster.dropDepartedCalls, "given up, and the next round ran");
+        assertEquals(List.of("hold Alex", "hold Alex"), cluster.requests, "the next round held the lost user again");
+        cluster.completeOldest();
+        time.execute(() -> stuck.complete(null));
+        assertEquals(List.of("hold Alex", "hold Alex"), cluster.requests, "the stuck round's late steps did nothing");
+    }
+
+    @Test
     void noRoundRunsBeforeStartOrAfterDrain() {
         PresenceService idle = new PresenceService(cluster, cluster, time, 0, INTERVAL);
         idle.reconcile();
