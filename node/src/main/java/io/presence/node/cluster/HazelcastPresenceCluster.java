@@ -10,6 +10,8 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -36,12 +38,23 @@ final class HazelcastPresenceCluster implements PresenceCluster {
 
     @Override
     public CompletionStage<Void> hold(Collection<String> usernames) {
-        return submit(usernames, HoldProcessor.hold(member.uuid(), member.proposedVersion()));
+        return submit(usernames, true);
     }
 
     @Override
     public CompletionStage<Void> release(Collection<String> usernames) {
-        return submit(usernames, HoldProcessor.release(member.uuid(), member.proposedVersion()));
+        return submit(usernames, false);
+    }
+
+    /** A member that is shutting down throws at once; that becomes a failed stage like any other failure. */
+    private CompletionStage<Void> submit(Collection<String> usernames, boolean hold) {
+        try {
+            UUID me = member.uuid();
+            long version = member.proposedVersion();
+            return submit(usernames, hold ? HoldProcessor.hold(me, version) : HoldProcessor.release(me, version));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** One entry processor call for the lot (one operation per partition), then one publish. */
