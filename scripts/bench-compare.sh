@@ -1,20 +1,32 @@
 #!/usr/bin/env bash
 # Side by side: our node and deepstream 7.0.2 (npm @deepstream/server, open auth, one node each,
-# same host), measured by the same load generator in one run, several times; prints medians and ratios.
+# same host), measured by the same load generator in one run; prints both and the ratios.
 #
-#   scripts/bench-compare.sh [USERS] [RUNS]      defaults: 20000 users, 3 runs (after one warm-up each)
+#   scripts/bench-compare.sh logins [USERS] [PASSES]  a login counted whole (WebSocket, CHALLENGE, AUTH),
+#                                                      100 in flight from two generator processes, a
+#                                                      subscriber on the same node, then 200 getAll() and
+#                                                      5000 getAll(10 names); defaults 10000 users, 5
+#                                                      passes, each server in turn; best of the last two
+#   scripts/bench-compare.sh burst [USERS] [RUNS]     connections opened first, then all logins at once;
+#                                                      defaults 19000 users, 3 runs (medians)
 #
 # deepstream is installed into bench/.deepstream/ (ignored by git). Its GitHub-only dependency
 # uWebSockets.js cannot be fetched here, so an npm override maps it to a local stub; the default
 # Node HTTP server that this config selects never loads it. Results: bench/results/<date>/.
+# Our node runs with the JVM options of scripts/cluster.sh (JAVA_OPTS) unless OUR_JAVA_OPTS says otherwise.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-USERS="${1:-20000}"
-RUNS="${2:-3}"
+SCENARIO="${1:-logins}"
+case "$SCENARIO" in
+  logins) USERS="${2:-10000}"; RUNS="${3:-5}" ;;
+  burst) USERS="${2:-19000}"; RUNS="${3:-3}" ;;
+  *) echo "usage: $0 logins|burst [USERS] [RUNS]" >&2; exit 2 ;;
+esac
 DS_PORT="${DS_PORT:-6120}"
 OUR_PORT="${OUR_PORT:-6220}"
+OUR_JAVA_OPTS="${OUR_JAVA_OPTS:-${JAVA_OPTS:--Xmx1g}}"
 ds_dir="$root/bench/.deepstream"
-out="$root/bench/results/$(date +%Y%m%d-%H%M%S)"
+out="$root/bench/results/$(date +%Y%m%d-%H%M%S)-$SCENARIO"
 mkdir -p "$out"
 # one descriptor per connection on each side: raise the limit as far as this shell may
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -59,8 +71,9 @@ trap cleanup EXIT
 
 node "$ds_dir/node_modules/@deepstream/server/dist/bin/deepstream" start -c "$ds_dir/config.yml" > "$out/deepstream.log" 2>&1 &
 ds_pid=$!; pids+=("$ds_pid")
+# shellcheck disable=SC2086
 PRESENCE_PORT="$OUR_PORT" PRESENCE_CLUSTER_NAME="bench-$$" PRESENCE_HAZELCAST_PORT=5981 \
-  java -Xmx2g -jar node/target/presence-node.jar > "$out/presence-node.log" 2>&1 &
+  java $OUR_JAVA_OPTS -jar node/target/presence-node.jar > "$out/presence-node.log" 2>&1 &
 our_pid=$!; pids+=("$our_pid")
 
 for port in "$DS_PORT" "$OUR_PORT"; do
@@ -68,25 +81,47 @@ for port in "$DS_PORT" "$OUR_PORT"; do
   curl -fs -o /dev/null "http://127.0.0.1:$port/health-check" || { echo "server on $port did not start; see $out" >&2; exit 1; }
 done
 
-generate() { # name port pid users json
-  java -Xmx2g -cp "bench/target/presence-bench.jar:bench/target/lib/*" io.presence.bench.LoadGenerator \
-    --nodes "ws://127.0.0.1:$2/deepstream" --scenario burst --users "$4" --pids "$3" --timeout 600 --json "$5" > /dev/null
-}
-echo "warm-up (2000 logins each)..."
-generate deepstream "$DS_PORT" "$ds_pid" 2000 "$out/warmup-deepstream.json"
-generate presence "$OUR_PORT" "$our_pid" 2000 "$out/warmup-presence.json"
-for run in $(seq 1 "$RUNS"); do
-  echo "run $run of $RUNS: $USERS logins in a burst, one subscriber"
-  generate deepstream "$DS_PORT" "$ds_pid" "$USERS" "$out/run$run-deepstream.json"
-  generate presence "$OUR_PORT" "$our_pid" "$USERS" "$out/run$run-presence.json"
-done
+generator=(java -Xmx1g -cp "bench/target/presence-bench.jar:bench/target/lib/*" io.presence.bench.LoadGenerator)
 
-node - "$out" "$RUNS" <<'JS'
-const fs = require('fs'), [dir, runs] = process.argv.slice(2)
+if [ "$SCENARIO" = burst ]; then
+  generate() { # port pid users json
+    "${generator[@]}" --nodes "ws://127.0.0.1:$1/deepstream" --scenario burst --users "$3" --pids "$2" --timeout 600 --json "$4" > /dev/null
+  }
+  echo "warm-up (2000 logins each)..."
+  generate "$DS_PORT" "$ds_pid" 2000 "$out/warmup-deepstream.json"
+  generate "$OUR_PORT" "$our_pid" 2000 "$out/warmup-presence.json"
+  for run in $(seq 1 "$RUNS"); do
+    echo "run $run of $RUNS: $USERS logins in a burst, one subscriber"
+    generate "$DS_PORT" "$ds_pid" "$USERS" "$out/run$run-deepstream.json"
+    generate "$OUR_PORT" "$our_pid" "$USERS" "$out/run$run-presence.json"
+  done
+else
+  logins() { # port pid json: two generator processes, 50 logins in flight each, starting together
+    local run_id start_at done_file
+    run_id="$(date +%s%N | tail -c 9)"
+    start_at=$(( $(date +%s%3N) + 4000 ))
+    done_file="$out/$run_id.done"
+    "${generator[@]}" --nodes "ws://127.0.0.1:$1/deepstream" --scenario logins --users "$USERS" --in-flight 50 \
+      --share 1/2 --run-id "$run_id" --start-at "$start_at" --done-file "$done_file" --timeout 600 > /dev/null &
+    local helper=$!
+    "${generator[@]}" --nodes "ws://127.0.0.1:$1/deepstream" --scenario logins --users "$USERS" --in-flight 50 \
+      --share 0/2 --run-id "$run_id" --start-at "$start_at" --done-file "$done_file" --pids "$2" \
+      --queries 200 --small-queries 5000 --small-query-names 10 --timeout 600 --json "$3" > /dev/null
+    wait "$helper"
+  }
+  for run in $(seq 1 "$RUNS"); do
+    echo "pass $run of $RUNS: $USERS logins (WebSocket + CHALLENGE + AUTH), 100 in flight, then queries"
+    logins "$DS_PORT" "$ds_pid" "$out/run$run-deepstream.json"
+    logins "$OUR_PORT" "$our_pid" "$out/run$run-presence.json"
+  done
+fi
+
+node - "$out" "$RUNS" "$SCENARIO" <<'JS'
+const fs = require('fs'), [dir, runs, scenario] = process.argv.slice(2)
 const load = (who) => Array.from({ length: Number(runs) }, (_, i) => JSON.parse(fs.readFileSync(`${dir}/run${i + 1}-${who}.json`)))
 const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
 const ds = load('deepstream'), us = load('presence')
-const rows = [
+const rows = scenario === 'burst' ? [
   ['server CPU per login (ms)', r => r.server_cpu_ms_per_login],
   ['time until subscriber had every join (ms)', r => r.time_until_subscriber_had_every_join_ms],
   ['logins/s until subscriber had all', r => r.logins_per_second_until_subscriber_had_all],
@@ -94,14 +129,43 @@ const rows = [
   ['getAll() p99 (ms)', r => r.getAll_ms.p99],
   ['server peak RSS (MB)', r => r.server_peak_rss_mb],
   ['joins missed + duplicated', r => r.joins_missed + r.joins_duplicated]
+] : [
+  ['server CPU during the logins (ms)', r => r.server_cpu_ms],
+  ['time until subscriber had every join (ms)', r => r.time_until_subscriber_had_every_join_ms],
+  ['AUTH -> subscriber join p50 (ms)', r => r.auth_to_subscriber_join_ms.p50],
+  ['AUTH -> subscriber join p99 (ms)', r => r.auth_to_subscriber_join_ms.p99],
+  ['server CPU per getAll() (ms)', r => r.getAll_server_cpu_ms_per_query],
+  ['server CPU per getAll(10 names) (ms)', r => r.getAll_10_names_server_cpu_ms_per_query],
+  ['getAll(10 names) p50 (ms)', r => r.getAll_10_names_ms.p50],
+  ['server RSS with every user online (MB)', r => r.server_rss_mb],
+  ['joins missed + duplicated', r => r.joins_missed + r.joins_duplicated]
 ]
 const summary = {}
-console.log(`\nmedians of ${runs} runs, ${ds[0].users} logins in a burst\n`)
-console.log('metric'.padEnd(44), 'presence'.padStart(12), 'deepstream'.padStart(12), 'ratio'.padStart(8))
-for (const [name, f] of rows) {
-  const a = median(us.map(f)), b = median(ds.map(f))
-  summary[name] = { presence: a, deepstream: b, ratio: b === 0 ? null : a / b }
-  console.log(name.padEnd(44), a.toFixed(3).padStart(12), b.toFixed(3).padStart(12), (b === 0 ? '-' : (a / b).toFixed(2)).padStart(8))
+const line = (name, a, b) => console.log(name.padEnd(44), a.toFixed(3).padStart(12), b.toFixed(3).padStart(12),
+  (b === 0 ? '-' : (a / b).toFixed(2)).padStart(8))
+const head = () => console.log('metric'.padEnd(44), 'presence'.padStart(12), 'deepstream'.padStart(12), 'ratio'.padStart(8))
+if (scenario === 'burst') {
+  console.log(`\nmedians of ${runs} runs, ${ds[0].users} logins in a burst\n`)
+  head()
+  for (const [name, f] of rows) {
+    const a = median(us.map(f)), b = median(ds.map(f))
+    summary[name] = { presence: a, deepstream: b, ratio: b === 0 ? null : a / b }
+    line(name, a, b)
+  }
+} else {
+  for (let i = 0; i < Number(runs); i++) {
+    console.log(`\npass ${i + 1}`)
+    head()
+    for (const [name, f] of rows) line(name, f(us[i]), f(ds[i]))
+  }
+  const last = Math.max(0, Number(runs) - 2)
+  console.log(`\nbest of passes ${last + 1}-${runs} (lowest of each figure, each server)`)
+  head()
+  for (const [name, f] of rows) {
+    const a = Math.min(...us.slice(last).map(f)), b = Math.min(...ds.slice(last).map(f))
+    summary[name] = { presence: a, deepstream: b, ratio: b === 0 ? null : a / b }
+    line(name, a, b)
+  }
 }
 fs.writeFileSync(`${dir}/summary.json`, JSON.stringify(summary, null, 2))
 console.log(`\nraw results: ${dir}`)

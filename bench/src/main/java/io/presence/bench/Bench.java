@@ -24,14 +24,18 @@ final class Bench implements AutoCloseable {
 
     final Options options;
     final Report report = new Report();
-    /** Usernames of this run start with {@code bench-<run>-}, so earlier runs' users never count. */
-    final String run = UUID.randomUUID().toString().substring(0, 6);
+    /**
+     * Usernames of this run start with {@code bench-<run>-}, so earlier runs' users never count;
+     * {@code --run-id} gives several generator processes of one run the same names.
+     */
+    final String run;
     final Vertx vertx;
     final List<WebSocketClient> clients = new ArrayList<>();
     private final long deadline;
 
     Bench(Options options, int sourceAddresses) {
         this.options = options;
+        this.run = options.text("run-id", UUID.randomUUID().toString().substring(0, 6));
         this.deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.integer("timeout", 300));
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         for (int i = 0; i < sourceAddresses; i++) {

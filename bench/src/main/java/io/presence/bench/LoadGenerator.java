@@ -28,7 +28,8 @@ public final class LoadGenerator {
             "query", QueryScenario::new,
             "capacity", CapacityScenario::new,
             "churn", ChurnScenario::new,
-            "kill", KillScenario::new);
+            "kill", KillScenario::new,
+            "logins", LoginsScenario::new);
 
     private LoadGenerator() {
     }

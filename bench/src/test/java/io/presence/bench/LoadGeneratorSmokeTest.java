@@ -48,6 +48,20 @@ class LoadGeneratorSmokeTest {
     }
 
     @Test
+    void loginsCountedWholeReachTheSubscriberAndQueriesSeeThemAll() throws Exception {
+        Map<String, Object> r = run("scenario", "logins", "users", "60", "in-flight", "7",
+                "queries", "5", "small-queries", "20", "small-query-names", "10",
+                "done-file", java.nio.file.Files.createTempDirectory("bench").resolve("done").toString());
+        assertEquals(0, r.get("joins_missed"));
+        assertEquals(0L, r.get("joins_duplicated"));
+        assertEquals(0L, r.get("logins_failed"));
+        assertEquals(60L, ((Map<?, ?>) r.get("auth_to_subscriber_join_ms")).get("count"), "every login's latency");
+        assertEquals(5L, ((Map<?, ?>) r.get("getAll_ms")).get("count"));
+        assertEquals(20L, ((Map<?, ?>) r.get("getAll_10_names_ms")).get("count"));
+        assertTrue(r.containsKey("getAll_server_cpu_ms_per_query"));
+    }
+
+    @Test
     void steadyRateMeasuresCrossNodeLatency() throws Exception {
         Map<String, Object> r = run("scenario", "steady", "users", "50", "rate", "200");
         assertEquals(0, r.get("joins_missed"));
