@@ -5,6 +5,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import com.google.protobuf.WireFormat;
 import io.presence.protocol.AuthMessage;
 import io.presence.protocol.ConnectionMessage;
 import io.presence.protocol.DecodeException;
@@ -20,6 +21,7 @@ import io.presence.protocol.codec.pb.WirePresence;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * The {@code /deepstream} endpoint's codec: one message per binary frame, a varint length prefix,
@@ -27,6 +29,13 @@ import java.io.UncheckedIOException;
  * thread-safe.
  */
 public final class BinaryCodec {
+
+    // field numbers of the schema (deepstream_wire.proto), for the answers written by hand
+    private static final int FRAME_TOPIC_FIELD = WireFrame.TOPIC_FIELD_NUMBER;
+    private static final int FRAME_MESSAGE_FIELD = WireFrame.MESSAGE_FIELD_NUMBER;
+    private static final int PRESENCE_ACTION_FIELD = WirePresence.ACTION_FIELD_NUMBER;
+    private static final int PRESENCE_CORRELATION_FIELD = WirePresence.CORRELATION_ID_FIELD_NUMBER;
+    private static final int PRESENCE_NAMES_FIELD = WirePresence.NAMES_FIELD_NUMBER;
 
     public byte[] encode(Message message) {
         MessageLite inner;
@@ -49,6 +58,63 @@ public final class BinaryCodec {
         try {
             stream.writeUInt32NoTag(size);
             frame.writeTo(stream);
+            stream.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding into an exactly sized array cannot fail", e);
+        }
+        return out;
+    }
+
+    /** Encodes {@code names} once, as the {@code names} fields of a PresenceMessage. */
+    public EncodedNames encodeNames(List<String> names) {
+        int[] ends = new int[names.size()];
+        int total = 0;
+        for (int i = 0; i < names.size(); i++) {
+            total += CodedOutputStream.computeStringSize(PRESENCE_NAMES_FIELD, names.get(i));
+            ends[i] = total;
+        }
+        byte[] bytes = new byte[total];
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        try {
+            for (String name : names) {
+                out.writeString(PRESENCE_NAMES_FIELD, name);
+            }
+            out.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding into an exactly sized array cannot fail", e);
+        }
+        return new EncodedNames(bytes, ends);
+    }
+
+    /**
+     * The frame {@code encode(PresenceMessage.queryAllResponse(correlationId, names less entry
+     * excluded))} would give, byte for byte, copied from names encoded once; {@code excluded} is
+     * -1 for none.
+     */
+    public byte[] encodeQueryAllResponse(String correlationId, EncodedNames names, int excluded) {
+        int action = PresenceMessage.Action.QUERY_ALL_RESPONSE.code();
+        int inner = CodedOutputStream.computeEnumSize(PRESENCE_ACTION_FIELD, action)
+                + (correlationId == null ? 0 : CodedOutputStream.computeStringSize(PRESENCE_CORRELATION_FIELD, correlationId))
+                + names.lengthWithout(excluded);
+        int outer = CodedOutputStream.computeEnumSize(FRAME_TOPIC_FIELD, Topic.PRESENCE.code())
+                + CodedOutputStream.computeTagSize(FRAME_MESSAGE_FIELD) + CodedOutputStream.computeUInt32SizeNoTag(inner) + inner;
+        byte[] out = new byte[CodedOutputStream.computeUInt32SizeNoTag(outer) + outer];
+        CodedOutputStream stream = CodedOutputStream.newInstance(out);
+        try {
+            stream.writeUInt32NoTag(outer);
+            stream.writeEnum(FRAME_TOPIC_FIELD, Topic.PRESENCE.code());
+            stream.writeTag(FRAME_MESSAGE_FIELD, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            stream.writeUInt32NoTag(inner);
+            stream.writeEnum(PRESENCE_ACTION_FIELD, action);
+            if (correlationId != null) {
+                stream.writeString(PRESENCE_CORRELATION_FIELD, correlationId);
+            }
+            if (excluded < 0) {
+                stream.writeRawBytes(names.bytes, 0, names.lengthWithout(-1));
+            } else {
+                stream.writeRawBytes(names.bytes, 0, names.start(excluded));
+                stream.writeRawBytes(names.bytes, names.ends[excluded], names.lengthWithout(-1) - names.ends[excluded]);
+            }
             stream.checkNoSpaceLeft();
         } catch (IOException e) {
             throw new UncheckedIOException("encoding into an exactly sized array cannot fail", e);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.presence.protocol.AuthMessage;
 import io.presence.protocol.ConnectionMessage;
 import io.presence.protocol.DecodeException;
@@ -13,9 +14,12 @@ import io.presence.protocol.ParserMessage;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.Topic;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The {@code /deepstream-json} endpoint's codec: one JSON object per text frame, with the field
@@ -26,6 +30,59 @@ import java.io.UncheckedIOException;
 public final class JsonCodec {
 
     private final JsonFactory factory = JsonFactory.builder().build();
+
+    /** Encodes {@code names} once, as the JSON string literals of the {@code names} array. */
+    public EncodedNames encodeNames(List<String> names) {
+        StringBuilder literals = new StringBuilder(names.size() * 16);
+        int[] ends = new int[names.size()];
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(names.size() * 16);
+        for (int i = 0; i < names.size(); i++) {
+            literals.setLength(0);
+            literals.append('"');
+            JsonStringEncoder.getInstance().quoteAsString(names.get(i), literals);
+            literals.append('"');
+            bytes.writeBytes(literals.toString().getBytes(StandardCharsets.UTF_8));
+            ends[i] = bytes.size();
+        }
+        return new EncodedNames(bytes.toByteArray(), ends);
+    }
+
+    /**
+     * The text {@code encode(PresenceMessage.queryAllResponse(correlationId, names less entry
+     * excluded))} would give, copied from names encoded once; {@code excluded} is -1 for none.
+     */
+    public String encodeQueryAllResponse(String correlationId, EncodedNames names, int excluded) {
+        StringBuilder head = new StringBuilder(64).append("{\"topic\":").append(Topic.PRESENCE.code())
+                .append(",\"action\":").append(PresenceMessage.Action.QUERY_ALL_RESPONSE.code());
+        if (correlationId != null) {
+            head.append(",\"correlationId\":\"");
+            JsonStringEncoder.getInstance().quoteAsString(correlationId, head);
+            head.append('"');
+        }
+        head.append(",\"names\":[");
+        byte[] prefix = head.toString().getBytes(StandardCharsets.UTF_8);
+        int entries = names.size() - (excluded < 0 ? 0 : 1);
+        byte[] out = new byte[prefix.length + names.lengthWithout(excluded) + Math.max(0, entries - 1) + 2];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        int at = prefix.length;
+        boolean first = true;
+        for (int i = 0; i < names.size(); i++) {
+            if (i == excluded) {
+                continue;
+            }
+            if (!first) {
+                out[at++] = ',';
+            }
+            first = false;
+            int start = names.start(i);
+            int length = names.ends[i] - start;
+            System.arraycopy(names.bytes, start, out, at, length);
+            at += length;
+        }
+        out[at++] = ']';
+        out[at] = '}';
+        return new String(out, StandardCharsets.UTF_8);
+    }
 
     public String encode(Message message) {
         StringWriter out = new StringWriter(96);
