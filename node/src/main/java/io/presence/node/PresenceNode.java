@@ -57,18 +57,21 @@ public final class PresenceNode implements AutoCloseable {
     public Future<PresenceNode> start() {
         return vertx.executeBlocking(() -> {
                     hazelcast = HazelcastMember.start(config);
-                    // blocking too (the query cache is created and filled): not on an event loop
                     return new ClusterAdapter(hazelcast);
                 }, false)
                 .compose(adapter -> {
                     cluster = adapter;
                     presence = new PresenceService(cluster.presence(), cluster.repair(),
                             presenceExecutor(vertx.getOrCreateContext()), config.logoutGraceMillis(), config.reconcileMillis());
+                    // the view of who is online is filled from the map before the first client asks
+                    return Future.fromCompletionStage(presence.start());
+                })
+                .compose(filled -> {
                     SessionFactory sessionFactory = new SessionFactory(presence, new OpenAuthenticator(config.maxUsernameLength()),
                             new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts()),
                             PresenceNode::monotonicMillis, sessions);
                     return vertx.deployVerticle(() -> {
-                        TransportVerticle transport = new TransportVerticle(config, sessionFactory, this::isHealthy);
+                        TransportVerticle transport = new TransportVerticle(config, sessionFactory, this::isHealthy, () -> serving);
                         transports.add(transport);
                         return transport;
                     }, new DeploymentOptions().setInstances(config.transportInstances()));
@@ -77,7 +80,6 @@ public final class PresenceNode implements AutoCloseable {
                     deploymentId = id;
                     long sweep = Math.max(10, Math.min(config.clientTimeoutMillis(), config.authTimeoutMillis()) / SessionSettings.SWEEPS_PER_TIMEOUT);
                     vertx.setPeriodic(sweep, t -> sessions.checkDeadlines(monotonicMillis()));
-                    presence.start();
                     serving = true;
                     LOG.info(() -> "presence node serving on " + config.host() + ":" + port()
                             + " as cluster member " + hazelcast.getCluster().getLocalMember().getAddress());

@@ -23,6 +23,10 @@ public final class ChangeBatch implements IdentifiedDataSerializable {
     }
 
     List<PresenceChange> toPresenceChanges() {
+        return toPresenceChanges(changes);
+    }
+
+    static List<PresenceChange> toPresenceChanges(List<Change> changes) {
         List<PresenceChange> out = new ArrayList<>(changes.size());
         changes.forEach(c -> out.add(c.toPresenceChange()));
         return out;

@@ -30,14 +30,19 @@ final class ChangeTopic {
         this.topic = hazelcast.getTopic(NAME);
     }
 
-    /** Publishes the changes that are not null (an entry processor returns null for "nothing changed"). */
-    CompletionStage<Void> publish(Collection<Change> results) {
+    /** The changes an entry processor call made: its results less the nulls, which mean "nothing changed". */
+    static List<Change> made(Collection<Change> results) {
         List<Change> changes = new ArrayList<>(results.size());
         for (Change c : results) {
             if (c != null) {
                 changes.add(c);
             }
         }
+        return changes;
+    }
+
+    /** Publishes {@code changes} (none: nothing to publish), in batches of at most {@link #MAX_BATCH}. */
+    CompletionStage<Void> publish(List<Change> changes) {
         if (changes.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }

@@ -5,25 +5,22 @@ import io.presence.node.presence.ClusterRepair;
 import io.presence.node.presence.PresenceCluster;
 
 /**
- * Presence on one Hazelcast member: builds the hot path ({@link PresenceCluster}), the repair
- * operations ({@link ClusterRepair}) and the query replica and topic they share, and closes them.
+ * Presence on one Hazelcast member: builds the hot path ({@link PresenceCluster}) and the repair
+ * operations ({@link ClusterRepair}), which share the changes topic, and closes them.
  */
 public final class ClusterAdapter implements AutoCloseable {
 
     private final LocalMember member;
     private final ClusterWorkers workers = new ClusterWorkers();
     private final ChangeTopic changes;
-    private final QueryReplica replica;
     private final HazelcastPresenceCluster presence;
     private final HazelcastClusterRepair repair;
 
-    /** Blocks while the query replica fills from the map: not on an event loop. */
     public ClusterAdapter(HazelcastInstance hazelcast) {
         this.member = new LocalMember(hazelcast);
         this.changes = new ChangeTopic(hazelcast);
-        this.replica = new QueryReplica(hazelcast, hazelcast.getMap(HazelcastPresenceCluster.USERS_MAP), workers);
-        this.presence = new HazelcastPresenceCluster(hazelcast, member, changes, replica);
-        this.repair = new HazelcastClusterRepair(hazelcast, member, changes, replica, workers);
+        this.presence = new HazelcastPresenceCluster(hazelcast, member, changes);
+        this.repair = new HazelcastClusterRepair(hazelcast, member, changes, workers);
     }
 
     public PresenceCluster presence() {
@@ -37,11 +34,6 @@ public final class ClusterAdapter implements AutoCloseable {
     /** Whether this member runs and sees at least {@code members} members, itself included. */
     public boolean seesAtLeast(int members) {
         return member.seesAtLeast(members);
-    }
-
-    /** The query replica, for tests that hold it to the map. */
-    QueryReplica replica() {
-        return replica;
     }
 
     @Override

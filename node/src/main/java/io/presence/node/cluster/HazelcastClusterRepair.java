@@ -7,7 +7,10 @@ import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import io.presence.node.presence.ClusterRepair;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -32,18 +35,16 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
     private final LocalMember member;
     private final IMap<String, UserHolders> users;
     private final ChangeTopic changes;
-    private final QueryReplica replica;
     private final ClusterWorkers workers;
     private UUID membershipRegistration;
     private UUID lifecycleRegistration;
 
     HazelcastClusterRepair(HazelcastInstance hazelcast, LocalMember member, ChangeTopic changes,
-                           QueryReplica replica, ClusterWorkers workers) {
+                           ClusterWorkers workers) {
         this.hazelcast = hazelcast;
         this.member = member;
         this.users = hazelcast.getMap(HazelcastPresenceCluster.USERS_MAP);
         this.changes = changes;
-        this.replica = replica;
         this.workers = workers;
     }
 
@@ -54,12 +55,13 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<Set<String>> onlineUsersFromMap() {
+    public CompletionStage<Map<String, Long>> onlineUsersFromMap() {
         return workers.supply(() -> {
-            // a copy: the map's key set answers contains() by iterating
-            Set<String> inMap = new HashSet<>(users.keySet());
-            replica.check(inMap);
-            return inMap;
+            Map<String, Long> online = new HashMap<>();
+            for (Map.Entry<String, UserHolders> e : users.entrySet()) {
+                online.put(e.getKey(), e.getValue().version());
+            }
+            return online;
         });
     }
 
@@ -68,11 +70,11 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
         Set<UUID> live = member.liveMembers();
         return workers.supply(() -> users.executeOnEntries(new DropDepartedProcessor(live, member.proposedVersion())))
                 .thenCompose(results -> {
-                    long released = results.values().stream().filter(c -> c != null).count();
-                    if (released > 0) {
-                        LOG.info(() -> "released " + released + " users held only by members that left");
+                    List<Change> released = ChangeTopic.made(results.values());
+                    if (!released.isEmpty()) {
+                        LOG.info(() -> "released " + released.size() + " users held only by members that left");
                     }
-                    return changes.publish(results.values());
+                    return changes.publish(released);
                 });
     }
 

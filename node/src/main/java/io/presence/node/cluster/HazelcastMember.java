@@ -38,7 +38,6 @@ public final class HazelcastMember {
         // our own members shut down in order on stop; a JVM hook racing with that would lose data
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         PresenceSerialization.register(config);
-        QueryReplica.configure(config, QueryReplica.NAME);
         return config;
     }
 

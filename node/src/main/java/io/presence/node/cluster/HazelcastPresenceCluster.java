@@ -9,7 +9,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 /**
  * The hot path on Hazelcast: an IMap from online username to the members holding it, changed only
  * by entry processors on the user's partition (never a read followed by a write), and the topic
- * on which the member that caused a transition publishes it. Queries read the {@link QueryReplica}.
+ * on which the member that caused a transition publishes it.
  */
 final class HazelcastPresenceCluster implements PresenceCluster {
 
@@ -27,27 +27,25 @@ final class HazelcastPresenceCluster implements PresenceCluster {
     private final LocalMember member;
     private final IMap<String, UserHolders> users;
     private final ChangeTopic changes;
-    private final QueryReplica replica;
 
-    HazelcastPresenceCluster(HazelcastInstance hazelcast, LocalMember member, ChangeTopic changes, QueryReplica replica) {
+    HazelcastPresenceCluster(HazelcastInstance hazelcast, LocalMember member, ChangeTopic changes) {
         this.member = member;
         this.users = hazelcast.getMap(USERS_MAP);
         this.changes = changes;
-        this.replica = replica;
     }
 
     @Override
-    public CompletionStage<Void> hold(Collection<String> usernames) {
+    public CompletionStage<List<PresenceChange>> hold(Collection<String> usernames) {
         return submit(usernames, true);
     }
 
     @Override
-    public CompletionStage<Void> release(Collection<String> usernames) {
+    public CompletionStage<List<PresenceChange>> release(Collection<String> usernames) {
         return submit(usernames, false);
     }
 
     /** A member that is shutting down throws at once; that becomes a failed stage like any other failure. */
-    private CompletionStage<Void> submit(Collection<String> usernames, boolean hold) {
+    private CompletionStage<List<PresenceChange>> submit(Collection<String> usernames, boolean hold) {
         try {
             UUID me = member.uuid();
             long version = member.proposedVersion();
@@ -58,23 +56,14 @@ final class HazelcastPresenceCluster implements PresenceCluster {
     }
 
     /** One entry processor call for the lot (one operation per partition), then one publish. */
-    private CompletionStage<Void> submit(Collection<String> usernames, HoldProcessor processor) {
-        if (usernames.size() == 1) {
-            return users.submitToKey(usernames.iterator().next(), processor)
-                    .thenCompose(change -> changes.publish(Collections.singletonList(change)));
-        }
-        return users.submitToKeys(new HashSet<>(usernames), processor)
-                .thenCompose(results -> changes.publish(results.values()));
-    }
-
-    @Override
-    public Set<String> onlineUsers() {
-        return replica.keys();
-    }
-
-    @Override
-    public boolean isOnline(String username) {
-        return replica.contains(username);
+    private CompletionStage<List<PresenceChange>> submit(Collection<String> usernames, HoldProcessor processor) {
+        CompletionStage<? extends Collection<Change>> results = usernames.size() == 1
+                ? users.submitToKey(usernames.iterator().next(), processor).thenApply(Collections::singletonList)
+                : users.submitToKeys(new HashSet<>(usernames), processor).thenApply(Map::values);
+        return results.thenCompose(caused -> {
+            List<Change> made = ChangeTopic.made(caused);
+            return changes.publish(made).thenApply(v -> ChangeBatch.toPresenceChanges(made));
+        });
     }
 
     @Override

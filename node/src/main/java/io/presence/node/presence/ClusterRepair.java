@@ -1,5 +1,6 @@
 package io.presence.node.presence;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -14,10 +15,10 @@ public interface ClusterRepair {
     CompletionStage<Set<String>> heldHere();
 
     /**
-     * Every username online anywhere in the cluster, read from the map itself. The adapter also
-     * checks its query replica against it.
+     * Every username online anywhere in the cluster, with the version of its latest change, read
+     * from the map itself: what a node starts its view with, and what reconciliation checks it by.
      */
-    CompletionStage<Set<String>> onlineUsersFromMap();
+    CompletionStage<Map<String, Long>> onlineUsersFromMap();
 
     /**
      * Removes, from every entry, members no longer in the cluster, publishing the logouts that

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,6 +37,7 @@ final class LocalHolds {
     private final PresenceCluster cluster;
     private final PresenceExecutor executor;
     private final long logoutGraceMillis;
+    private final Consumer<List<PresenceChange>> caused;
 
     private final Map<String, LocalUser> users = new HashMap<>();
     private final Set<String> toHold = new LinkedHashSet<>();
@@ -56,19 +58,30 @@ final class LocalHolds {
         boolean timerArmed;
     }
 
-    LocalHolds(PresenceCluster cluster, PresenceExecutor executor, long logoutGraceMillis) {
+    /** @param caused told, on the presence thread, of the changes this node's own requests caused */
+    LocalHolds(PresenceCluster cluster, PresenceExecutor executor, long logoutGraceMillis,
+               Consumer<List<PresenceChange>> caused) {
         this.cluster = cluster;
         this.executor = executor;
         this.logoutGraceMillis = logoutGraceMillis;
+        this.caused = caused;
     }
 
     void sessionOpened(String username) {
+        if (draining) {
+            // the node is leaving: its sessions are being closed, and a hold now would outlive it
+            LOG.fine(() -> "session of '" + username + "' opened while draining; not held");
+            return;
+        }
         users.computeIfAbsent(username, u -> new LocalUser()).sessions++;
         align(username);
     }
 
     void sessionClosed(String username) {
         LocalUser user = users.get(username);
+        if (user == null && draining) {
+            return; // opened while draining, never counted
+        }
         if (user == null || user.sessions == 0) {
             LOG.warning(() -> "session of '" + username + "' closed more often than it opened");
             return;
@@ -160,8 +173,8 @@ final class LocalHolds {
             boolean holding = !toHold.isEmpty();
             List<String> names = take(holding ? toHold : toRelease);
             batchesInFlight++;
-            CompletionStage<Void> request = holding ? cluster.hold(names) : cluster.release(names);
-            request.whenCompleteAsync((ok, failure) -> completed(names, holding, failure), executor);
+            CompletionStage<List<PresenceChange>> request = holding ? cluster.hold(names) : cluster.release(names);
+            request.whenCompleteAsync((changes, failure) -> completed(names, holding, changes, failure), executor);
         }
     }
 
@@ -174,8 +187,11 @@ final class LocalHolds {
         return names;
     }
 
-    private void completed(List<String> names, boolean holding, Throwable failure) {
+    private void completed(List<String> names, boolean holding, List<PresenceChange> changes, Throwable failure) {
         batchesInFlight--;
+        if (failure == null && !changes.isEmpty()) {
+            caused.accept(changes);
+        }
         if (failure != null) {
             LOG.log(Level.WARNING, "the cluster did not record " + names.size() + (holding ? " holds" : " releases")
                     + "; retrying in " + RETRY_MILLIS + " ms", failure);

@@ -2,31 +2,22 @@ package io.presence.node.presence;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * The hot path of the cluster as the presence rules see it: holds, releases, the changes they
- * cause, and queries. Implementations decide transitions atomically inside the cluster and
- * publish each one to every node, including this one.
+ * The hot path of the cluster as the presence rules see it: holds, releases and the changes they
+ * cause. Implementations decide transitions atomically inside the cluster and publish each one to
+ * every node, including this one; the caller also learns the changes its own request caused, so
+ * that it can deliver them without waiting for the publication to come back.
  */
 public interface PresenceCluster {
 
-    /** Records that this node holds at least one session of each username. Idempotent. */
-    CompletionStage<Void> hold(Collection<String> usernames);
+    /** Records that this node holds at least one session of each username; completes with the logins it caused. */
+    CompletionStage<List<PresenceChange>> hold(Collection<String> usernames);
 
-    /** Records that this node holds no session of any of these usernames any more. Idempotent. */
-    CompletionStage<Void> release(Collection<String> usernames);
-
-    /**
-     * Every username online anywhere in the cluster, for queries: a local, unmodifiable snapshot,
-     * so fast, and it may lag a change that is still being published.
-     */
-    Set<String> onlineUsers();
-
-    /** Whether {@code username} is online anywhere in the cluster; as fast and as fresh as {@link #onlineUsers()}. */
-    boolean isOnline(String username);
+    /** Records that this node holds no session of these usernames any more; completes with the logouts it caused. */
+    CompletionStage<List<PresenceChange>> release(Collection<String> usernames);
 
     /** Where changes published by any node go, a batch at a time; called once, before any hold. */
     void onChange(Consumer<List<PresenceChange>> listener);

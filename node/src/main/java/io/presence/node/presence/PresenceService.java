@@ -1,12 +1,10 @@
 package io.presence.node.presence;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -15,20 +13,22 @@ import java.util.logging.Logger;
 
 /**
  * The rules of who is online, for one node: the one entry point of this package. It keeps this
- * node's holds ({@link LocalHolds}), its subscriptions ({@link Subscriptions}), what it told them
- * ({@link DeliveryLog}) and reconciliation ({@link Reconciler}) on one thread, the
- * {@link PresenceExecutor}'s; public methods may be called from any thread and hop onto it.
+ * node's holds ({@link LocalHolds}), its subscriptions ({@link Subscriptions}), its view of who is
+ * online ({@link PresenceView}: what subscribers were told and what queries answer) and
+ * reconciliation ({@link Reconciler}) on one thread, the {@link PresenceExecutor}'s; the methods
+ * that change state may be called from any thread and hop onto it, queries answer on the caller's
+ * thread from the view.
  */
 public final class PresenceService {
 
     private static final Logger LOG = Logger.getLogger(PresenceService.class.getName());
     static final long TOMBSTONE_PRUNE_MILLIS = 60_000;
 
-    private final PresenceCluster cluster;
+    private final ClusterRepair repair;
     private final PresenceExecutor executor;
     private final LocalHolds holds;
     private final Subscriptions subscriptions = new Subscriptions();
-    private final DeliveryLog log = new DeliveryLog();
+    private final PresenceView view = new PresenceView();
     private final Reconciler reconciler;
 
     /**
@@ -38,20 +38,25 @@ public final class PresenceService {
      */
     public PresenceService(PresenceCluster cluster, ClusterRepair repair, PresenceExecutor executor,
                            long logoutGraceMillis, long reconcileIntervalMillis) {
-        this.cluster = cluster;
+        this.repair = repair;
         this.executor = executor;
-        this.holds = new LocalHolds(cluster, executor, logoutGraceMillis);
-        this.reconciler = new Reconciler(repair, holds, log, this::deliver, executor, reconcileIntervalMillis);
-        cluster.onChange(changes -> executor.execute(() -> changes.forEach(this::apply)));
+        this.holds = new LocalHolds(cluster, executor, logoutGraceMillis, this::apply);
+        this.reconciler = new Reconciler(repair, holds, view, this::deliver, this::apply, executor, reconcileIntervalMillis);
+        cluster.onChange(changes -> executor.execute(() -> apply(changes)));
         repair.onTopologyChange(() -> executor.execute(reconciler::topologyChanged));
     }
 
-    /** Starts reconciliation (periodic and on membership changes) and the pruning of old leaves. */
-    public void start() {
-        executor.execute(() -> {
+    /**
+     * Fills the view from the cluster's map (changes published meanwhile are applied in version
+     * order as usual), then starts reconciliation (periodic and on membership changes) and the
+     * pruning of old leaves. Completes once the view is filled.
+     */
+    public CompletionStage<Void> start() {
+        return repair.onlineUsersFromMap().thenAcceptAsync(online -> {
+            online.forEach((name, version) -> apply(List.of(new PresenceChange(name, true, version))));
             reconciler.start();
             executor.schedule(TOMBSTONE_PRUNE_MILLIS, this::pruneTombstones);
-        });
+        }, executor);
     }
 
     /** Asks for a reconciliation round now (or right after the one running). */
@@ -111,50 +116,29 @@ public final class PresenceService {
     }
 
     /**
-     * Every username online in the cluster but {@code requester} (which may be null), on the
-     * presence thread so that the answer reflects every change delivered before it.
+     * Every username online in the cluster as this node knows it, reflecting every change
+     * delivered before the call. Any thread; the same snapshot until the set changes.
      */
-    public CompletionStage<List<String>> onlineUsers(String requester) {
-        return onPresenceThread(() -> {
-            Map<String, Boolean> recent = log.recent(executor.nowMillis());
-            Set<String> snapshot = cluster.onlineUsers();
-            List<String> answer = new ArrayList<>(snapshot.size() + recent.size());
-            for (String name : snapshot) {
-                if (!name.equals(requester) && !Boolean.FALSE.equals(recent.get(name))) {
-                    answer.add(name);
-                }
-            }
-            recent.forEach((name, online) -> {
-                if (online && !name.equals(requester) && !snapshot.contains(name)) {
-                    answer.add(name);
-                }
-            });
-            return answer;
-        });
+    public OnlineSnapshot online() {
+        return view.snapshot();
     }
 
-    /** Whether each name is online; duplicate names collapse, order is kept. */
-    public CompletionStage<Map<String, Boolean>> areOnline(List<String> usernames) {
-        Set<String> unique = new LinkedHashSet<>(usernames);
-        if (unique.isEmpty()) {
-            return CompletableFuture.completedFuture(Map.of());
+    /** Whether each name is online; duplicate names collapse, order is kept. Any thread. */
+    public Map<String, Boolean> areOnline(List<String> usernames) {
+        Map<String, Boolean> answer = new LinkedHashMap<>();
+        for (String name : new LinkedHashSet<>(usernames)) {
+            answer.put(name, view.isOnline(name));
         }
-        return onPresenceThread(() -> {
-            Map<String, Boolean> recent = log.recent(executor.nowMillis());
-            Map<String, Boolean> answer = new LinkedHashMap<>();
-            unique.forEach(name -> answer.put(name, recent.containsKey(name) ? recent.get(name) : cluster.isOnline(name)));
-            return answer;
-        });
+        return answer;
     }
 
-    /** How many deliveries the query answers still follow; for tests. */
-    int recentDeliveryCount() {
-        return log.recentCount();
-    }
-
-    private void apply(PresenceChange change) {
-        if (log.apply(change, executor.nowMillis())) {
-            deliver(change.username(), change.online());
+    /** Applies published changes (or those this node's requests caused): delivers what they change. */
+    private void apply(List<PresenceChange> changes) {
+        long now = executor.nowMillis();
+        for (PresenceChange change : changes) {
+            if (view.apply(change, now)) {
+                deliver(change.username(), change.online());
+            }
         }
     }
 
@@ -169,7 +153,7 @@ public final class PresenceService {
     }
 
     private void pruneTombstones() {
-        log.pruneTombstones(executor.nowMillis());
+        view.pruneTombstones(executor.nowMillis());
         executor.schedule(TOMBSTONE_PRUNE_MILLIS, this::pruneTombstones);
     }
 

@@ -1,35 +1,33 @@
 package io.presence.node.presence;
 
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What this node last told its subscribers about each username, and at which version: changes
- * published by the cluster are applied in version order, and only those that change what was
- * last told are delivered, so each subscriber sees joins and leaves alternate. A plain data
- * structure; time is passed in.
+ * What this node knows of who is online: the last change applied per username, in version order.
+ * It is at once what the node's subscribers were told (a change is delivered only when it changes
+ * what they were last told, so they see joins and leaves alternate) and what its queries answer,
+ * so nobody who was just told "X left" is then told by getAll() that X is online.
+ *
+ * <p>Written on the presence thread only; {@link #isOnline} and {@link #snapshot} may be read from
+ * any thread (an event loop answering a query), and see every change applied before they started.
  */
-final class DeliveryLog {
+final class PresenceView {
 
     /** How long a leave is remembered, so that a late, older join cannot resurrect the user. */
     static final long TOMBSTONE_MILLIS = 5 * 60_000;
-    /**
-     * How long a delivered change overrides the cluster's query answers. Queries read a replica
-     * fed by a different event stream than the one that delivers changes; for this long after a
-     * change is delivered, answers follow what subscribers were told, so that nobody who was just
-     * told "X left" is then told by getAll that X is online.
-     */
-    static final long RECENT_MILLIS = 5_000;
 
     /** The last change applied for a username, and when (for pruning leaves). */
     record Entry(boolean online, long version, long appliedAt) {
     }
 
-    private final Map<String, Entry> last = new HashMap<>();
-    /** Usernames whose change was delivered in the last {@link #RECENT_MILLIS}, oldest first. */
-    private final LinkedHashMap<String, Long> recentlyDelivered = new LinkedHashMap<>();
+    private final ConcurrentHashMap<String, Entry> last = new ConcurrentHashMap<>();
+    /** Grows with every change to the set of online users; a snapshot is current while it matches. */
+    private volatile long onlineVersion;
+    private volatile OnlineSnapshot snapshot = OnlineSnapshot.EMPTY;
 
     /** Records a published change; true when it must be delivered (it changes what subscribers were told). */
     boolean apply(PresenceChange change, long now) {
@@ -41,8 +39,10 @@ final class DeliveryLog {
         if (previous != null && previous.online() == change.online()) {
             return false;
         }
-        delivered(change.username(), now);
-        return true;
+        if (previous != null || change.online()) {
+            onlineVersion++;
+        }
+        return previous != null || change.online();
     }
 
     /**
@@ -53,7 +53,7 @@ final class DeliveryLog {
         Entry wrong = last.get(username);
         boolean online = !wrong.online();
         last.put(username, new Entry(online, wrong.version(), now));
-        delivered(username, now);
+        onlineVersion++;
         return online;
     }
 
@@ -61,40 +61,37 @@ final class DeliveryLog {
         return last.get(username);
     }
 
+    boolean isOnline(String username) {
+        Entry e = last.get(username);
+        return e != null && e.online();
+    }
+
+    /** Every username online, as of now; rebuilt only after the set changed. Any thread. */
+    OnlineSnapshot snapshot() {
+        OnlineSnapshot current = snapshot;
+        long version = onlineVersion;
+        if (current.viewVersion() == version) {
+            return current;
+        }
+        List<String> names = new ArrayList<>();
+        last.forEach((name, e) -> {
+            if (e.online()) {
+                names.add(name);
+            }
+        });
+        OnlineSnapshot rebuilt = new OnlineSnapshot(version, names);
+        snapshot = rebuilt;
+        return rebuilt;
+    }
+
     /** A copy of every entry, to compare with the cluster later. */
-    Map<String, Entry> snapshot() {
-        return Map.copyOf(last);
-    }
-
-    /** What was delivered in the last {@link #RECENT_MILLIS}: username to online. */
-    Map<String, Boolean> recent(long now) {
-        forgetOldDeliveries(now);
-        Map<String, Boolean> recent = new HashMap<>();
-        recentlyDelivered.keySet().forEach(name -> recent.put(name, last.get(name).online()));
-        return recent;
-    }
-
-    int recentCount() {
-        return recentlyDelivered.size();
+    Map<String, Entry> entries() {
+        return new HashMap<>(last);
     }
 
     /** Forgets leaves older than {@link #TOMBSTONE_MILLIS}; joins are kept while the user is online. */
     void pruneTombstones(long now) {
         long cutoff = now - TOMBSTONE_MILLIS;
         last.values().removeIf(e -> !e.online() && e.appliedAt() < cutoff);
-    }
-
-    private void delivered(String username, long now) {
-        recentlyDelivered.remove(username);
-        recentlyDelivered.put(username, now);
-        forgetOldDeliveries(now);
-    }
-
-    /** Oldest first, so this stops at the first one still recent: bounded by a window of changes, queries or not. */
-    private void forgetOldDeliveries(long now) {
-        long cutoff = now - RECENT_MILLIS;
-        for (Iterator<Long> it = recentlyDelivered.values().iterator(); it.hasNext() && it.next() < cutoff; ) {
-            it.remove();
-        }
     }
 }

@@ -1,9 +1,12 @@
 package io.presence.node.presence;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -16,9 +19,9 @@ import java.util.logging.Logger;
  *       its users again, or that hold would find the user "already online" and announce nothing;</li>
  *   <li>users with sessions here that the cluster no longer records as held here are held again;
  *       holds the cluster records without a session here are released;</li>
- *   <li>subscribers are told of changes they missed: a user this node last reported online who is
- *       not in the map gets a leave, one reported offline who is in it gets a join, once two
- *       rounds in a row saw the same discrepancy at the same version.</li>
+ *   <li>the view (and with it subscribers) catches up with the map: a user the map has at a
+ *       newer version gets its join at once; a user this node last reported online who is not in
+ *       the map gets a leave once two rounds in a row saw that at the same version.</li>
  * </ol>
  * One round runs at a time; one asked for meanwhile runs right after; a failed round (typically
  * the cluster changing under it) is tried again after {@link #RETRY_MILLIS}. Rounds run every
@@ -37,7 +40,7 @@ final class Reconciler {
     /** After a membership change, a second round once merged data and partition moves have settled. */
     static final long SETTLE_MILLIS = 3_000;
 
-    /** A discrepancy between what subscribers were told and the map, at one version. */
+    /** A discrepancy between the view (what subscribers were told) and the map, at one version. */
     private record Missed(String username, long version) {
     }
 
@@ -48,8 +51,9 @@ final class Reconciler {
 
     private final ClusterRepair repair;
     private final LocalHolds holds;
-    private final DeliveryLog log;
+    private final PresenceView view;
     private final Correction correction;
+    private final Consumer<List<PresenceChange>> caughtUp;
     private final PresenceExecutor executor;
     private final long intervalMillis;
     private final SeenTwice<Missed> missed = new SeenTwice<>();
@@ -60,12 +64,17 @@ final class Reconciler {
     /** The number of the latest round, so that steps of one given up at its deadline change nothing. */
     private long round;
 
-    Reconciler(ClusterRepair repair, LocalHolds holds, DeliveryLog log, Correction correction,
-               PresenceExecutor executor, long intervalMillis) {
+    /**
+     * @param correction told of a change found missing, to tell subscribers
+     * @param caughtUp   given changes the map has and the view missed, to apply as published ones
+     */
+    Reconciler(ClusterRepair repair, LocalHolds holds, PresenceView view, Correction correction,
+               Consumer<List<PresenceChange>> caughtUp, PresenceExecutor executor, long intervalMillis) {
         this.repair = repair;
         this.holds = holds;
-        this.log = log;
+        this.view = view;
         this.correction = correction;
+        this.caughtUp = caughtUp;
         this.executor = executor;
         this.intervalMillis = intervalMillis;
     }
@@ -138,28 +147,45 @@ final class Reconciler {
                     if (isCurrent(which)) {
                         holds.reassert(heldHere);
                     }
-                    return log.snapshot();
+                    return view.entries();
                 }, executor)
                 .thenCompose(before -> repair.onlineUsersFromMap()
                         .thenAcceptAsync(inMap -> {
                             if (isCurrent(which)) {
-                                healDeliveries(before, inMap);
+                                healView(before, inMap);
                             }
                         }, executor));
     }
 
-    /** Entries that changed since {@code before} was taken are left alone: a newer change is on its way or arrived. */
-    private void healDeliveries(Map<String, DeliveryLog.Entry> before, Set<String> inMap) {
+    /**
+     * Corrects the view (and tells subscribers) where it disagrees with the map. A user the map
+     * has at a newer version than the view is a change the view missed, or one on its way: it is
+     * applied at once (when its publication arrives, it is no longer new). A user the view has
+     * online and the map lacks may be a lost entry being held again: acted on only once two rounds
+     * saw it. Entries that changed since {@code before} was taken are left alone.
+     */
+    private void healView(Map<String, PresenceView.Entry> before, Map<String, Long> inMap) {
+        List<PresenceChange> missedJoins = new ArrayList<>();
+        inMap.forEach((name, version) -> {
+            PresenceView.Entry known = view.last(name);
+            if (known == null || known.version() < version) {
+                missedJoins.add(new PresenceChange(name, true, version));
+            }
+        });
+        if (!missedJoins.isEmpty()) {
+            LOG.info(() -> "catching up on " + missedJoins.size() + " changes the map has and this node missed");
+            caughtUp.accept(missedJoins);
+        }
         Set<Missed> seen = new HashSet<>();
         before.forEach((name, then) -> {
-            DeliveryLog.Entry now = log.last(name);
-            if (now != null && now.version() == then.version() && now.online() != inMap.contains(name)) {
+            PresenceView.Entry now = view.last(name);
+            if (now != null && now.version() == then.version() && now.online() != inMap.containsKey(name)) {
                 seen.add(new Missed(name, now.version()));
             }
         });
-        // confirmed ones were seen in this round too, so the log still holds what was compared
+        // confirmed ones were seen in this round too, so the view still holds what was compared
         for (Missed m : missed.confirm(seen)) {
-            boolean online = log.correct(m.username(), executor.nowMillis());
+            boolean online = view.correct(m.username(), executor.nowMillis());
             LOG.info(() -> "delivering a missed " + (online ? "join" : "leave") + " of '" + m.username() + "'");
             correction.deliver(m.username(), online);
         }

@@ -8,6 +8,9 @@ public interface Connection {
     /** Encodes and writes one message; dropped silently once the connection is closed. */
     void send(Message message);
 
+    /** Writes a QUERY_ALL_RESPONSE; as {@link #send}. */
+    void sendOnline(OnlineAnswer answer);
+
     /** Runs {@code task} on the thread that handles this connection's messages, after those queued. */
     void execute(Runnable task);
 

@@ -1,25 +1,22 @@
 package io.presence.node.session;
 
+import io.presence.node.presence.OnlineSnapshot;
 import io.presence.node.presence.PresenceListener;
 import io.presence.node.presence.PresenceService;
 import io.presence.protocol.JsonText;
 import io.presence.protocol.ParserMessage;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
-import io.presence.protocol.Topic;
 
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The PRESENCE topic of one logged-in session: subscriptions, queries and the notifications they
- * bring. Requests arrive on the connection's event loop; answers and notifications go out from
- * the presence thread, through the thread-safe {@link Connection}.
+ * bring. Requests arrive on the connection's event loop, where queries are answered from this
+ * node's view; acks and notifications go out from the presence thread, through the thread-safe
+ * {@link Connection}.
  */
 final class PresenceRequests implements PresenceListener {
-
-    private static final Logger LOG = Logger.getLogger(PresenceRequests.class.getName());
 
     private final Connection connection;
     private final PresenceService presence;
@@ -64,25 +61,18 @@ final class PresenceRequests implements PresenceListener {
                             warnThenAck(Action.NOT_SUBSCRIBED, Action.UNSUBSCRIBE, correlationId, missing));
                 }
             }
-            case QUERY_ALL -> presence.onlineUsers(username).whenComplete((names, failure) -> {
-                if (failure != null) {
-                    queryFailed(Action.QUERY_ALL, correlationId, failure);
-                } else {
-                    connection.send(PresenceMessage.queryAllResponse(correlationId, names));
-                }
-            });
+            case QUERY_ALL -> {
+                // answered here, on the event loop, from this node's view: no hop, no cluster call
+                OnlineSnapshot online = presence.online();
+                connection.sendOnline(new OnlineAnswer(correlationId, online.id(), online.names(),
+                        online.positionOf(username)));
+            }
             case QUERY -> {
                 if (request.names().stream().anyMatch(n -> n == null || n.isEmpty())) {
                     invalidUsers(request, "usernames must be non-empty strings");
                     return;
                 }
-                presence.areOnline(request.names()).whenComplete((online, failure) -> {
-                    if (failure != null) {
-                        queryFailed(Action.QUERY, correlationId, failure);
-                    } else {
-                        connection.send(PresenceMessage.queryResponse(correlationId, JsonText.write(online)));
-                    }
-                });
+                connection.send(PresenceMessage.queryResponse(correlationId, JsonText.write(presence.areOnline(request.names()))));
             }
             default -> connection.send(ParserMessage.error(ParserMessage.Action.UNKNOWN_ACTION,
                     "PRESENCE " + request.action() + " is not a request a client can make",
@@ -134,10 +124,4 @@ final class PresenceRequests implements PresenceListener {
         connection.send(PresenceMessage.ack(original, correlationId));
     }
 
-    private void queryFailed(Action original, String correlationId, Throwable failure) {
-        LOG.log(Level.WARNING, "presence query failed for " + connection.describe(), failure);
-        connection.send(new PresenceMessage(Action.ERROR, Topic.PRESENCE, original.code(),
-                JsonText.quote("the cluster could not answer: " + failure.getMessage()),
-                correlationId, true, false, null, List.of()));
-    }
 }

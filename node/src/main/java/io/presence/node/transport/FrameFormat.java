@@ -1,17 +1,26 @@
 package io.presence.node.transport;
 
+import io.presence.node.session.OnlineAnswer;
 import io.presence.protocol.DecodeException;
 import io.presence.protocol.Message;
 import io.presence.protocol.codec.BinaryCodec;
+import io.presence.protocol.codec.EncodedNames;
 import io.presence.protocol.codec.JsonCodec;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 
-/** How one endpoint turns WebSocket messages into protocol messages and back. */
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How one endpoint turns WebSocket messages into protocol messages and back. Each keeps the names
+ * of the last getAll() snapshot it encoded, so that every asker of that snapshot gets a copy
+ * rather than an encoding of thousands of names.
+ */
 enum FrameFormat {
 
     BINARY {
         private final BinaryCodec codec = new BinaryCodec();
+        private volatile Encoded encoded = Encoded.NONE;
 
         @Override
         Message decode(Buffer frame) throws DecodeException {
@@ -20,7 +29,20 @@ enum FrameFormat {
 
         @Override
         int write(ServerWebSocket socket, Message message) {
-            byte[] frame = codec.encode(message);
+            return write(socket, codec.encode(message));
+        }
+
+        @Override
+        int writeOnline(ServerWebSocket socket, OnlineAnswer answer) {
+            Encoded names = encoded;
+            if (names.snapshot != answer.snapshot()) {
+                names = new Encoded(answer.snapshot(), codec.encodeNames(answer.names()));
+                encoded = names;
+            }
+            return write(socket, codec.encodeQueryAllResponse(answer.correlationId(), names.names, answer.excluded()));
+        }
+
+        private int write(ServerWebSocket socket, byte[] frame) {
             socket.writeBinaryMessage(Buffer.buffer(frame));
             return frame.length;
         }
@@ -28,22 +50,44 @@ enum FrameFormat {
 
     JSON {
         private final JsonCodec codec = new JsonCodec();
+        private volatile Encoded encoded = Encoded.NONE;
 
         @Override
         Message decode(Buffer frame) throws DecodeException {
-            return codec.decode(frame.toString(java.nio.charset.StandardCharsets.UTF_8));
+            return codec.decode(frame.toString(StandardCharsets.UTF_8));
         }
 
         @Override
         int write(ServerWebSocket socket, Message message) {
-            String frame = codec.encode(message);
+            return write(socket, codec.encode(message));
+        }
+
+        @Override
+        int writeOnline(ServerWebSocket socket, OnlineAnswer answer) {
+            Encoded names = encoded;
+            if (names.snapshot != answer.snapshot()) {
+                names = new Encoded(answer.snapshot(), codec.encodeNames(answer.names()));
+                encoded = names;
+            }
+            return write(socket, codec.encodeQueryAllResponse(answer.correlationId(), names.names, answer.excluded()));
+        }
+
+        private int write(ServerWebSocket socket, String frame) {
             socket.writeTextMessage(frame);
             return frame.length();
         }
     };
 
+    /** The names of one snapshot, encoded. */
+    private record Encoded(long snapshot, EncodedNames names) {
+        static final Encoded NONE = new Encoded(Long.MIN_VALUE, null);
+    }
+
     abstract Message decode(Buffer frame) throws DecodeException;
 
     /** Encodes and writes {@code message}; returns about how many bytes that queued (chars for text). */
     abstract int write(ServerWebSocket socket, Message message);
+
+    /** Writes a QUERY_ALL_RESPONSE, from the names of its snapshot encoded once; as {@link #write}. */
+    abstract int writeOnline(ServerWebSocket socket, OnlineAnswer answer);
 }

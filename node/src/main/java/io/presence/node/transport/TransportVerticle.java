@@ -21,12 +21,20 @@ public final class TransportVerticle extends VerticleBase {
     private final NodeConfig config;
     private final SessionFactory sessions;
     private final BooleanSupplier healthy;
+    private final BooleanSupplier accepting;
     private HttpServer server;
 
-    public TransportVerticle(NodeConfig config, SessionFactory sessions, BooleanSupplier healthy) {
+    /**
+     * @param healthy   what the health check reports
+     * @param accepting false once the node is stopping: new connections are refused (503), so
+     *                  that clients reconnect to another node rather than log in on a leaving one
+     */
+    public TransportVerticle(NodeConfig config, SessionFactory sessions, BooleanSupplier healthy,
+                             BooleanSupplier accepting) {
         this.config = config;
         this.sessions = sessions;
         this.healthy = healthy;
+        this.accepting = accepting;
     }
 
     @Override
@@ -39,7 +47,15 @@ public final class TransportVerticle extends VerticleBase {
                 .setPort(config.port())
                 .setMaxWebSocketFrameSize(hardCap)
                 .setMaxWebSocketMessageSize(hardCap)
-                .setTcpNoDelay(true);
+                .setTcpNoDelay(true)
+                // writes happen on each connection's event loop only (WebSocketConnection hops
+                // there), so Vert.x keeps no queue per connection for writes from other threads
+                .setStrictThreadMode(true)
+                // clients speak HTTP/1.1 and uncompressed frames (deepstream negotiates neither):
+                // no protocol sniffing or extension handling for every new connection
+                .setHttp2ClearTextEnabled(false)
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false);
         server = vertx.createHttpServer(options)
                 .webSocketHandshakeHandler(this::onHandshake)
                 .webSocketHandler(this::onWebSocket)
@@ -55,6 +71,8 @@ public final class TransportVerticle extends VerticleBase {
     private void onHandshake(ServerWebSocketHandshake handshake) {
         if (formatFor(handshake.path()) == null) {
             handshake.reject(404);
+        } else if (!accepting.getAsBoolean()) {
+            handshake.reject(503);
         } else {
             handshake.accept();
         }

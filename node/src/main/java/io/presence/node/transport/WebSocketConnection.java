@@ -2,11 +2,13 @@ package io.presence.node.transport;
 
 import io.presence.node.session.CloseCode;
 import io.presence.node.session.Connection;
+import io.presence.node.session.OnlineAnswer;
 import io.presence.node.session.Session;
 import io.presence.protocol.DecodeException;
 import io.presence.protocol.Message;
 import io.presence.protocol.ParserMessage;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
@@ -92,10 +94,36 @@ final class WebSocketConnection implements Connection {
 
     @Override
     public void send(Message message) {
-        if (closed.get()) {
-            return;
+        onLoop(() -> {
+            if (!closed.get()) {
+                written(format.write(socket, message));
+            }
+        });
+    }
+
+    @Override
+    public void sendOnline(OnlineAnswer answer) {
+        onLoop(() -> {
+            if (!closed.get()) {
+                written(format.writeOnline(socket, answer));
+            }
+        });
+    }
+
+    /**
+     * Runs {@code action} on the connection's event loop, at once when already there: the server
+     * runs in strict thread mode (no per-connection queue for writes from other threads), so
+     * everything that touches the socket happens on its loop.
+     */
+    private void onLoop(Runnable action) {
+        if (Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
         }
-        int bytes = format.write(socket, message);
+    }
+
+    private void written(int bytes) {
         if (writeQueueFull()) {
             long unread = backlog.addAndGet(bytes);
             if (unread > maxSendBacklog) {
@@ -145,9 +173,11 @@ final class WebSocketConnection implements Connection {
 
     @Override
     public void ping() {
-        if (!closed.get()) {
-            socket.writePing(Buffer.buffer());
-        }
+        onLoop(() -> {
+            if (!closed.get()) {
+                socket.writePing(Buffer.buffer());
+            }
+        });
     }
 
     /**
@@ -157,17 +187,19 @@ final class WebSocketConnection implements Connection {
      */
     @Override
     public void close(short status, String reason) {
-        if (closed.get()) {
-            return;
-        }
-        socket.close(status, reason);
-        // set from the connection's context, so that the timer fires on its event loop too
-        context.runOnContext(v -> context.owner().setTimer(CLOSE_DEADLINE_MILLIS, t -> {
-            if (closed.compareAndSet(false, true)) {
-                LOG.fine(() -> describe() + " did not finish closing; dropping the connection");
-                drop(status, reason);
+        onLoop(() -> {
+            if (closed.get()) {
+                return;
             }
-        }));
+            socket.close(status, reason);
+            // set from the connection's context, so that the timer fires on its event loop too
+            context.owner().setTimer(CLOSE_DEADLINE_MILLIS, t -> {
+                if (closed.compareAndSet(false, true)) {
+                    LOG.fine(() -> describe() + " did not finish closing; dropping the connection");
+                    drop(status, reason);
+                }
+            });
+        });
     }
 
     @Override

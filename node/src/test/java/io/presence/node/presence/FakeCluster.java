@@ -2,8 +2,10 @@ package io.presence.node.presence;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,9 +18,9 @@ import java.util.function.Consumer;
 final class FakeCluster implements PresenceCluster, ClusterRepair {
 
     final List<String> requests = new ArrayList<>();
-    private final List<CompletableFuture<Void>> pending = new ArrayList<>();
-    /** What queries and reconciliation read. */
-    final Set<String> online = new HashSet<>();
+    private final List<CompletableFuture<List<PresenceChange>>> pending = new ArrayList<>();
+    /** What the map holds: username to the version of its latest change. */
+    final Map<String, Long> inMap = new HashMap<>();
     final Set<String> heldHere = new HashSet<>();
     Consumer<List<PresenceChange>> listener;
     Runnable topologyListener;
@@ -30,8 +32,14 @@ final class FakeCluster implements PresenceCluster, ClusterRepair {
         listener.accept(List.of(change));
     }
 
+    /** Answers the oldest request: it caused no change (the cluster had it already). */
     void completeOldest() {
-        pending.remove(0).complete(null);
+        completeOldest(List.of());
+    }
+
+    /** Answers the oldest request with the changes it caused. */
+    void completeOldest(List<PresenceChange> caused) {
+        pending.remove(0).complete(caused);
     }
 
     void failOldest() {
@@ -43,30 +51,20 @@ final class FakeCluster implements PresenceCluster, ClusterRepair {
     }
 
     @Override
-    public CompletionStage<Void> hold(Collection<String> usernames) {
+    public CompletionStage<List<PresenceChange>> hold(Collection<String> usernames) {
         return record("hold " + String.join(",", usernames));
     }
 
     @Override
-    public CompletionStage<Void> release(Collection<String> usernames) {
+    public CompletionStage<List<PresenceChange>> release(Collection<String> usernames) {
         return record("release " + String.join(",", usernames));
     }
 
-    private CompletionStage<Void> record(String request) {
+    private CompletionStage<List<PresenceChange>> record(String request) {
         requests.add(request);
-        CompletableFuture<Void> f = new CompletableFuture<>();
+        CompletableFuture<List<PresenceChange>> f = new CompletableFuture<>();
         pending.add(f);
         return f;
-    }
-
-    @Override
-    public Set<String> onlineUsers() {
-        return Set.copyOf(online);
-    }
-
-    @Override
-    public boolean isOnline(String username) {
-        return online.contains(username);
     }
 
     @Override
@@ -80,8 +78,8 @@ final class FakeCluster implements PresenceCluster, ClusterRepair {
     }
 
     @Override
-    public CompletionStage<Set<String>> onlineUsersFromMap() {
-        return CompletableFuture.completedFuture(Set.copyOf(online));
+    public CompletionStage<Map<String, Long>> onlineUsersFromMap() {
+        return CompletableFuture.completedFuture(Map.copyOf(inMap));
     }
 
     @Override

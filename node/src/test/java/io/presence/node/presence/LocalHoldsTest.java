@@ -20,8 +20,10 @@ class LocalHoldsTest {
     private final VirtualTime time = new VirtualTime();
     private final FakeCluster cluster = new FakeCluster();
 
+    private final List<PresenceChange> caused = new ArrayList<>();
+
     private LocalHolds holds(long grace) {
-        return new LocalHolds(cluster, time, grace);
+        return new LocalHolds(cluster, time, grace, caused::addAll);
     }
 
     private void run(Runnable onPresenceThread) {
@@ -144,12 +146,32 @@ class LocalHoldsTest {
     }
 
     @Test
+    void aSessionThatOpensWhileTheNodeDrainsIsNotHeld() {
+        LocalHolds holds = holds(0);
+        List<CompletableFuture<Void>> drained = new ArrayList<>();
+        run(() -> drained.add(holds.drain().toCompletableFuture()));
+        run(() -> holds.sessionOpened("Late"));
+        run(() -> holds.sessionClosed("Late"));
+        assertEquals(List.of(), cluster.requests, "a hold now would outlive the node");
+        assertTrue(drained.get(0).isDone());
+    }
+
+    @Test
     void reassertHoldsAgainWhatTheClusterLostAndReleasesHoldsWithoutASession() {
         LocalHolds holds = holds(0);
         run(() -> holds.sessionOpened("Alex"));
         cluster.completeOldest();
         run(() -> holds.reassert(Set.of("Stray")));
         assertEquals(List.of("hold Alex", "hold Alex", "release Stray"), cluster.requests);
+    }
+
+    @Test
+    void theChangesARequestCausedArePassedOnWhenItCompletes() {
+        LocalHolds holds = holds(0);
+        run(() -> holds.sessionOpened("Alex"));
+        assertEquals(List.of(), caused);
+        cluster.completeOldest(List.of(new PresenceChange("Alex", true, 7)));
+        assertEquals(List.of(new PresenceChange("Alex", true, 7)), caused);
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The façade: published changes reach subscribers, sessions reach the cluster, queries blend both. */
+/** The facade: changes reach subscribers, sessions reach the cluster, queries answer from the same view. */
 class PresenceServiceTest {
 
     private final VirtualTime time = new VirtualTime();
@@ -24,11 +24,6 @@ class PresenceServiceTest {
     void setUp() {
         presence = new PresenceService(cluster, cluster, time, 0, 30_000);
         presence.subscribeAll(listener);
-        cluster.online.addAll(Set.of("Alex", "Ben"));
-    }
-
-    private static <T> T now(java.util.concurrent.CompletionStage<T> stage) {
-        return stage.toCompletableFuture().join();
     }
 
     @Test
@@ -38,6 +33,16 @@ class PresenceServiceTest {
         cluster.publish(new PresenceChange("Alex", false, 3));
         cluster.publish(new PresenceChange("Alex", true, 2));
         assertEquals(List.of("join Alex EVERYONE", "join Alex NAMED", "leave Alex EVERYONE", "leave Alex NAMED"), heard);
+    }
+
+    @Test
+    void aNodesOwnLoginIsDeliveredWhenItsHoldCompletesAndItsPublicationIsNotDeliveredAgain() {
+        presence.sessionOpened("Carl");
+        cluster.completeOldest(List.of(new PresenceChange("Carl", true, 5)));
+        assertEquals(List.of("join Carl EVERYONE"), heard, "without waiting for the topic");
+        cluster.publish(new PresenceChange("Carl", true, 5));
+        assertEquals(List.of("join Carl EVERYONE"), heard);
+        assertEquals(List.of("Carl"), presence.online().names());
     }
 
     @Test
@@ -55,7 +60,7 @@ class PresenceServiceTest {
         presence.removeListener(listener);
         cluster.publish(new PresenceChange("Carl", true, 1));
         assertEquals(List.of(), heard);
-        assertEquals(0, now(presence.subscriptionCount()));
+        assertEquals(0, presence.subscriptionCount().toCompletableFuture().join());
     }
 
     @Test
@@ -67,27 +72,23 @@ class PresenceServiceTest {
     }
 
     @Test
-    void queryAllLeavesOutTheRequester() {
-        assertEquals(List.of("Ben"), now(presence.onlineUsers("Alex")));
+    void startFillsTheViewFromTheMapWithoutTellingAnyone() {
+        cluster.inMap.putAll(Map.of("Alex", 3L, "Ben", 4L));
+        cluster.publish(new PresenceChange("Ben", false, 5));
+        heard.clear();
+        presence.start();
+        assertEquals(Set.of("Alex"), Set.copyOf(presence.online().names()), "Ben's later leave stands");
+        assertEquals(List.of("join Alex EVERYONE"), heard);
     }
 
     @Test
-    void queryAnswersEveryDistinctNameInOrder() {
-        assertEquals(List.of("Pedro", "Alex"), List.copyOf(now(presence.areOnline(List.of("Pedro", "Alex", "Pedro"))).keySet()));
-        assertEquals(Map.of("Pedro", false, "Alex", true), now(presence.areOnline(List.of("Pedro", "Alex"))));
-    }
-
-    /** The replica answering queries says Alex and Ben are online; what subscribers were just told wins. */
-    @Test
-    void queriesFollowChangesJustDeliveredUntilTheReplicaHasCaughtUp() {
+    void queriesAnswerFromWhatSubscribersWereTold() {
+        cluster.publish(new PresenceChange("Alex", true, 1));
         cluster.publish(new PresenceChange("Ben", true, 1));
         cluster.publish(new PresenceChange("Ben", false, 2));
-        cluster.publish(new PresenceChange("Carol", true, 3));
-        assertEquals(Set.of("Alex", "Carol"), Set.copyOf(now(presence.onlineUsers(null))));
-        assertEquals(Map.of("Ben", false, "Carol", true, "Alex", true), now(presence.areOnline(List.of("Ben", "Carol", "Alex"))));
-
-        time.advance(DeliveryLog.RECENT_MILLIS + 1);
-        assertEquals(Set.of("Alex", "Ben"), Set.copyOf(now(presence.onlineUsers(null))), "later, the replica's answer stands");
-        assertEquals(0, presence.recentDeliveryCount());
+        assertEquals(List.of("Alex"), presence.online().names());
+        assertEquals(Map.of("Ben", false, "Alex", true), presence.areOnline(List.of("Ben", "Alex", "Ben")));
+        assertEquals(List.of("Ben", "Alex"), List.copyOf(presence.areOnline(List.of("Ben", "Alex", "Ben")).keySet()),
+                "every distinct name, in order");
     }
 }

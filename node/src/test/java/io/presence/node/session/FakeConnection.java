@@ -1,6 +1,7 @@
 package io.presence.node.session;
 
 import io.presence.protocol.Message;
+import io.presence.protocol.PresenceMessage;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +19,11 @@ final class FakeConnection implements Connection {
     @Override
     public void send(Message message) {
         sent.add(message);
+    }
+
+    @Override
+    public void sendOnline(OnlineAnswer answer) {
+        sent.add(PresenceMessage.queryAllResponse(answer.correlationId(), answer.names()));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.presence.node.presence.PresenceService;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,23 +23,13 @@ final class NoPresence implements PresenceCluster, ClusterRepair, PresenceExecut
     }
 
     @Override
-    public CompletionStage<Void> hold(Collection<String> usernames) {
-        return CompletableFuture.completedFuture(null);
+    public CompletionStage<List<PresenceChange>> hold(Collection<String> usernames) {
+        return CompletableFuture.completedFuture(List.of());
     }
 
     @Override
-    public CompletionStage<Void> release(Collection<String> usernames) {
-        return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public Set<String> onlineUsers() {
-        return Set.of();
-    }
-
-    @Override
-    public boolean isOnline(String username) {
-        return false;
+    public CompletionStage<List<PresenceChange>> release(Collection<String> usernames) {
+        return CompletableFuture.completedFuture(List.of());
     }
 
     @Override
@@ -51,8 +42,8 @@ final class NoPresence implements PresenceCluster, ClusterRepair, PresenceExecut
     }
 
     @Override
-    public CompletionStage<Set<String>> onlineUsersFromMap() {
-        return CompletableFuture.completedFuture(Set.of());
+    public CompletionStage<Map<String, Long>> onlineUsersFromMap() {
+        return CompletableFuture.completedFuture(Map.of());
     }
 
     @Override
