@@ -24,7 +24,7 @@ case "$SCENARIO" in
 esac
 DS_PORT="${DS_PORT:-6120}"
 OUR_PORT="${OUR_PORT:-6220}"
-OUR_JAVA_OPTS="${OUR_JAVA_OPTS:-${JAVA_OPTS:--Xmx1g}}"
+OUR_JAVA_OPTS="${OUR_JAVA_OPTS:-${JAVA_OPTS:-$(cat "$root/cluster-config/jvm.options")}}"
 ds_dir="$root/bench/.deepstream"
 out="$root/bench/results/$(date +%Y%m%d-%H%M%S)-$SCENARIO"
 mkdir -p "$out"
@@ -72,7 +72,7 @@ trap cleanup EXIT
 node "$ds_dir/node_modules/@deepstream/server/dist/bin/deepstream" start -c "$ds_dir/config.yml" > "$out/deepstream.log" 2>&1 &
 ds_pid=$!; pids+=("$ds_pid")
 # shellcheck disable=SC2086
-PRESENCE_PORT="$OUR_PORT" PRESENCE_CLUSTER_NAME="bench-$$" PRESENCE_HAZELCAST_PORT=5981 \
+MALLOC_ARENA_MAX=2 PRESENCE_PORT="$OUR_PORT" PRESENCE_CLUSTER_NAME="bench-$$" PRESENCE_HAZELCAST_PORT=5981 \
   java $OUR_JAVA_OPTS -jar node/target/presence-node.jar > "$out/presence-node.log" 2>&1 &
 our_pid=$!; pids+=("$our_pid")
 

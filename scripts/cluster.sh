@@ -6,7 +6,7 @@
 #   scripts/cluster.sh stop        graceful stop (SIGTERM), then SIGKILL after 30 s
 #
 # Settings (environment): BASE_PORT (6020), HAZELCAST_PORT (5701), CLUSTER_NAME (presence-local),
-# CLUSTER_DIR (run/ in the repository: pid files and logs), JAVA_OPTS (-Xmx1g).
+# CLUSTER_DIR (run/ in the repository: pid files and logs), JAVA_OPTS (cluster-config/jvm.options).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,7 +14,11 @@ BASE_PORT="${BASE_PORT:-6020}"
 HAZELCAST_PORT="${HAZELCAST_PORT:-5701}"
 CLUSTER_NAME="${CLUSTER_NAME:-presence-local}"
 CLUSTER_DIR="${CLUSTER_DIR:-$root/run}"
-JAVA_OPTS="${JAVA_OPTS:--Xmx1g}"
+# Serial GC, a heap that gives memory back, C1 only: measured in docs/performance.md (less CPU and
+# half the RSS of G1 with C2 on small hosts); for heaps of many GB, G1 is the better choice.
+JAVA_OPTS="${JAVA_OPTS:-$(cat "$root/cluster-config/jvm.options")}"
+# glibc's per-thread malloc arenas add RSS without need on a JVM
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 jar="$root/node/target/presence-node.jar"
 
 running_pids() {

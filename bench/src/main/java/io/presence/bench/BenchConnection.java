@@ -30,6 +30,11 @@ final class BenchConnection {
         socket.binaryMessageHandler(this::received);
     }
 
+    /** Runs {@code handler} when the connection closes, whoever closed it. */
+    void onClosed(Runnable handler) {
+        socket.closeHandler(v -> handler.run());
+    }
+
     /** Opens the socket and completes the CHALLENGE/ACCEPT handshake. */
     static Future<BenchConnection> open(WebSocketClient client, URI node) {
         return client.connect(node.getPort(), node.getHost(), node.getPath()).compose(ws -> {

@@ -29,7 +29,8 @@ public final class LoadGenerator {
             "capacity", CapacityScenario::new,
             "churn", ChurnScenario::new,
             "kill", KillScenario::new,
-            "logins", LoginsScenario::new);
+            "logins", LoginsScenario::new,
+            "storm", StormScenario::new);
 
     private LoadGenerator() {
     }

@@ -4,8 +4,10 @@ import io.presence.protocol.Message;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -25,6 +27,8 @@ final class Subscriber {
     final Map<String, Boolean> heardOnline = new ConcurrentHashMap<>();
     final AtomicLong notAlternating = new AtomicLong();
     final AtomicLong events = new AtomicLong();
+    /** Events per user of this run, joins and leaves alike. */
+    final Map<String, Integer> eventsPerUser = new ConcurrentHashMap<>();
     volatile long lastLeaveAt;
     volatile long lastJoinAt;
     volatile Consumer<String> onJoin = name -> { };
@@ -48,6 +52,7 @@ final class Subscriber {
         boolean join = p.action() == Action.PRESENCE_JOIN_ALL;
         if ((join || p.action() == Action.PRESENCE_LEAVE_ALL) && p.name() != null && p.name().startsWith(prefix)) {
             events.incrementAndGet();
+            eventsPerUser.merge(p.name(), 1, Integer::sum);
             Boolean before = heardOnline.put(p.name(), join);
             if (join) {
                 lastJoinAt = System.nanoTime();
@@ -86,6 +91,13 @@ final class Subscriber {
     /** Asks getAll() and waits; returns how many names came back. */
     int queryAll() {
         return ask(PresenceMessage.of(Action.QUERY_ALL)).names().size();
+    }
+
+    /** Asks getAll() and counts how many of {@code names} it lists. */
+    int queryAllOf(List<String> names) {
+        List<String> listed = ask(PresenceMessage.of(Action.QUERY_ALL)).names();
+        Set<String> wanted = new HashSet<>(names);
+        return (int) listed.stream().filter(wanted::contains).count();
     }
 
     void query(List<String> names) {

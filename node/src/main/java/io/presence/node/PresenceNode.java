@@ -57,7 +57,7 @@ public final class PresenceNode implements AutoCloseable {
     public Future<PresenceNode> start() {
         return vertx.executeBlocking(() -> {
                     hazelcast = HazelcastMember.start(config);
-                    return new ClusterAdapter(hazelcast);
+                    return new ClusterAdapter(hazelcast, config.logoutGraceMillis());
                 }, false)
                 .compose(adapter -> {
                     cluster = adapter;

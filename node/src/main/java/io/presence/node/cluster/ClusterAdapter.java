@@ -17,10 +17,19 @@ public final class ClusterAdapter implements AutoCloseable {
     private final HazelcastClusterRepair repair;
 
     public ClusterAdapter(HazelcastInstance hazelcast) {
+        this(hazelcast, 0);
+    }
+
+    /**
+     * @param departedGraceMillis how long the users of a member that left stay held, so that
+     *                            their clients can reconnect elsewhere without events (the logout
+     *                            grace period); 0 releases them at once
+     */
+    public ClusterAdapter(HazelcastInstance hazelcast, long departedGraceMillis) {
         this.member = new LocalMember(hazelcast);
         this.changes = new ChangeTopic(hazelcast);
         this.presence = new HazelcastPresenceCluster(hazelcast, member, changes);
-        this.repair = new HazelcastClusterRepair(hazelcast, member, changes, workers);
+        this.repair = new HazelcastClusterRepair(hazelcast, member, changes, workers, departedGraceMillis);
     }
 
     public PresenceCluster presence() {

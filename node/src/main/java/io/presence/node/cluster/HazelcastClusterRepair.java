@@ -6,6 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import io.presence.node.presence.ClusterRepair;
+import io.presence.node.presence.PresenceChange;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,6 +29,8 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
 
     /** How long members other than the oldest wait before reconciling after a member left. */
     static final long FOLLOWER_DELAY_MILLIS = 1_000;
+    /** Members that left, and when (wall clock, ms): shared, so that every member keeps the same grace. */
+    static final String DEPARTED_MAP = "presence-departed";
 
     private static final Logger LOG = Logger.getLogger(HazelcastClusterRepair.class.getName());
 
@@ -36,16 +39,25 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
     private final IMap<String, UserHolders> users;
     private final ChangeTopic changes;
     private final ClusterWorkers workers;
+    private final long departedGraceMillis;
+    private final IMap<UUID, Long> departed;
     private UUID membershipRegistration;
     private UUID lifecycleRegistration;
 
+    /**
+     * @param departedGraceMillis how long the users held by a member that left stay held (the
+     *                            logout grace period): their clients reconnecting elsewhere within
+     *                            it cause no events at all; 0 releases them at once
+     */
     HazelcastClusterRepair(HazelcastInstance hazelcast, LocalMember member, ChangeTopic changes,
-                           ClusterWorkers workers) {
+                           ClusterWorkers workers, long departedGraceMillis) {
         this.hazelcast = hazelcast;
         this.member = member;
         this.users = hazelcast.getMap(HazelcastPresenceCluster.USERS_MAP);
         this.changes = changes;
         this.workers = workers;
+        this.departedGraceMillis = departedGraceMillis;
+        this.departed = hazelcast.getMap(DEPARTED_MAP);
     }
 
     @Override
@@ -55,20 +67,24 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<Map<String, Long>> onlineUsersFromMap() {
+    public CompletionStage<Map<String, PresenceChange>> latestChangesFromMap() {
         return workers.supply(() -> {
-            Map<String, Long> online = new HashMap<>();
+            Map<String, PresenceChange> known = new HashMap<>();
             for (Map.Entry<String, UserHolders> e : users.entrySet()) {
-                online.put(e.getKey(), e.getValue().version());
+                UserHolders holders = e.getValue();
+                known.put(e.getKey(), new PresenceChange(e.getKey(), !holders.isTombstone(), holders.version()));
             }
-            return online;
+            return known;
         });
     }
 
     @Override
     public CompletionStage<Void> dropDepartedHolders() {
-        Set<UUID> live = member.liveMembers();
-        return workers.supply(() -> users.executeOnEntries(new DropDepartedProcessor(live, member.proposedVersion())))
+        Set<UUID> kept = member.liveMembers();
+        return workers.supply(() -> {
+                    kept.addAll(departedWithinGrace());
+                    return users.executeOnEntries(new DropDepartedProcessor(kept, member.proposedVersion()));
+                })
                 .thenCompose(results -> {
                     List<Change> released = ChangeTopic.made(results.values());
                     if (!released.isEmpty()) {
@@ -76,6 +92,23 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
                     }
                     return changes.publish(released);
                 });
+    }
+
+    /** Members that left less than the grace period ago, whose holds stay for now. */
+    private Set<UUID> departedWithinGrace() {
+        if (departedGraceMillis == 0) {
+            return Set.of();
+        }
+        long now = System.currentTimeMillis();
+        Set<UUID> within = new HashSet<>();
+        for (Map.Entry<UUID, Long> e : departed.entrySet()) {
+            if (now - e.getValue() < departedGraceMillis) {
+                within.add(e.getKey());
+            } else if (now - e.getValue() > 10 * departedGraceMillis) {
+                departed.delete(e.getKey());
+            }
+        }
+        return within;
     }
 
     @Override
@@ -89,11 +122,19 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                if (member.isOldest()) {
-                    listener.run();
-                } else {
-                    workers.schedule(FOLLOWER_DELAY_MILLIS, listener);
+                long delay = member.isOldest() ? 0 : FOLLOWER_DELAY_MILLIS;
+                if (departedGraceMillis == 0) {
+                    workers.schedule(delay, listener);
+                    return;
                 }
+                // its users stay held for the grace period (recorded before any round runs), then
+                // a round drops them
+                UUID gone = event.getMember().getUuid();
+                workers.schedule(0, () -> {
+                    departed.putIfAbsent(gone, System.currentTimeMillis());
+                    listener.run();
+                });
+                workers.schedule(delay + departedGraceMillis, listener);
             }
         });
         lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(event -> {

@@ -1,5 +1,6 @@
 package io.presence.node.cluster;
 
+import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
@@ -9,19 +10,25 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The stored value of an online username: which members hold sessions of it, and the version of
- * its latest transition. Immutable; an entry exists only while at least one member holds it, so
- * the two transitions live here: the first holder creates the entry (online), and the last one
- * to let go deletes it (offline).
+ * The stored value of a username: which members hold sessions of it, and the version of its
+ * latest transition. Immutable. The two transitions live here: the first holder makes the user
+ * online, and the last one to let go makes it offline, leaving a tombstone (no holders) that
+ * expires after {@link #TOMBSTONE_MILLIS}.
  *
- * <p>A transition's version is {@code max(previous + 1, proposedVersion)}: callers propose their
- * clock in microseconds, so versions keep growing after an entry is deleted and created again.
- * Nothing here reads a clock, so an entry processor's primary and backup compute the same.
+ * <p>A transition's version is {@code max(previous + 1, proposedVersion)}. The tombstone keeps
+ * {@code previous} for a login that follows a logout, even one whose request was sent before the
+ * logout's and ran after it (operations wait while partitions are repaired after a member left);
+ * callers propose their clock in microseconds for when even the tombstone has gone. Nothing here
+ * reads a clock, so an entry processor's primary and backup compute the same.
  */
 public final class UserHolders implements IdentifiedDataSerializable {
+
+    /** How long a logged-out user's version is kept: longer than any operation waits for a partition. */
+    static final long TOMBSTONE_MILLIS = 60_000;
 
     private long version;
     private UUID[] members;
@@ -38,15 +45,15 @@ public final class UserHolders implements IdentifiedDataSerializable {
     /** Adds {@code member} to the entry's holders; returns the login when it is the first. */
     static Change hold(Map.Entry<String, UserHolders> entry, UUID member, long proposedVersion) {
         UserHolders current = entry.getValue();
-        if (current == null) {
-            long version = Math.max(1, proposedVersion);
-            entry.setValue(new UserHolders(version, new UUID[] {member}));
+        if (current == null || current.isTombstone()) {
+            long version = Math.max(current == null ? 1 : current.version + 1, proposedVersion);
+            store(entry, new UserHolders(version, new UUID[] {member}));
             return new Change(entry.getKey(), true, version);
         }
         if (!current.isHeldBy(member)) {
             UUID[] more = Arrays.copyOf(current.members, current.members.length + 1);
             more[current.members.length] = member;
-            entry.setValue(new UserHolders(current.version, more));
+            store(entry, new UserHolders(current.version, more));
         }
         return null;
     }
@@ -57,7 +64,7 @@ public final class UserHolders implements IdentifiedDataSerializable {
      */
     static Change release(Map.Entry<String, UserHolders> entry, Predicate<UUID> letGo, long proposedVersion) {
         UserHolders current = entry.getValue();
-        if (current == null) {
+        if (current == null || current.isTombstone()) {
             return null;
         }
         UUID[] kept = Arrays.stream(current.members).filter(letGo.negate()).toArray(UUID[]::new);
@@ -65,11 +72,23 @@ public final class UserHolders implements IdentifiedDataSerializable {
             return null;
         }
         if (kept.length > 0) {
-            entry.setValue(new UserHolders(current.version, kept));
+            store(entry, new UserHolders(current.version, kept));
             return null;
         }
-        entry.setValue(null);
-        return new Change(entry.getKey(), false, Math.max(current.version + 1, proposedVersion));
+        long version = Math.max(current.version + 1, proposedVersion);
+        ((ExtendedMapEntry<String, UserHolders>) entry).setValue(new UserHolders(version, new UUID[0]),
+                TOMBSTONE_MILLIS, TimeUnit.MILLISECONDS);
+        return new Change(entry.getKey(), false, version);
+    }
+
+    /** Stores an online user's value, for good (a tombstone it replaces would have expired). */
+    private static void store(Map.Entry<String, UserHolders> entry, UserHolders value) {
+        ((ExtendedMapEntry<String, UserHolders>) entry).setValue(value, 0, TimeUnit.MILLISECONDS);
+    }
+
+    /** A logged-out user's last version, kept for a while: nobody holds it. */
+    boolean isTombstone() {
+        return members.length == 0;
     }
 
     long version() {

@@ -15,10 +15,11 @@ public interface ClusterRepair {
     CompletionStage<Set<String>> heldHere();
 
     /**
-     * Every username online anywhere in the cluster, with the version of its latest change, read
-     * from the map itself: what a node starts its view with, and what reconciliation checks it by.
+     * The latest change of every username the map knows, read from the map itself: users online
+     * anywhere in the cluster, and users who logged out lately (the map keeps their last version a
+     * while). What a node starts its view with, and what reconciliation checks it by.
      */
-    CompletionStage<Map<String, Long>> onlineUsersFromMap();
+    CompletionStage<Map<String, PresenceChange>> latestChangesFromMap();
 
     /**
      * Removes, from every entry, members no longer in the cluster, publishing the logouts that

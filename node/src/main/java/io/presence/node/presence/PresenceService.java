@@ -52,8 +52,8 @@ public final class PresenceService {
      * pruning of old leaves. Completes once the view is filled.
      */
     public CompletionStage<Void> start() {
-        return repair.onlineUsersFromMap().thenAcceptAsync(online -> {
-            online.forEach((name, version) -> apply(List.of(new PresenceChange(name, true, version))));
+        return repair.latestChangesFromMap().thenAcceptAsync(known -> {
+            apply(List.copyOf(known.values()));
             reconciler.start();
             executor.schedule(TOMBSTONE_PRUNE_MILLIS, this::pruneTombstones);
         }, executor);

@@ -19,9 +19,9 @@ import java.util.logging.Logger;
  *       its users again, or that hold would find the user "already online" and announce nothing;</li>
  *   <li>users with sessions here that the cluster no longer records as held here are held again;
  *       holds the cluster records without a session here are released;</li>
- *   <li>the view (and with it subscribers) catches up with the map: a user the map has at a
- *       newer version gets its join at once; a user this node last reported online who is not in
- *       the map gets a leave once two rounds in a row saw that at the same version.</li>
+ *   <li>the view (and with it subscribers) catches up with the map: a change the map has at a
+ *       newer version is applied at once; a user this node last reported online whom the map
+ *       does not have online gets a leave once two rounds in a row saw that at the same version.</li>
  * </ol>
  * One round runs at a time; one asked for meanwhile runs right after; a failed round (typically
  * the cluster changing under it) is tried again after {@link #RETRY_MILLIS}. Rounds run every
@@ -56,7 +56,7 @@ final class Reconciler {
     private final Consumer<List<PresenceChange>> caughtUp;
     private final PresenceExecutor executor;
     private final long intervalMillis;
-    private final SeenTwice<Missed> missed = new SeenTwice<>();
+    private final SeenTwice<Missed> discrepancies = new SeenTwice<>();
     private boolean started;
     private boolean stopped;
     private boolean running;
@@ -149,7 +149,7 @@ final class Reconciler {
                     }
                     return view.entries();
                 }, executor)
-                .thenCompose(before -> repair.onlineUsersFromMap()
+                .thenCompose(before -> repair.latestChangesFromMap()
                         .thenAcceptAsync(inMap -> {
                             if (isCurrent(which)) {
                                 healView(before, inMap);
@@ -158,33 +158,35 @@ final class Reconciler {
     }
 
     /**
-     * Corrects the view (and tells subscribers) where it disagrees with the map. A user the map
-     * has at a newer version than the view is a change the view missed, or one on its way: it is
+     * Corrects the view (and tells subscribers) where it disagrees with the map. A change the map
+     * has at a newer version than the view is one the view missed, or one on its way: it is
      * applied at once (when its publication arrives, it is no longer new). A user the view has
-     * online and the map lacks may be a lost entry being held again: acted on only once two rounds
-     * saw it. Entries that changed since {@code before} was taken are left alone.
+     * online and the map does not know at all may be a lost entry being held again: acted on only
+     * once two rounds saw it. Entries that changed since {@code before} was taken are left alone.
      */
-    private void healView(Map<String, PresenceView.Entry> before, Map<String, Long> inMap) {
-        List<PresenceChange> missedJoins = new ArrayList<>();
-        inMap.forEach((name, version) -> {
-            PresenceView.Entry known = view.last(name);
-            if (known == null || known.version() < version) {
-                missedJoins.add(new PresenceChange(name, true, version));
+    private void healView(Map<String, PresenceView.Entry> before, Map<String, PresenceChange> inMap) {
+        List<PresenceChange> missed = new ArrayList<>();
+        inMap.values().forEach(change -> {
+            PresenceView.Entry known = view.last(change.username());
+            if (known == null ? change.online() : known.version() < change.version()) {
+                missed.add(change);
             }
         });
-        if (!missedJoins.isEmpty()) {
-            LOG.info(() -> "catching up on " + missedJoins.size() + " changes the map has and this node missed");
-            caughtUp.accept(missedJoins);
+        if (!missed.isEmpty()) {
+            LOG.info(() -> "catching up on " + missed.size() + " changes the map has and this node missed");
+            caughtUp.accept(missed);
         }
         Set<Missed> seen = new HashSet<>();
         before.forEach((name, then) -> {
             PresenceView.Entry now = view.last(name);
-            if (now != null && now.version() == then.version() && now.online() != inMap.containsKey(name)) {
+            PresenceChange mapped = inMap.get(name);
+            boolean inMapOnline = mapped != null && mapped.online();
+            if (now != null && now.version() == then.version() && now.online() != inMapOnline) {
                 seen.add(new Missed(name, now.version()));
             }
         });
         // confirmed ones were seen in this round too, so the view still holds what was compared
-        for (Missed m : missed.confirm(seen)) {
+        for (Missed m : discrepancies.confirm(seen)) {
             boolean online = view.correct(m.username(), executor.nowMillis());
             LOG.info(() -> "delivering a missed " + (online ? "join" : "leave") + " of '" + m.username() + "'");
             correction.deliver(m.username(), online);

@@ -3,6 +3,7 @@ package io.presence.node.transport;
 import io.presence.node.config.NodeConfig;
 import io.presence.node.session.SessionFactory;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -80,8 +81,10 @@ public final class TransportVerticle extends VerticleBase {
 
     private void onWebSocket(ServerWebSocket socket) {
         FrameFormat format = formatFor(socket.path());
+        // the connection's own context (Vert.x gives each connection one), not the verticle's:
+        // writes made on it need no hop
         WebSocketConnection connection = new WebSocketConnection(socket, format, config.maxMessageSize(),
-                config.maxSendBacklog(), context);
+                config.maxSendBacklog(), Vertx.currentContext());
         connection.attach(sessions.open(connection));
     }
 

@@ -32,7 +32,7 @@ final class WebSocketConnection implements Connection {
     private static final Logger LOG = Logger.getLogger(WebSocketConnection.class.getName());
 
     private final ServerWebSocket socket;
-    /** The event loop this socket's handlers run on. */
+    /** The context this socket's handlers run on (on its event loop). */
     private final Context context;
     private final FrameFormat format;
     /** How long a close handshake may take: Vert.x's own default closing timeout. */

@@ -19,8 +19,8 @@ final class FakeCluster implements PresenceCluster, ClusterRepair {
 
     final List<String> requests = new ArrayList<>();
     private final List<CompletableFuture<List<PresenceChange>>> pending = new ArrayList<>();
-    /** What the map holds: username to the version of its latest change. */
-    final Map<String, Long> inMap = new HashMap<>();
+    /** What the map holds: username to its latest change. */
+    final Map<String, PresenceChange> inMap = new HashMap<>();
     final Set<String> heldHere = new HashSet<>();
     Consumer<List<PresenceChange>> listener;
     Runnable topologyListener;
@@ -77,8 +77,13 @@ final class FakeCluster implements PresenceCluster, ClusterRepair {
         return CompletableFuture.completedFuture(Set.copyOf(heldHere));
     }
 
+    /** The map records this change as the user's latest. */
+    void mapHas(String username, boolean online, long version) {
+        inMap.put(username, new PresenceChange(username, online, version));
+    }
+
     @Override
-    public CompletionStage<Map<String, Long>> onlineUsersFromMap() {
+    public CompletionStage<Map<String, PresenceChange>> latestChangesFromMap() {
         return CompletableFuture.completedFuture(Map.copyOf(inMap));
     }
 

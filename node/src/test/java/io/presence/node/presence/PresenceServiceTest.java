@@ -73,7 +73,8 @@ class PresenceServiceTest {
 
     @Test
     void startFillsTheViewFromTheMapWithoutTellingAnyone() {
-        cluster.inMap.putAll(Map.of("Alex", 3L, "Ben", 4L));
+        cluster.mapHas("Alex", true, 3);
+        cluster.mapHas("Ben", true, 4);
         cluster.publish(new PresenceChange("Ben", false, 5));
         heard.clear();
         presence.start();

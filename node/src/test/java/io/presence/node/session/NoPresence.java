@@ -42,7 +42,7 @@ final class NoPresence implements PresenceCluster, ClusterRepair, PresenceExecut
     }
 
     @Override
-    public CompletionStage<Map<String, Long>> onlineUsersFromMap() {
+    public CompletionStage<Map<String, PresenceChange>> latestChangesFromMap() {
         return CompletableFuture.completedFuture(Map.of());
     }
 
