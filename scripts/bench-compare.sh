@@ -4,7 +4,7 @@
 #
 #   scripts/bench-compare.sh logins [USERS] [PASSES]  a login counted whole (WebSocket, CHALLENGE, AUTH),
 #                                                      100 in flight from two generator processes, a
-#                                                      subscriber on the same node, then 200 getAll() and
+#                                                      subscriber on the same node, then 1000 getAll() and
 #                                                      5000 getAll(10 names); defaults 10000 users, 5
 #                                                      passes, each server in turn; best of the last two
 #   scripts/bench-compare.sh burst [USERS] [RUNS]     connections opened first, then all logins at once;
@@ -106,7 +106,7 @@ else
     local helper=$!
     "${generator[@]}" --nodes "ws://127.0.0.1:$1/deepstream" --scenario logins --users "$USERS" --in-flight 50 \
       --share 0/2 --run-id "$run_id" --start-at "$start_at" --done-file "$done_file" --pids "$2" \
-      --queries 200 --small-queries 5000 --small-query-names 10 --timeout 600 --json "$3" > /dev/null
+      --queries 1000 --small-queries 5000 --small-query-names 10 --timeout 600 --json "$3" > /dev/null
     wait "$helper"
   }
   for run in $(seq 1 "$RUNS"); do
