@@ -119,6 +119,24 @@ final class Bench implements AutoCloseable {
         Future.join(closing).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
+    /** A subscriber on every node but {@code excluded}, in node order. */
+    List<Subscriber> subscribersOnAllBut(int excluded) throws Exception {
+        List<Subscriber> subscribers = new ArrayList<>();
+        for (int n = 0; n < nodes().size(); n++) {
+            if (n != excluded) {
+                subscribers.add(subscriber(node(n)));
+            }
+        }
+        return subscribers;
+    }
+
+    /** Scenarios that signal a node need its PID, and a survivor. */
+    void requirePidPerNode(String scenario) {
+        if (pids().size() != nodes().size() || nodes().size() < 2) {
+            throw new IllegalArgumentException(scenario + " needs two or more --nodes and one --pids entry per node, in the same order");
+        }
+    }
+
     /** A logged-in connection to {@code node}, subscribed to everyone, once the subscription is acknowledged. */
     Subscriber subscriber(URI node) throws Exception {
         BenchConnection c = await(BenchConnection.open(clients.get(0), node));

@@ -16,15 +16,8 @@ final class KillScenario implements Scenario {
     public void run(Bench bench) throws Exception {
         int users = bench.integer("users", 2000);
         int victim = bench.integer("login-node", 0);
-        if (bench.pids().size() != bench.nodes().size() || bench.nodes().size() < 2) {
-            throw new IllegalArgumentException("kill needs two or more --nodes and one --pids entry per node, in the same order");
-        }
-        List<Subscriber> subscribers = new ArrayList<>();
-        for (int n = 0; n < bench.nodes().size(); n++) {
-            if (n != victim) {
-                subscribers.add(bench.subscriber(bench.node(n)));
-            }
-        }
+        bench.requirePidPerNode("kill");
+        List<Subscriber> subscribers = bench.subscribersOnAllBut(victim);
         List<BenchConnection> connections = bench.openAndLogIn(List.of(bench.node(victim)), users);
         List<String> names = bench.names(users);
         for (Subscriber sub : subscribers) {

@@ -31,17 +31,10 @@ final class StormScenario implements Scenario {
     public void run(Bench bench) throws Exception {
         int users = bench.integer("users", 2000);
         int victim = bench.integer("login-node", 0);
-        if (bench.pids().size() != bench.nodes().size() || bench.nodes().size() < 2) {
-            throw new IllegalArgumentException("storm needs two or more --nodes and one --pids entry per node, in the same order");
-        }
-        List<URI> survivors = new ArrayList<>();
-        List<Subscriber> subscribers = new ArrayList<>();
-        for (int n = 0; n < bench.nodes().size(); n++) {
-            if (n != victim) {
-                survivors.add(bench.node(n));
-                subscribers.add(bench.subscriber(bench.node(n)));
-            }
-        }
+        bench.requirePidPerNode("storm");
+        List<URI> survivors = new ArrayList<>(bench.nodes());
+        survivors.remove(victim);
+        List<Subscriber> subscribers = bench.subscribersOnAllBut(victim);
         List<String> names = bench.names(users);
         List<BenchConnection> connections = bench.openAndLogIn(List.of(bench.node(victim)), users);
         for (Subscriber sub : subscribers) {

@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * How one endpoint turns WebSocket messages into protocol messages and back. Each keeps the names
@@ -20,7 +21,6 @@ enum FrameFormat {
 
     BINARY {
         private final BinaryCodec codec = new BinaryCodec();
-        private volatile Encoded encoded = Encoded.NONE;
 
         @Override
         Message decode(Buffer frame) throws DecodeException {
@@ -33,13 +33,13 @@ enum FrameFormat {
         }
 
         @Override
-        int writeOnline(ServerWebSocket socket, OnlineAnswer answer) {
-            Encoded names = encoded;
-            if (names.snapshot != answer.snapshot()) {
-                names = new Encoded(answer.snapshot(), codec.encodeNames(answer.names()));
-                encoded = names;
-            }
-            return write(socket, codec.encodeQueryAllResponse(answer.correlationId(), names.names, answer.excluded()));
+        EncodedNames encodeNames(List<String> names) {
+            return codec.encodeNames(names);
+        }
+
+        @Override
+        int writeAnswer(ServerWebSocket socket, String correlationId, EncodedNames names, int excluded) {
+            return write(socket, codec.encodeQueryAllResponse(correlationId, names, excluded));
         }
 
         private int write(ServerWebSocket socket, byte[] frame) {
@@ -50,7 +50,6 @@ enum FrameFormat {
 
     JSON {
         private final JsonCodec codec = new JsonCodec();
-        private volatile Encoded encoded = Encoded.NONE;
 
         @Override
         Message decode(Buffer frame) throws DecodeException {
@@ -63,13 +62,13 @@ enum FrameFormat {
         }
 
         @Override
-        int writeOnline(ServerWebSocket socket, OnlineAnswer answer) {
-            Encoded names = encoded;
-            if (names.snapshot != answer.snapshot()) {
-                names = new Encoded(answer.snapshot(), codec.encodeNames(answer.names()));
-                encoded = names;
-            }
-            return write(socket, codec.encodeQueryAllResponse(answer.correlationId(), names.names, answer.excluded()));
+        EncodedNames encodeNames(List<String> names) {
+            return codec.encodeNames(names);
+        }
+
+        @Override
+        int writeAnswer(ServerWebSocket socket, String correlationId, EncodedNames names, int excluded) {
+            return write(socket, codec.encodeQueryAllResponse(correlationId, names, excluded));
         }
 
         private int write(ServerWebSocket socket, String frame) {
@@ -83,11 +82,25 @@ enum FrameFormat {
         static final Encoded NONE = new Encoded(Long.MIN_VALUE, null);
     }
 
+    /** The names of the last snapshot answered in this format. */
+    private volatile Encoded encoded = Encoded.NONE;
+
     abstract Message decode(Buffer frame) throws DecodeException;
 
     /** Encodes and writes {@code message}; returns about how many bytes that queued (chars for text). */
     abstract int write(ServerWebSocket socket, Message message);
 
+    abstract EncodedNames encodeNames(List<String> names);
+
+    abstract int writeAnswer(ServerWebSocket socket, String correlationId, EncodedNames names, int excluded);
+
     /** Writes a QUERY_ALL_RESPONSE, from the names of its snapshot encoded once; as {@link #write}. */
-    abstract int writeOnline(ServerWebSocket socket, OnlineAnswer answer);
+    final int writeOnline(ServerWebSocket socket, OnlineAnswer answer) {
+        Encoded names = encoded;
+        if (names.snapshot != answer.snapshot()) {
+            names = new Encoded(answer.snapshot(), encodeNames(answer.names()));
+            encoded = names;
+        }
+        return writeAnswer(socket, answer.correlationId(), names.names, answer.excluded());
+    }
 }
