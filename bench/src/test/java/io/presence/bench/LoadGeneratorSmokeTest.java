@@ -19,7 +19,7 @@ class LoadGeneratorSmokeTest {
 
     @BeforeAll
     static void start() {
-        cluster = TestCluster.start(2);
+        cluster = TestCluster.start(2, BenchSettings.node());
         nodes = "ws://127.0.0.1:" + cluster.node(0).port() + "/deepstream,ws://127.0.0.1:" + cluster.node(1).port() + "/deepstream";
     }
 

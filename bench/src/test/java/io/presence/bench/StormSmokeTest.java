@@ -15,7 +15,7 @@ class StormSmokeTest {
     @Test
     void everyClientOfAKilledNodeLeavesAndComesBackOnceAndEverySurvivorListsThem() throws Exception {
         Vertx vertx = Vertx.vertx();
-        try (ProcessCluster cluster = ProcessCluster.start(3, Map.of())) {
+        try (ProcessCluster cluster = ProcessCluster.start(3, BenchSettings.node())) {
             cluster.awaitOneCluster(vertx, vertx.createWebSocketClient());
             StringBuilder nodes = new StringBuilder();
             StringBuilder pids = new StringBuilder();

@@ -2,6 +2,7 @@ package io.presence.client;
 
 import io.presence.client.internal.RealPresenceClient;
 
+import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +68,7 @@ public interface PresenceClient extends AutoCloseable {
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Executor callbackExecutor;
         private ConnectionListener connectionListener = new ConnectionListener() { };
+        private SSLContext sslContext;
 
         private Builder() {
         }
@@ -119,12 +121,21 @@ public interface PresenceClient extends AutoCloseable {
             return this;
         }
 
+        /**
+         * The TLS setup for {@code wss://} URLs, e.g. one trusting a private CA or presenting a
+         * client certificate; by default the JDK's, which trusts the usual public CAs.
+         */
+        public Builder sslContext(SSLContext context) {
+            sslContext = Objects.requireNonNull(context, "sslContext");
+            return this;
+        }
+
         public PresenceClient build() {
             if (urls.isEmpty()) {
                 throw new IllegalStateException("give at least one url");
             }
             return RealPresenceClient.create(new RealPresenceClient.Settings(List.copyOf(urls), heartbeatInterval,
-                    reconnectMinDelay, reconnectMaxDelay, offlineTimeout, requestTimeout), callbackExecutor, connectionListener);
+                    reconnectMinDelay, reconnectMaxDelay, offlineTimeout, requestTimeout), sslContext, callbackExecutor, connectionListener);
         }
 
         private static Duration positive(Duration d, String name) {

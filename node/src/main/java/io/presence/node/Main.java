@@ -1,17 +1,29 @@
 package io.presence.node;
 
+import io.presence.node.auth.PasswordHash;
+import io.presence.node.config.AuthSettings;
 import io.presence.node.config.ConfigException;
 import io.presence.node.config.NodeConfig;
 import io.presence.node.config.NodeConfigLoader;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Starts one node: {@code java -jar presence-node.jar [--config node.properties]}. */
+/**
+ * Starts one node: {@code java -jar presence-node.jar [--config node.properties]}; or prints a
+ * password hash for a users file: {@code java -jar presence-node.jar hash-password [--config f]},
+ * with the password on standard input (so it stays out of the shell history and process list).
+ */
 public final class Main {
 
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
@@ -21,7 +33,11 @@ public final class Main {
     private Main() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, IOException {
+        if (args.length > 0 && args[0].equals("hash-password")) {
+            System.exit(hashPassword(args));
+            return;
+        }
         // Hazelcast runs async callbacks on the common pool; on 2 cores its parallelism of 1
         // makes Hazelcast start a thread per callback instead. Must be set before first use.
         if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
@@ -47,11 +63,49 @@ public final class Main {
         }, "presence-node-stop"));
         try {
             node.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.log(Level.SEVERE, "node failed to start", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConfigException bad) {
+                // a users or permissions file that does not parse: the problems, not a stack trace
+                System.err.println(bad.getMessage());
+                System.exit(2);
+            }
+            LOG.log(Level.SEVERE, "node failed to start", e.getCause());
+            System.exit(1);
+        } catch (TimeoutException e) {
+            LOG.severe("node did not start within 120 s");
             System.exit(1);
         }
         stopped.await();
+    }
+
+    /**
+     * Prints the users-file hash of the password read from standard input (its first line), with
+     * the node configuration's auth.file.hash, iterations and key length.
+     */
+    private static int hashPassword(String[] args) throws IOException {
+        NodeConfig config;
+        try {
+            config = NodeConfigLoader.load(configFile(args), System.getenv());
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        if (System.console() != null) {
+            System.err.print("password: ");
+        }
+        String password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (password == null || password.isEmpty()) {
+            System.err.println("give the password on standard input");
+            return 2;
+        }
+        AuthSettings.FileAuth file = config.auth().file();
+        try {
+            System.out.println(new PasswordHash(file.hash(), file.iterations(), file.keyLength()).hash(password));
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("auth.file.hash: " + e.getMessage());
+            return 2;
+        }
     }
 
     private static Optional<Path> configFile(String[] args) {

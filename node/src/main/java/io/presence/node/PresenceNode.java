@@ -1,22 +1,29 @@
 package io.presence.node;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.presence.node.access.PermissionsException;
+import io.presence.node.access.PermissionsFile;
+import io.presence.node.access.PresencePermissions;
+import io.presence.node.auth.Authentication;
 import io.presence.node.cluster.ClusterAdapter;
 import io.presence.node.cluster.HazelcastMember;
+import io.presence.node.config.ConfigException;
+import io.presence.node.config.Limits;
 import io.presence.node.config.NodeConfig;
 import io.presence.node.presence.PresenceExecutor;
 import io.presence.node.presence.PresenceService;
 import io.presence.node.session.CloseCode;
-import io.presence.node.session.OpenAuthenticator;
 import io.presence.node.session.SessionFactory;
 import io.presence.node.session.SessionRegistry;
 import io.presence.node.session.SessionSettings;
+import io.presence.node.transport.Admission;
 import io.presence.node.transport.TransportVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -33,6 +41,8 @@ import java.util.logging.Logger;
 public final class PresenceNode implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PresenceNode.class.getName());
+    /** How often the users and permissions files are checked for changes. */
+    static final long FILE_CHECK_MILLIS = 2_000;
 
     private final NodeConfig config;
     private final Vertx vertx;
@@ -42,6 +52,9 @@ public final class PresenceNode implements AutoCloseable {
     private volatile HazelcastInstance hazelcast;
     private ClusterAdapter cluster;
     private PresenceService presence;
+    private Authentication authentication;
+    private Supplier<PresencePermissions> permissions;
+    private PermissionsFile permissionsFile;
     private String deploymentId;
 
     private PresenceNode(NodeConfig config) {
@@ -53,9 +66,25 @@ public final class PresenceNode implements AutoCloseable {
         return new PresenceNode(config);
     }
 
-    /** Joins the cluster, then opens the endpoints; completes when the node serves. */
+    /**
+     * Reads its login strategies and permissions (a file that cannot be used fails the start before
+     * the node joins anything), joins the cluster, then opens the endpoints; completes when the
+     * node serves.
+     */
     public Future<PresenceNode> start() {
         return vertx.executeBlocking(() -> {
+                    authentication = new Authentication(config.auth(), config.maxUsernameLength(), vertx);
+                    if (config.permissionsFile().isPresent()) {
+                        try {
+                            permissionsFile = new PermissionsFile(Path.of(config.permissionsFile().get()));
+                        } catch (PermissionsException e) {
+                            throw new ConfigException(e.problems().stream().map(p -> "permissions.file: " + p).toList());
+                        }
+                        permissions = permissionsFile::current;
+                    } else {
+                        PresencePermissions everyone = PresencePermissions.allowAll();
+                        permissions = () -> everyone;
+                    }
                     hazelcast = HazelcastMember.start(config);
                     return new ClusterAdapter(hazelcast, config.logoutGraceMillis());
                 }, false)
@@ -67,11 +96,16 @@ public final class PresenceNode implements AutoCloseable {
                     return Future.fromCompletionStage(presence.start());
                 })
                 .compose(filled -> {
-                    SessionFactory sessionFactory = new SessionFactory(presence, new OpenAuthenticator(config.maxUsernameLength()),
-                            new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts()),
-                            PresenceNode::monotonicMillis, sessions);
+                    Limits limits = config.limits();
+                    SessionFactory sessionFactory = new SessionFactory(presence, authentication.authenticator(),
+                            new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts(),
+                                    limits.messagesPerSecond(), limits.messageBurst(), limits.maxSubscriptions(),
+                                    limits.maxRequestNames()),
+                            PresenceNode::monotonicMillis, sessions, permissions);
+                    Admission admission = new Admission(limits, sessions::awaitingLogin);
                     return vertx.deployVerticle(() -> {
-                        TransportVerticle transport = new TransportVerticle(config, sessionFactory, this::isHealthy, () -> serving);
+                        TransportVerticle transport = new TransportVerticle(config, sessionFactory, this::isHealthy,
+                                () -> serving, admission);
                         transports.add(transport);
                         return transport;
                     }, new DeploymentOptions().setInstances(config.transportInstances()));
@@ -80,6 +114,7 @@ public final class PresenceNode implements AutoCloseable {
                     deploymentId = id;
                     long sweep = Math.max(10, Math.min(config.clientTimeoutMillis(), config.authTimeoutMillis()) / SessionSettings.SWEEPS_PER_TIMEOUT);
                     vertx.setPeriodic(sweep, t -> sessions.checkDeadlines(monotonicMillis()));
+                    vertx.setPeriodic(FILE_CHECK_MILLIS, t -> vertx.executeBlocking(this::reloadChangedFiles, false));
                     serving = true;
                     LOG.info(() -> "presence node serving on " + config.host() + ":" + port()
                             + " as cluster member " + hazelcast.getCluster().getLocalMember().getAddress());
@@ -91,6 +126,15 @@ public final class PresenceNode implements AutoCloseable {
                     crash(); // on a thread of its own; it closes the event loops this future runs on
                     return Future.failedFuture(failure);
                 });
+    }
+
+    /** Users and permissions files are read again when they change, without a restart. */
+    private Void reloadChangedFiles() {
+        authentication.reloadIfChanged();
+        if (permissionsFile != null) {
+            permissionsFile.reloadIfChanged();
+        }
+        return null;
     }
 
     private PresenceExecutor presenceExecutor(Context context) {

@@ -12,7 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The layers, checked in the compiled classes (every reference, imported or written out in full):
  * transport → session → presence ← cluster. Presence is plain Java; only cluster touches
- * Hazelcast; only transport (and the bootstrap, {@link PresenceNode}) touches Vert.x.
+ * Hazelcast; only transport, the login strategies (auth: Vert.x's web client and JWT) and the
+ * bootstrap, {@link PresenceNode}, touch Vert.x. Sessions see the strategies through
+ * {@code Authenticator} and the rules of access (plain Java) through {@code PresencePermissions}.
  */
 class ArchitectureTest {
 
@@ -53,6 +55,19 @@ class ArchitectureTest {
     @Test
     void clusterDoesNotReachBackIntoSessionsOrTransport() {
         layer(NODE, "cluster", "io.vertx..", NODE + ".session..", NODE + ".transport..").check(MAIN);
+    }
+
+    @Test
+    void accessRulesArePlainJavaOnTheirOwn() {
+        layer(NODE, "access", "io.vertx..", "io.netty..", "com.hazelcast..", NODE + ".session..",
+                NODE + ".transport..", NODE + ".presence..", NODE + ".cluster..", NODE + ".auth..").check(MAIN);
+    }
+
+    @Test
+    void sessionsKnowLoginStrategiesOnlyThroughTheirInterface() {
+        layer(NODE, "session", NODE + ".auth..").check(MAIN);
+        layer(NODE, "auth", NODE + ".transport..", NODE + ".presence..", NODE + ".cluster..",
+                "com.hazelcast..").check(MAIN);
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.presence.protocol.JsonText;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 
+import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -61,12 +62,14 @@ public final class RealPresenceClient implements PresenceClient, Presence {
     private int nextCorrelationId;
 
     /** A client on its own threads and the JDK's WebSocket client; {@code callbackExecutor} may be null. */
-    public static RealPresenceClient create(Settings settings, Executor callbackExecutor, ConnectionListener listener) {
+    /** @param sslContext for wss:// URLs; null for the JDK's default */
+    public static RealPresenceClient create(Settings settings, SSLContext sslContext, Executor callbackExecutor,
+                                            ConnectionListener listener) {
         int id = INSTANCES.incrementAndGet();
         ExecutorService own = callbackExecutor == null
                 ? Executors.newSingleThreadExecutor(daemon("presence-client-" + id + "-callbacks")) : null;
         return new RealPresenceClient(settings, new ThreadLoop("presence-client-" + id + "-io"),
-                WebSocketTransport.jdk(), callbackExecutor == null ? own : callbackExecutor, own, listener);
+                WebSocketTransport.jdk(sslContext), callbackExecutor == null ? own : callbackExecutor, own, listener);
     }
 
     RealPresenceClient(Settings settings, Loop loop, Transport transport, Executor callbackExecutor,

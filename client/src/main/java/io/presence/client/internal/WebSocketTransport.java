@@ -1,5 +1,6 @@
 package io.presence.client.internal;
 
+import javax.net.ssl.SSLContext;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,9 +25,13 @@ final class WebSocketTransport implements Transport.Socket {
         this.lastSend = CompletableFuture.completedFuture(socket);
     }
 
-    /** Connections on one JDK HTTP client of their own. */
-    static Transport jdk() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Connections on one JDK HTTP client of their own; {@code sslContext} null for the JDK's default. */
+    static Transport jdk(SSLContext sslContext) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (sslContext != null) {
+            builder.sslContext(sslContext);
+        }
+        HttpClient http = builder.build();
         return (uri, handler) -> open(http, uri, handler);
     }
 

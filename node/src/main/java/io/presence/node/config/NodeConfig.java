@@ -32,6 +32,11 @@ import java.util.Optional;
  * @param clusterName        overrides the Hazelcast cluster name when present
  * @param hazelcastPort      overrides the first Hazelcast port when present
  * @param hazelcastMembers   overrides the TCP-IP member list when not empty
+ * @param auth               how logins are decided
+ * @param permissionsFile    deepstream's permissions file (its presence section); empty allows all
+ * @param limits             what one client or one address may take of the node
+ * @param transportSecurity  wss:// and https://, the origins browsers may connect from, and the
+ *                           proxies believed about a client's address
  */
 public record NodeConfig(
         String host,
@@ -52,7 +57,11 @@ public record NodeConfig(
         Optional<String> hazelcastConfig,
         Optional<String> clusterName,
         Optional<Integer> hazelcastPort,
-        List<String> hazelcastMembers) {
+        List<String> hazelcastMembers,
+        AuthSettings auth,
+        Optional<String> permissionsFile,
+        Limits limits,
+        TransportSecurity transportSecurity) {
 
     public NodeConfig {
         hazelcastMembers = List.copyOf(hazelcastMembers);

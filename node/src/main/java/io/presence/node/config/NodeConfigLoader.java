@@ -51,6 +51,41 @@ public final class NodeConfigLoader {
         d.put("cluster.name", "");
         d.put("hazelcast.port", "");
         d.put("hazelcast.members", "");
+        d.put("auth", "none");
+        d.put("auth.file.users", "");
+        d.put("auth.file.hash", "md5");
+        d.put("auth.file.iterations", "100");
+        d.put("auth.file.key.length", "32");
+        d.put("auth.http.url", "");
+        d.put("auth.http.permitted.status", "200");
+        d.put("auth.http.timeout.ms", "2000");
+        d.put("auth.http.retry.status", "");
+        d.put("auth.http.retry.attempts", "3");
+        d.put("auth.http.retry.interval.ms", "1000");
+        d.put("auth.http.promote.to.header", "");
+        d.put("auth.http.max.pending", "1000");
+        d.put("auth.jwt.algorithm", "HS256");
+        d.put("auth.jwt.secret", "");
+        d.put("auth.jwt.public.key", "");
+        d.put("auth.jwt.token.field", "token");
+        d.put("auth.jwt.id.claim", "sub");
+        d.put("auth.jwt.server.data.claim", "");
+        d.put("auth.jwt.client.data.claim", "");
+        d.put("auth.jwt.issuer", "");
+        d.put("auth.jwt.audience", "");
+        d.put("permissions.file", "");
+        d.put("max.connections", "50000");
+        d.put("max.connections.per.address", "5000");
+        d.put("max.pending.logins", "5000");
+        d.put("max.messages.per.second", "1000");
+        d.put("max.message.burst", "2000");
+        d.put("max.subscriptions", "10000");
+        d.put("max.request.names", "10000");
+        d.put("tls.certificate", "");
+        d.put("tls.key", "");
+        d.put("tls.client.ca", "");
+        d.put("allowed.origins", "");
+        d.put("trusted.proxies", "");
         return Map.copyOf(d);
     }
 
@@ -112,17 +147,105 @@ public final class NodeConfigLoader {
                 r.optionalText("hazelcast.config"),
                 r.optionalText("cluster.name"),
                 r.optionalText("hazelcast.port").map(p -> r.integer("hazelcast.port", 1, 65535)),
-                r.optionalText("hazelcast.members")
-                        .map(m -> Arrays.stream(m.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
-                        .orElse(List.of()));
+                r.list("hazelcast.members"),
+                auth(r),
+                r.optionalText("permissions.file"),
+                new Limits(
+                        r.integer("max.connections", 1, Integer.MAX_VALUE),
+                        r.integer("max.connections.per.address", 1, Integer.MAX_VALUE),
+                        r.integer("max.pending.logins", 1, Integer.MAX_VALUE),
+                        r.integer("max.messages.per.second", 1, Integer.MAX_VALUE),
+                        r.integer("max.message.burst", 1, Integer.MAX_VALUE),
+                        r.integer("max.subscriptions", 1, Integer.MAX_VALUE),
+                        r.integer("max.request.names", 1, Integer.MAX_VALUE)),
+                new TransportSecurity(r.optionalText("tls.certificate"), r.optionalText("tls.key"),
+                        r.optionalText("tls.client.ca"), r.list("allowed.origins"), r.list("trusted.proxies")));
         if (config.binaryPath().equals(config.jsonPath()) || config.binaryPath().equals(config.healthPath())
                 || config.jsonPath().equals(config.healthPath())) {
             problems.add("binary.path, json.path and health.path must differ");
+        }
+        checkAuth(config.auth(), problems);
+        checkFiles(config, problems);
+        if (config.transportSecurity().certificate().isPresent() != config.transportSecurity().key().isPresent()) {
+            problems.add("tls.certificate and tls.key go together");
+        }
+        if (config.transportSecurity().clientCa().isPresent() && !config.transportSecurity().tlsEnabled()) {
+            problems.add("tls.client.ca needs tls.certificate and tls.key");
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    private static AuthSettings auth(Values r) {
+        return new AuthSettings(
+                r.list("auth"),
+                new AuthSettings.FileAuth(r.optionalText("auth.file.users"), r.text("auth.file.hash"),
+                        r.integer("auth.file.iterations", 1, 10_000_000), r.integer("auth.file.key.length", 1, 1024)),
+                new AuthSettings.HttpAuth(r.optionalText("auth.http.url"),
+                        r.integers("auth.http.permitted.status"),
+                        r.integer("auth.http.timeout.ms", 1, Integer.MAX_VALUE),
+                        r.integers("auth.http.retry.status"),
+                        r.integer("auth.http.retry.attempts", 0, 100),
+                        r.integer("auth.http.retry.interval.ms", 0, Integer.MAX_VALUE),
+                        r.list("auth.http.promote.to.header"),
+                        r.integer("auth.http.max.pending", 1, Integer.MAX_VALUE)),
+                new AuthSettings.JwtAuth(r.text("auth.jwt.algorithm"), r.optionalText("auth.jwt.secret"),
+                        r.optionalText("auth.jwt.public.key"), r.text("auth.jwt.token.field"), r.text("auth.jwt.id.claim"),
+                        r.optionalText("auth.jwt.server.data.claim"), r.optionalText("auth.jwt.client.data.claim"),
+                        r.optionalText("auth.jwt.issuer"), r.optionalText("auth.jwt.audience")));
+    }
+
+    /** A strategy named must have what it needs; each problem is reported. */
+    private static void checkAuth(AuthSettings auth, List<String> problems) {
+        if (auth.strategies().isEmpty()) {
+            problems.add("auth must name at least one strategy of " + AuthSettings.KNOWN);
+        }
+        for (String strategy : auth.strategies()) {
+            if (!AuthSettings.KNOWN.contains(strategy)) {
+                problems.add("auth: unknown strategy '" + strategy + "' (known: " + AuthSettings.KNOWN + ")");
+            }
+        }
+        if (auth.strategies().contains("file") && auth.file().users().isEmpty()) {
+            problems.add("auth file needs auth.file.users, the users file");
+        }
+        if (auth.strategies().contains("http")) {
+            if (auth.http().url().isEmpty()) {
+                problems.add("auth http needs auth.http.url");
+            } else if (!auth.http().url().get().matches("https?://.+")) {
+                problems.add("auth.http.url must be an http:// or https:// URL (got '" + auth.http().url().get() + "')");
+            }
+            if (auth.http().permittedStatus().isEmpty()) {
+                problems.add("auth.http.permitted.status must list at least one status code");
+            }
+        }
+        if (auth.strategies().contains("jwt")) {
+            String algorithm = auth.jwt().algorithm();
+            if (!List.of("HS256", "HS384", "HS512", "RS256", "ES256").contains(algorithm)) {
+                problems.add("auth.jwt.algorithm must be HS256, HS384, HS512, RS256 or ES256 (got '" + algorithm + "')");
+            } else if (algorithm.startsWith("HS") && auth.jwt().secret().isEmpty()) {
+                problems.add("auth jwt with " + algorithm + " needs auth.jwt.secret");
+            } else if (!algorithm.startsWith("HS") && auth.jwt().publicKey().isEmpty()) {
+                problems.add("auth jwt with " + algorithm + " needs auth.jwt.public.key, a PEM file");
+            }
+        }
+    }
+
+    /** Files named in the configuration must be readable now, not at the first login. */
+    private static void checkFiles(NodeConfig config, List<String> problems) {
+        List<Optional<String>> files = new ArrayList<>(List.of(config.permissionsFile(),
+                config.transportSecurity().certificate(), config.transportSecurity().key(),
+                config.transportSecurity().clientCa()));
+        if (config.auth().strategies().contains("file")) {
+            files.add(config.auth().file().users());
+        }
+        if (config.auth().strategies().contains("jwt")) {
+            files.add(config.auth().jwt().publicKey());
+        }
+        for (Optional<String> file : files) {
+            file.filter(f -> !Files.isReadable(Path.of(f))).ifPresent(f -> problems.add("cannot read " + f));
+        }
     }
 
     /** The environment variable that sets {@code key}. */
@@ -144,6 +267,25 @@ public final class NodeConfigLoader {
 
         Optional<String> optionalText(String key) {
             return Optional.ofNullable(values.get(key)).filter(v -> !v.isBlank());
+        }
+
+        /** A comma-separated list; empty when not set. */
+        List<String> list(String key) {
+            return optionalText(key)
+                    .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                    .orElse(List.of());
+        }
+
+        List<Integer> integers(String key) {
+            List<Integer> numbers = new ArrayList<>();
+            for (String v : list(key)) {
+                try {
+                    numbers.add(Integer.parseInt(v));
+                } catch (NumberFormatException e) {
+                    problems.add(key + " must list whole numbers (got '" + v + "')");
+                }
+            }
+            return numbers;
         }
 
         String path(String key) {

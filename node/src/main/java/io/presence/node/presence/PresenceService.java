@@ -97,7 +97,15 @@ public final class PresenceService {
 
     /** Subscribes to each name; completes with the names that were already subscribed. */
     public CompletionStage<List<String>> subscribe(PresenceListener listener, Collection<String> usernames) {
-        return onPresenceThread(() -> subscriptions.subscribe(listener, usernames));
+        return subscribe(listener, usernames, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Subscribes to each name, or to none if the listener would then hold more than {@code limit}
+     * names; completes with the names that were already subscribed, or null for none subscribed.
+     */
+    public CompletionStage<List<String>> subscribe(PresenceListener listener, Collection<String> usernames, int limit) {
+        return onPresenceThread(() -> subscriptions.subscribe(listener, usernames, limit));
     }
 
     /** Unsubscribes from each name; completes with the names that were not subscribed. */

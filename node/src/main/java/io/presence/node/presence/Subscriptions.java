@@ -36,13 +36,30 @@ final class Subscriptions {
 
     /** Subscribes to each name; returns the names that were already subscribed. */
     List<String> subscribe(PresenceListener listener, Collection<String> usernames) {
+        return subscribe(listener, usernames, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Subscribes to each name, unless the listener would then be subscribed to more than
+     * {@code limit} names: then to none, and returns null. Otherwise returns the names that were
+     * already subscribed.
+     */
+    List<String> subscribe(PresenceListener listener, Collection<String> usernames, int limit) {
+        Set<String> mine = namesOf.getOrDefault(listener, Set.of());
+        Set<String> asked = new LinkedHashSet<>(usernames);
         List<String> already = new ArrayList<>();
-        Set<String> mine = namesOf.computeIfAbsent(listener, l -> new HashSet<>());
-        for (String name : new LinkedHashSet<>(usernames)) {
-            if (mine.add(name)) {
-                byName.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(listener);
-            } else {
+        for (String name : asked) {
+            if (mine.contains(name)) {
                 already.add(name);
+            }
+        }
+        if ((long) mine.size() + asked.size() - already.size() > limit) {
+            return null;
+        }
+        Set<String> kept = namesOf.computeIfAbsent(listener, l -> new HashSet<>());
+        for (String name : asked) {
+            if (kept.add(name)) {
+                byName.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(listener);
             }
         }
         return already;

@@ -1,8 +1,12 @@
 package io.presence.node.session;
 
-/** Decides whether the data a client passed to {@code login(...)} lets it in. */
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Decides whether a login gets in. May answer later (a webhook) but never blocks the caller, which
+ * is a connection's event loop; the answer may complete on any thread.
+ */
 public interface Authenticator {
 
-    /** @param authData the JSON text of the AUTH REQUEST's data, or null when it had none */
-    LoginOutcome authenticate(String authData);
+    CompletionStage<LoginOutcome> authenticate(LoginRequest request);
 }

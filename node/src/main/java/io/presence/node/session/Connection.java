@@ -2,6 +2,8 @@ package io.presence.node.session;
 
 import io.presence.protocol.Message;
 
+import java.util.Map;
+
 /** The transport side of one client connection, as a session sees it. Thread-safe. */
 public interface Connection {
 
@@ -22,4 +24,10 @@ public interface Connection {
 
     /** A short description for logs: endpoint and remote address. */
     String describe();
+
+    /** The client's IP address, as this node sees it. */
+    String remoteAddress();
+
+    /** The WebSocket upgrade request's headers, names in lower case. */
+    Map<String, String> headers();
 }

@@ -3,15 +3,29 @@ package io.presence.node.session;
 /** What an {@link Authenticator} made of a login request. */
 public sealed interface LoginOutcome {
 
-    /** Logged in; {@code username} is null for an anonymous login, {@code clientData} is JSON or null. */
-    record Accepted(String username, String clientData) implements LoginOutcome {
+    /**
+     * Logged in; {@code username} is null for an anonymous login. {@code clientData} (JSON text or
+     * null) goes back to the client with AUTH_SUCCESSFUL; {@code serverData} (JSON text or null)
+     * stays on the server, for permission rules ({@code user.data}).
+     */
+    record Accepted(String username, String clientData, String serverData) implements LoginOutcome {
+        public Accepted(String username, String clientData) {
+            this(username, clientData, null);
+        }
     }
 
-    /** Refused; the client may try again on the same connection. */
-    record Refused(String reason) implements LoginOutcome {
+    /** Refused; {@code clientData} (JSON text or null) goes back with AUTH_UNSUCCESSFUL. The client may try again. */
+    record Refused(String clientData) implements LoginOutcome {
     }
 
     /** The request's data is not usable at all; the connection is closed. */
     record Malformed(String reason) implements LoginOutcome {
+    }
+
+    /**
+     * This strategy does not know the user: the next one decides. When none knows it, the login is
+     * refused with the last {@code clientData} given here (JSON text, or null).
+     */
+    record Unknown(String clientData) implements LoginOutcome {
     }
 }

@@ -1,5 +1,9 @@
 package io.presence.node.session;
 
+import io.presence.node.access.Decision;
+import io.presence.node.access.PresenceAction;
+import io.presence.node.access.PresencePermissions;
+import io.presence.node.access.Requester;
 import io.presence.node.presence.OnlineSnapshot;
 import io.presence.node.presence.PresenceListener;
 import io.presence.node.presence.PresenceService;
@@ -8,7 +12,11 @@ import io.presence.protocol.ParserMessage;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The PRESENCE topic of one logged-in session: subscriptions, queries and the notifications they
@@ -18,15 +26,24 @@ import java.util.List;
  */
 final class PresenceRequests implements PresenceListener {
 
+    private static final Logger LOG = Logger.getLogger(PresenceRequests.class.getName());
+
     private final Connection connection;
     private final PresenceService presence;
     /** The logged-in user; null for an anonymous session, which never shows in presence. */
     private final String username;
+    private final Requester requester;
+    private final Supplier<PresencePermissions> permissions;
+    private final SessionSettings limits;
 
-    PresenceRequests(Connection connection, PresenceService presence, String username) {
+    PresenceRequests(Connection connection, PresenceService presence, String username, Requester requester,
+                     Supplier<PresencePermissions> permissions, SessionSettings limits) {
         this.connection = connection;
         this.presence = presence;
         this.username = username;
+        this.requester = requester;
+        this.permissions = permissions;
+        this.limits = limits;
         if (username != null) {
             presence.sessionOpened(username);
         }
@@ -35,13 +52,17 @@ final class PresenceRequests implements PresenceListener {
     void handle(PresenceMessage request) {
         String correlationId = request.correlationId();
         switch (request.action()) {
-            case SUBSCRIBE_ALL -> presence.subscribeAll(this).thenAccept(added -> {
-                if (!added) {
-                    connection.send(PresenceMessage.aboutName(Action.MULTIPLE_SUBSCRIPTIONS, Action.SUBSCRIBE_ALL,
-                            correlationId, PresenceMessage.EVERYONE, false));
+            case SUBSCRIBE_ALL -> {
+                if (allowed(PresenceAction.SUBSCRIBE_ALL, Action.SUBSCRIBE_ALL, null, correlationId)) {
+                    presence.subscribeAll(this).thenAccept(added -> {
+                        if (!added) {
+                            connection.send(PresenceMessage.aboutName(Action.MULTIPLE_SUBSCRIPTIONS, Action.SUBSCRIBE_ALL,
+                                    correlationId, PresenceMessage.EVERYONE, false));
+                        }
+                        connection.send(PresenceMessage.ack(Action.SUBSCRIBE_ALL, correlationId));
+                    });
                 }
-                connection.send(PresenceMessage.ack(Action.SUBSCRIBE_ALL, correlationId));
-            });
+            }
             case UNSUBSCRIBE_ALL -> presence.unsubscribeAll(this).thenAccept(removed -> {
                 if (!removed) {
                     connection.send(PresenceMessage.aboutName(Action.NOT_SUBSCRIBED, Action.UNSUBSCRIBE_ALL,
@@ -51,8 +72,18 @@ final class PresenceRequests implements PresenceListener {
             });
             case SUBSCRIBE -> {
                 if (validNames(request)) {
-                    presence.subscribe(this, request.names()).thenAccept(already ->
-                            warnThenAck(Action.MULTIPLE_SUBSCRIPTIONS, Action.SUBSCRIBE, correlationId, already));
+                    // as deepstream: denied names are reported one by one; the rest are served and
+                    // acked, and a request with nothing left gets no ack
+                    List<String> names = allowedNames(PresenceAction.SUBSCRIBE, request);
+                    if (!names.isEmpty()) {
+                        presence.subscribe(this, names, limits.maxSubscriptions()).thenAccept(already -> {
+                            if (already == null) {
+                                overSubscriptionLimit(request);
+                            } else {
+                                warnThenAck(Action.MULTIPLE_SUBSCRIPTIONS, Action.SUBSCRIBE, correlationId, already);
+                            }
+                        });
+                    }
                 }
             }
             case UNSUBSCRIBE -> {
@@ -62,22 +93,79 @@ final class PresenceRequests implements PresenceListener {
                 }
             }
             case QUERY_ALL -> {
-                // answered here, on the event loop, from this node's view: no hop, no cluster call
-                OnlineSnapshot online = presence.online();
-                connection.sendOnline(new OnlineAnswer(correlationId, online.id(), online.names(),
-                        online.positionOf(username)));
+                if (allowed(PresenceAction.QUERY_ALL, Action.QUERY_ALL, null, correlationId)) {
+                    queryAll(correlationId);
+                }
             }
             case QUERY -> {
                 if (request.names().stream().anyMatch(n -> n == null || n.isEmpty())) {
                     invalidUsers(request, "usernames must be non-empty strings");
                     return;
                 }
-                connection.send(PresenceMessage.queryResponse(correlationId, JsonText.write(presence.areOnline(request.names()))));
+                if (!withinNameLimit(request)) {
+                    return;
+                }
+                List<String> names = allowedNames(PresenceAction.QUERY, request);
+                // a query of no names is answered (with nothing), as deepstream does; one whose
+                // every name was denied has had its answers: one denial per name
+                if (!names.isEmpty() || request.names().isEmpty()) {
+                    connection.send(PresenceMessage.queryResponse(correlationId, JsonText.write(presence.areOnline(names))));
+                }
             }
             default -> connection.send(ParserMessage.error(ParserMessage.Action.UNKNOWN_ACTION,
                     "PRESENCE " + request.action() + " is not a request a client can make",
                     request.topic(), request.actionCode()));
         }
+    }
+
+    /**
+     * Answered here, on the event loop, from this node's view: no hop, no cluster call. Under
+     * rules that allow everyone everything, from the snapshot's names encoded once; otherwise
+     * only the users this requester may query are listed.
+     */
+    private void queryAll(String correlationId) {
+        OnlineSnapshot online = presence.online();
+        PresencePermissions rules = permissions.get();
+        if (rules.allowsEverything()) {
+            connection.sendOnline(new OnlineAnswer(correlationId, online.id(), online.names(), online.positionOf(username)));
+            return;
+        }
+        List<String> visible = new ArrayList<>();
+        for (String name : online.names()) {
+            if (!name.equals(username) && rules.check(requester, PresenceAction.QUERY, name) == Decision.ALLOWED) {
+                visible.add(name);
+            }
+        }
+        connection.send(PresenceMessage.queryAllResponse(correlationId, visible));
+    }
+
+    /** Whether the rules allow the request; if not, the client is told why (denied, or the rule failed). */
+    private boolean allowed(PresenceAction action, Action original, String name, String correlationId) {
+        Decision decision = permissions.get().check(requester, action, name);
+        if (decision == Decision.ALLOWED) {
+            return true;
+        }
+        if (decision instanceof Decision.Failed failed) {
+            LOG.warning(() -> "permission rule failed for " + connection.describe() + ": " + failed.reason());
+            connection.send(PresenceMessage.aboutName(Action.MESSAGE_PERMISSION_ERROR, original, correlationId, name, true));
+        } else {
+            connection.send(PresenceMessage.aboutName(Action.MESSAGE_DENIED, original, correlationId, name, true));
+        }
+        return false;
+    }
+
+    /** The names of a request the rules allow, each denied one reported to the client. */
+    private List<String> allowedNames(PresenceAction action, PresenceMessage request) {
+        if (permissions.get().allowsEverything()) {
+            return request.names();
+        }
+        List<String> names = new ArrayList<>();
+        for (String name : new LinkedHashSet<>(request.names())) {
+            if (allowed(action, request.action(), name, request.correlationId())) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     /** The session ended: its subscriptions go, and its user's session count drops. */
@@ -94,6 +182,13 @@ final class PresenceRequests implements PresenceListener {
             // as with QUERY_ALL, a client is not told about itself (its own login can race its subscription)
             return;
         }
+        if (scope == Scope.EVERYONE) {
+            // a subscription to everyone hears of the users the rules let it subscribe to, no one else
+            PresencePermissions rules = permissions.get();
+            if (!rules.allowsEverything() && rules.check(requester, PresenceAction.SUBSCRIBE, name) != Decision.ALLOWED) {
+                return;
+            }
+        }
         Action action = scope == Scope.EVERYONE
                 ? (online ? Action.PRESENCE_JOIN_ALL : Action.PRESENCE_LEAVE_ALL)
                 : (online ? Action.PRESENCE_JOIN : Action.PRESENCE_LEAVE);
@@ -109,7 +204,25 @@ final class PresenceRequests implements PresenceListener {
             invalidUsers(request, "usernames must be non-empty strings");
             return false;
         }
-        return true;
+        return withinNameLimit(request);
+    }
+
+    private boolean withinNameLimit(PresenceMessage request) {
+        if (request.names().size() <= limits.maxRequestNames()) {
+            return true;
+        }
+        LOG.warning(() -> connection.describe() + " sent " + request.names().size() + " names in one "
+                + request.action() + "; the limit is " + limits.maxRequestNames());
+        invalidUsers(request, "at most " + limits.maxRequestNames() + " names per request; this one had "
+                + request.names().size() + ": split it");
+        return false;
+    }
+
+    private void overSubscriptionLimit(PresenceMessage request) {
+        LOG.warning(() -> connection.describe() + " would be subscribed to more than "
+                + limits.maxSubscriptions() + " names; SUBSCRIBE refused");
+        invalidUsers(request, "a connection may be subscribed to at most " + limits.maxSubscriptions()
+                + " names; unsubscribe from some first");
     }
 
     private void invalidUsers(PresenceMessage request, String reason) {

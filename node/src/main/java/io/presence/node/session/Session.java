@@ -1,5 +1,6 @@
 package io.presence.node.session;
 
+import io.presence.node.access.PresencePermissions;
 import io.presence.node.presence.PresenceService;
 import io.presence.protocol.AuthMessage;
 import io.presence.protocol.ConnectionMessage;
@@ -12,6 +13,7 @@ import io.presence.protocol.PresenceMessage;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -31,6 +33,7 @@ public final class Session {
     private final SessionSettings settings;
     private final LongSupplier clock;
     private final SessionRegistry registry;
+    private final Supplier<PresencePermissions> permissions;
     private final long openedAt;
     /** Set while an expiry is on its way to the event loop, so the sweep hands over only one. */
     private final AtomicBoolean expiring = new AtomicBoolean();
@@ -40,22 +43,32 @@ public final class Session {
     private volatile long lastPingAt;
     private PresenceRequests requests;
     private int refusedLogins;
+    /** A login request is with the strategies: sent in time, so the login deadline waits for it. */
+    private volatile boolean loginPending;
+    private final MessageRate rate;
+    /** Messages dropped over the rate since the last second without drops. */
+    private int dropped;
+    private long lastDropAt;
 
     /**
      * @param clock    a monotonic clock in milliseconds, the one the registry's sweep passes to
      *                 {@link #checkDeadlines}
      * @param registry where the session is listed while open
+     * @param permissions the presence rules in force (they may be reloaded)
      */
     Session(Connection connection, PresenceService presence, Authenticator authenticator,
-            SessionSettings settings, LongSupplier clock, SessionRegistry registry) {
+            SessionSettings settings, LongSupplier clock, SessionRegistry registry,
+            Supplier<PresencePermissions> permissions) {
         this.connection = connection;
         this.presence = presence;
         this.authenticator = authenticator;
         this.settings = settings;
         this.clock = clock;
         this.registry = registry;
+        this.permissions = permissions;
         this.openedAt = clock.getAsLong();
         this.lastReceivedAt = openedAt;
+        this.rate = new MessageRate(settings.messagesPerSecond(), settings.messageBurst(), openedAt);
     }
 
     /** Something arrived that is not a message (a pong): the client is alive. */
@@ -65,24 +78,61 @@ public final class Session {
 
     /** A frame arrived that did not decode; tell the client why and keep the connection. */
     public void onUndecodable(DecodeException error) {
-        lastReceivedAt = clock.getAsLong();
-        connection.send(error.toReply());
+        if (received()) {
+            connection.send(error.toReply());
+        }
     }
 
     /** A frame arrived that broke a transport rule (wrong frame type, too large). */
     public void onRejectedFrame(ParserMessage reply) {
-        lastReceivedAt = clock.getAsLong();
-        connection.send(reply);
+        if (received()) {
+            connection.send(reply);
+        }
     }
 
     public void onMessage(Message message) {
-        lastReceivedAt = clock.getAsLong();
+        if (!received()) {
+            return;
+        }
         switch (state) {
             case AWAITING_CHALLENGE -> awaitingChallenge(message);
             case AWAITING_AUTH -> awaitingAuth(message);
             case AUTHENTICATED -> authenticated(message);
             case CLOSED -> { }
         }
+    }
+
+    /**
+     * Notes that the client sent something; false when it is over its message rate, so the
+     * message is dropped. The first drop is answered with an error; a client that goes on
+     * sending past the rate for another second's worth of messages is closed.
+     */
+    private boolean received() {
+        long now = clock.getAsLong();
+        lastReceivedAt = now;
+        if (rate.take(now)) {
+            return true;
+        }
+        if (state == State.CLOSED) {
+            return false;
+        }
+        if (now - lastDropAt > 1000) {
+            dropped = 0;
+        }
+        lastDropAt = now;
+        dropped++;
+        if (dropped == 1) {
+            LOG.warning(() -> connection.describe() + " sent more than " + settings.messagesPerSecond()
+                    + " messages a second; dropping the excess");
+            connection.send(ConnectionMessage.error(ConnectionMessage.Action.ERROR, "more than "
+                    + settings.messagesPerSecond() + " messages a second (bursts of " + settings.messageBurst()
+                    + "): messages over the rate are dropped, and the connection closes if they keep coming"));
+        } else if (dropped > settings.messagesPerSecond()) {
+            LOG.warning(() -> connection.describe() + " kept sending over its message rate; closing");
+            onClosed();
+            connection.close(CloseCode.POLICY_VIOLATION, "message rate exceeded");
+        }
+        return false;
     }
 
     private void awaitingChallenge(Message message) {
@@ -105,26 +155,54 @@ public final class Session {
         }
     }
 
+    /** Hands the login to the strategies; their answer comes back to this event loop. */
     private void login(AuthMessage request) {
-        LoginOutcome outcome = authenticator.authenticate(request.data());
+        if (loginPending) {
+            connection.send(AuthMessage.error(AuthMessage.Action.INVALID_MESSAGE, "a login is already being decided"));
+            return;
+        }
+        Map<String, Object> authData;
+        try {
+            authData = LoginData.parse(request.data());
+        } catch (IllegalArgumentException malformed) {
+            loggedIn(new LoginOutcome.Malformed(malformed.getMessage()), null);
+            return;
+        }
+        loginPending = true;
+        authenticator.authenticate(new LoginRequest(authData, request.data(), connection.remoteAddress(), connection.headers()))
+                .whenComplete((outcome, failure) -> connection.execute(() -> {
+                    loginPending = false;
+                    loggedIn(outcome, failure);
+                }));
+    }
+
+    private void loggedIn(LoginOutcome outcome, Throwable failure) {
+        if (state != State.AWAITING_AUTH) {
+            return; // closed, or timed out, while the strategies decided
+        }
+        if (failure != null) {
+            LOG.warning(() -> "login of " + connection.describe() + " could not be decided: " + failure);
+            outcome = new LoginOutcome.Refused(JsonText.write(Map.of("error", "the login could not be checked; try again")));
+        }
         if (outcome instanceof LoginOutcome.Accepted accepted) {
             state = State.AUTHENTICATED;
-            requests = new PresenceRequests(connection, presence, accepted.username());
+            registry.loggedIn();
+            requests = new PresenceRequests(connection, presence, accepted.username(),
+                    LoginData.requester(accepted.username(), accepted.serverData()), permissions, settings);
             connection.send(AuthMessage.of(AuthMessage.Action.AUTH_SUCCESSFUL, accepted.clientData()));
-        } else if (outcome instanceof LoginOutcome.Refused refused) {
-            refusedLogins++;
-            if (refusedLogins >= settings.maxAuthAttempts()) {
-                connection.send(AuthMessage.error(AuthMessage.Action.TOO_MANY_AUTH_ATTEMPTS,
-                        refusedLogins + " refused logins: " + refused.reason()));
-                connection.close(CloseCode.POLICY_VIOLATION, "too many authentication attempts");
-            } else {
-                connection.send(AuthMessage.of(AuthMessage.Action.AUTH_UNSUCCESSFUL,
-                        JsonText.write(Map.of("reason", refused.reason()))));
-            }
-        } else {
-            LoginOutcome.Malformed malformed = (LoginOutcome.Malformed) outcome;
+        } else if (outcome instanceof LoginOutcome.Malformed malformed) {
             connection.send(AuthMessage.error(AuthMessage.Action.INVALID_MESSAGE_DATA, malformed.reason()));
             connection.close(CloseCode.POLICY_VIOLATION, malformed.reason());
+        } else {
+            // as deepstream: AUTH_UNSUCCESSFUL with the strategy's data, and after the last allowed
+            // attempt TOO_MANY_AUTH_ATTEMPTS and the close
+            String clientData = outcome instanceof LoginOutcome.Refused refused ? refused.clientData() : null;
+            connection.send(AuthMessage.of(AuthMessage.Action.AUTH_UNSUCCESSFUL, clientData));
+            refusedLogins++;
+            if (refusedLogins >= settings.maxAuthAttempts()) {
+                connection.send(AuthMessage.of(AuthMessage.Action.TOO_MANY_AUTH_ATTEMPTS, null));
+                connection.close(CloseCode.POLICY_VIOLATION, "too many authentication attempts");
+            }
         }
     }
 
@@ -151,7 +229,7 @@ public final class Session {
             return;
         }
         state = State.CLOSED;
-        registry.remove(this);
+        registry.remove(this, was != State.AUTHENTICATED);
         if (was == State.AUTHENTICATED) {
             requests.closed();
         }
@@ -178,7 +256,7 @@ public final class Session {
     }
 
     private boolean loginLate(long now) {
-        return state != State.AUTHENTICATED && now - openedAt > settings.authTimeoutMillis();
+        return state != State.AUTHENTICATED && !loginPending && now - openedAt > settings.authTimeoutMillis();
     }
 
     private boolean silent(long now) {
@@ -191,6 +269,7 @@ public final class Session {
             return;
         }
         if (loginLate(now)) {
+            onClosed(); // over: nothing the strategies answer later changes that
             connection.send(ConnectionMessage.error(ConnectionMessage.Action.AUTHENTICATION_TIMEOUT,
                     "no successful login within " + settings.authTimeoutMillis() + " ms"));
             connection.close(CloseCode.POLICY_VIOLATION, "authentication timeout");

@@ -1,8 +1,10 @@
 package io.presence.node.session;
 
+import io.presence.node.access.PresencePermissions;
 import io.presence.node.presence.PresenceService;
 
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /** Makes the session of each accepted connection and lists it in the registry while it is open. */
 public final class SessionFactory {
@@ -12,19 +14,24 @@ public final class SessionFactory {
     private final SessionSettings settings;
     private final LongSupplier clock;
     private final SessionRegistry registry;
+    private final Supplier<PresencePermissions> permissions;
 
-    /** @param clock a monotonic clock in milliseconds; the registry's sweep must pass the same one's time */
+    /**
+     * @param clock       a monotonic clock in milliseconds; the registry's sweep must pass the same one's time
+     * @param permissions the presence rules in force, asked at every request (they may be reloaded)
+     */
     public SessionFactory(PresenceService presence, Authenticator authenticator, SessionSettings settings,
-                          LongSupplier clock, SessionRegistry registry) {
+                          LongSupplier clock, SessionRegistry registry, Supplier<PresencePermissions> permissions) {
         this.presence = presence;
         this.authenticator = authenticator;
         this.settings = settings;
         this.clock = clock;
         this.registry = registry;
+        this.permissions = permissions;
     }
 
     public Session open(Connection connection) {
-        Session session = new Session(connection, presence, authenticator, settings, clock, registry);
+        Session session = new Session(connection, presence, authenticator, settings, clock, registry, permissions);
         registry.add(session);
         return session;
     }

@@ -2,22 +2,41 @@ package io.presence.node.session;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Every open session of this node, for deadline checks and for closing them all on stop. */
+/**
+ * Every open session of this node, for deadline checks and for closing them all on stop; and
+ * how many of them have not logged in yet, which the transport caps.
+ */
 public final class SessionRegistry {
 
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger awaitingLogin = new AtomicInteger();
 
     void add(Session session) {
+        awaitingLogin.incrementAndGet();
         sessions.add(session);
     }
 
-    void remove(Session session) {
+    void loggedIn() {
+        awaitingLogin.decrementAndGet();
+    }
+
+    /** @param beforeLogin whether the session closed without having logged in */
+    void remove(Session session, boolean beforeLogin) {
+        if (beforeLogin) {
+            awaitingLogin.decrementAndGet();
+        }
         sessions.remove(session);
     }
 
     public int size() {
         return sessions.size();
+    }
+
+    /** Open connections that have not logged in (yet). */
+    public int awaitingLogin() {
+        return awaitingLogin.get();
     }
 
     /** @param now the time on the sessions' clock */

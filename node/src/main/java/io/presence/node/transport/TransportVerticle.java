@@ -1,17 +1,23 @@
 package io.presence.node.transport;
 
 import io.presence.node.config.NodeConfig;
+import io.presence.node.config.TransportSecurity;
 import io.presence.node.session.SessionFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
 
 /**
  * The HTTP server of one event loop: the two WebSocket endpoints and the health check. Deployed
@@ -19,23 +25,32 @@ import java.util.function.BooleanSupplier;
  */
 public final class TransportVerticle extends VerticleBase {
 
+    private static final Logger LOG = Logger.getLogger(TransportVerticle.class.getName());
+
     private final NodeConfig config;
     private final SessionFactory sessions;
     private final BooleanSupplier healthy;
     private final BooleanSupplier accepting;
+    private final Admission admission;
+    private final ClientAddress clientAddress;
+    private final Set<String> allowedOrigins;
     private HttpServer server;
 
     /**
      * @param healthy   what the health check reports
      * @param accepting false once the node is stopping: new connections are refused (503), so
      *                  that clients reconnect to another node rather than log in on a leaving one
+     * @param admission the node's connection limits, shared by its transport instances
      */
     public TransportVerticle(NodeConfig config, SessionFactory sessions, BooleanSupplier healthy,
-                             BooleanSupplier accepting) {
+                             BooleanSupplier accepting, Admission admission) {
         this.config = config;
         this.sessions = sessions;
         this.healthy = healthy;
         this.accepting = accepting;
+        this.admission = admission;
+        this.clientAddress = new ClientAddress(config.transportSecurity().trustedProxies());
+        this.allowedOrigins = Set.copyOf(config.transportSecurity().allowedOrigins());
     }
 
     @Override
@@ -57,6 +72,15 @@ public final class TransportVerticle extends VerticleBase {
                 .setHttp2ClearTextEnabled(false)
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false);
+        TransportSecurity security = config.transportSecurity();
+        if (security.tlsEnabled()) {
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(security.certificate().orElseThrow())
+                    .setKeyPath(security.key().orElseThrow()));
+            security.clientCa().ifPresent(ca -> options
+                    .setTrustOptions(new PemTrustOptions().addCertPath(ca))
+                    .setClientAuth(ClientAuth.REQUIRED));
+        }
         server = vertx.createHttpServer(options)
                 .webSocketHandshakeHandler(this::onHandshake)
                 .webSocketHandler(this::onWebSocket)
@@ -74,18 +98,34 @@ public final class TransportVerticle extends VerticleBase {
             handshake.reject(404);
         } else if (!accepting.getAsBoolean()) {
             handshake.reject(503);
+        } else if (!originAllowed(handshake.headers().get("Origin"))) {
+            LOG.warning(() -> "WebSocket from origin " + handshake.headers().get("Origin") + " refused (not in allowed.origins)");
+            handshake.reject(403);
         } else {
             handshake.accept();
         }
     }
 
+    /** Browsers always send Origin; other clients need not, and are not limited by it. */
+    private boolean originAllowed(String origin) {
+        return origin == null || allowedOrigins.isEmpty() || allowedOrigins.contains(origin);
+    }
+
     private void onWebSocket(ServerWebSocket socket) {
+        String peer = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
+        String address = clientAddress.of(peer, socket.headers().get("X-Forwarded-For"));
+        Admission.Refusal refusal = admission.admit(address);
+        if (refusal != null) {
+            // a close frame with the reason: browsers and SDKs show it, where an HTTP status is hidden
+            socket.close(refusal.closeCode(), refusal.reason());
+            return;
+        }
         FrameFormat format = formatFor(socket.path());
         // the connection's own context (Vert.x gives each connection one), not the verticle's:
         // writes made on it need no hop
-        WebSocketConnection connection = new WebSocketConnection(socket, format, config.maxMessageSize(),
+        WebSocketConnection connection = new WebSocketConnection(socket, format, address, config.maxMessageSize(),
                 config.maxSendBacklog(), Vertx.currentContext());
-        connection.attach(sessions.open(connection));
+        connection.attach(sessions.open(connection), () -> admission.release(address));
     }
 
     private FrameFormat formatFor(String path) {

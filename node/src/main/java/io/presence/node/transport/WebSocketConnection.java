@@ -14,7 +14,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
 
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -35,6 +37,8 @@ final class WebSocketConnection implements Connection {
     /** The context this socket's handlers run on (on its event loop). */
     private final Context context;
     private final FrameFormat format;
+    /** The client's address, as admitted (a trusted proxy's X-Forwarded-For taken into account). */
+    private final String address;
     /** How long a close handshake may take: Vert.x's own default closing timeout. */
     static final long CLOSE_DEADLINE_MILLIS = HttpServerOptions.DEFAULT_WEBSOCKET_CLOSING_TIMEOUT * 1000L;
 
@@ -46,16 +50,22 @@ final class WebSocketConnection implements Connection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private Session session;
 
-    WebSocketConnection(ServerWebSocket socket, FrameFormat format, int maxMessageSize, long maxSendBacklog, Context context) {
+    WebSocketConnection(ServerWebSocket socket, FrameFormat format, String address, int maxMessageSize,
+                        long maxSendBacklog, Context context) {
         this.socket = socket;
+        this.address = address;
         this.context = context;
         this.format = format;
         this.maxMessageSize = maxMessageSize;
         this.maxSendBacklog = maxSendBacklog;
     }
 
-    /** Starts reading; from here on every frame goes to {@code session}. */
-    void attach(Session session) {
+    /**
+     * Starts reading; from here on every frame goes to {@code session}.
+     *
+     * @param released run once when the connection has closed, after the session heard of it
+     */
+    void attach(Session session, Runnable released) {
         this.session = session;
         socket.binaryMessageHandler(frame -> onFrame(frame, FrameFormat.BINARY));
         socket.textMessageHandler(text -> onFrame(Buffer.buffer(text), FrameFormat.JSON));
@@ -64,6 +74,8 @@ final class WebSocketConnection implements Connection {
         socket.exceptionHandler(e -> LOG.fine(() -> describe() + " failed: " + e));
         socket.closeHandler(v -> {
             closed.set(true);
+            // first, so that whoever sees the session gone also sees its admission given back
+            released.run();
             session.onClosed();
         });
     }
@@ -203,7 +215,20 @@ final class WebSocketConnection implements Connection {
     }
 
     @Override
+    public String remoteAddress() {
+        return address;
+    }
+
+    @Override
+    public Map<String, String> headers() {
+        Map<String, String> headers = new HashMap<>();
+        socket.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+        return headers;
+    }
+
+    @Override
     public String describe() {
-        return format.name().toLowerCase(Locale.ROOT) + " connection from " + socket.remoteAddress();
+        return format.name().toLowerCase(Locale.ROOT) + " connection from " + address
+                + (socket.remoteAddress() == null ? "" : ":" + socket.remoteAddress().port());
     }
 }

@@ -31,6 +31,32 @@ class NodeConfigLoaderTest {
         assertEquals(128, c.maxUsernameLength());
         assertEquals(Optional.empty(), c.hazelcastConfig());
         assertEquals(List.of(), c.hazelcastMembers());
+        assertEquals(List.of("none"), c.auth().strategies());
+        assertEquals(Optional.empty(), c.permissionsFile());
+        assertEquals(new Limits(50_000, 5_000, 5_000, 1_000, 2_000, 10_000, 10_000), c.limits());
+        assertTrue(!c.transportSecurity().tlsEnabled());
+    }
+
+    @Test
+    void theExampleFileHoldsTheDefaults() {
+        // cluster-config/node.properties says its values are the defaults: keep it true
+        assertEquals(NodeConfig.defaults(), NodeConfigLoader.load(Optional.of(Path.of("../cluster-config/node.properties")), Map.of()));
+    }
+
+    @Test
+    void securitySettingsThatCannotWorkAreAllReportedAtStart(@TempDir Path dir) {
+        ConfigException e = assertThrows(ConfigException.class, () -> NodeConfigLoader.load(Optional.empty(), Map.of(
+                "PRESENCE_AUTH", "file, ldap, http, jwt",
+                "PRESENCE_AUTH_JWT_ALGORITHM", "RS256",
+                "PRESENCE_PERMISSIONS_FILE", dir.resolve("missing.yml").toString(),
+                "PRESENCE_TLS_CERTIFICATE", dir.resolve("node.crt").toString(),
+                "PRESENCE_MAX_MESSAGES_PER_SECOND", "0")));
+        String problems = e.getMessage();
+        for (String expected : new String[] {"unknown strategy 'ldap'", "auth file needs auth.file.users",
+                "auth http needs auth.http.url", "RS256 needs auth.jwt.public.key", "cannot read " + dir.resolve("missing.yml"),
+                "tls.certificate and tls.key go together", "max.messages.per.second"}) {
+            assertTrue(problems.contains(expected), expected + " in:\n" + problems);
+        }
     }
 
     @Test

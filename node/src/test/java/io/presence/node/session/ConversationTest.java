@@ -124,6 +124,8 @@ class ConversationTest {
                 assertTrue(reply.data().contains("at most 128 characters"), reply.data());
             }
             c.send(AuthMessage.of(AuthMessage.Action.REQUEST, bad.get(2)));
+            AuthMessage third = (AuthMessage) c.expect(m -> m instanceof AuthMessage);
+            assertEquals(AuthMessage.Action.AUTH_UNSUCCESSFUL, third.action(), "as deepstream: the refusal, then the verdict");
             AuthMessage last = (AuthMessage) c.expect(m -> m instanceof AuthMessage);
             assertEquals(AuthMessage.Action.TOO_MANY_AUTH_ATTEMPTS, last.action());
             c.awaitClosed();

@@ -6,6 +6,7 @@ import io.presence.protocol.PresenceMessage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 
 /** A connection that records what a session sends and queues what it hands to the event loop, for the test to run. */
@@ -44,6 +45,16 @@ final class FakeConnection implements Connection {
     @Override
     public String describe() {
         return "fake connection";
+    }
+
+    @Override
+    public String remoteAddress() {
+        return "127.0.0.1";
+    }
+
+    @Override
+    public Map<String, String> headers() {
+        return Map.of();
     }
 
     /** Runs what the session handed to the event loop. */

@@ -1,11 +1,13 @@
 package io.presence.node.session;
 
+import io.presence.node.access.PresencePermissions;
 import io.presence.protocol.AuthMessage;
 import io.presence.protocol.ConnectionMessage;
 import io.presence.protocol.Message;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,8 +24,10 @@ class SessionDeadlinesTest {
     private final FakeConnection connection = new FakeConnection();
     private long now = 10_000;
     private final SessionRegistry registry = new SessionRegistry();
-    private final Session session = new SessionFactory(NoPresence.service(), new OpenAuthenticator(128),
-            new SessionSettings(AUTH_TIMEOUT, CLIENT_TIMEOUT, 3), () -> now, registry).open(connection);
+    /** Everyone gets in, anonymously, at once. */
+    private final Authenticator anyone = request -> CompletableFuture.completedFuture(new LoginOutcome.Accepted(null, null));
+    private final Session session = new SessionFactory(NoPresence.service(), anyone,
+            new SessionSettings(AUTH_TIMEOUT, CLIENT_TIMEOUT, 3, 100, 500, 10_000, 10_000), () -> now, registry, PresencePermissions::allowAll).open(connection);
 
     private List<Object> actions() {
         return connection.sent.stream().map(m -> (Object) (m instanceof AuthMessage a ? a.action()
@@ -43,6 +47,38 @@ class SessionDeadlinesTest {
         connection.runEventLoop();
         assertEquals(List.of(ConnectionMessage.Action.ACCEPT, AuthMessage.Action.AUTH_SUCCESSFUL), actions());
         assertNull(connection.closedWith, "logged in in time for the event loop: not closed");
+    }
+
+    @Test
+    void aLoginStillBeingDecidedAtTheDeadlineIsWaitedFor() {
+        CompletableFuture<LoginOutcome> decision = new CompletableFuture<>();
+        Session slow = new SessionFactory(NoPresence.service(), request -> decision,
+                new SessionSettings(AUTH_TIMEOUT, CLIENT_TIMEOUT, 3, 100, 500, 10_000, 10_000), () -> now, registry, PresencePermissions::allowAll).open(connection);
+        slow.onMessage(challenge());
+        slow.onMessage(AuthMessage.of(AuthMessage.Action.REQUEST, "{}"));
+        now += AUTH_TIMEOUT + 1;
+        slow.checkDeadlines(now);
+        connection.runEventLoop();
+        assertNull(connection.closedWith, "sent in time; the strategy is still deciding");
+        decision.complete(new LoginOutcome.Accepted(null, null));
+        connection.runEventLoop();
+        assertEquals(List.of(ConnectionMessage.Action.ACCEPT, AuthMessage.Action.AUTH_SUCCESSFUL), actions());
+    }
+
+    @Test
+    void aDecisionThatArrivesAfterTheConnectionTimedOutIsDropped() {
+        CompletableFuture<LoginOutcome> decision = new CompletableFuture<>();
+        Session slow = new SessionFactory(NoPresence.service(), request -> decision,
+                new SessionSettings(AUTH_TIMEOUT, CLIENT_TIMEOUT, 3, 100, 500, 10_000, 10_000), () -> now, registry, PresencePermissions::allowAll).open(connection);
+        slow.onMessage(challenge());
+        now += AUTH_TIMEOUT + 1;
+        slow.checkDeadlines(now);
+        connection.runEventLoop();
+        assertEquals(CloseCode.POLICY_VIOLATION, connection.closedWith);
+        slow.onMessage(AuthMessage.of(AuthMessage.Action.REQUEST, "{}"));
+        decision.complete(new LoginOutcome.Accepted(null, null));
+        connection.runEventLoop();
+        assertEquals(List.of(ConnectionMessage.Action.ACCEPT, ConnectionMessage.Action.AUTHENTICATION_TIMEOUT), actions());
     }
 
     @Test

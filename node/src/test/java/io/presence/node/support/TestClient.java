@@ -9,9 +9,11 @@ import io.presence.protocol.codec.BinaryCodec;
 import io.presence.protocol.codec.JsonCodec;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +49,8 @@ public final class TestClient implements AutoCloseable {
     private final WebSocketClient client;
     private final List<Message> received = new ArrayList<>();
     private volatile boolean closed;
+    private volatile Short closeStatus;
+    private volatile String closeReason;
     private int correlation;
 
     private TestClient(Endpoint endpoint, WebSocket socket, WebSocketClient client) {
@@ -55,7 +59,15 @@ public final class TestClient implements AutoCloseable {
         this.client = client;
         socket.binaryMessageHandler(b -> record(() -> BINARY.decode(b.getBytes()), b.toString()));
         socket.textMessageHandler(t -> record(() -> JSON.decode(t), t));
-        socket.closeHandler(v -> closed = true);
+        socket.closeHandler(v -> {
+            try {
+                closeStatus = socket.closeStatusCode();
+                closeReason = socket.closeReason();
+            } catch (RuntimeException closedBeforeConnected) {
+                // the close came with the handshake's answer; the status is not kept then
+            }
+            closed = true;
+        });
     }
 
     public static TestClient connect(Vertx vertx, int port, Endpoint endpoint) {
@@ -76,6 +88,25 @@ public final class TestClient implements AutoCloseable {
             return new TestClient(endpoint, socket, owned ? client : null);
         } catch (Exception e) {
             throw new IllegalStateException("cannot connect to port " + port, e);
+        }
+    }
+
+    /**
+     * Connects with options of the test's own (headers, TLS) over a client of its own; the
+     * connection may be refused right after the handshake, which {@link #closeReason()} then tells.
+     */
+    public static TestClient connect(WebSocketClient client, WebSocketConnectOptions options, Endpoint endpoint) {
+        // handlers are in place before the handshake: a close sent right after it is not missed
+        ClientWebSocket socket = client.webSocket();
+        TestClient c = new TestClient(endpoint, socket, null);
+        try {
+            socket.connect(options.setURI(endpoint.path)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return c;
+        } catch (Exception e) {
+            if (c.closed) {
+                return c;
+            }
+            throw new IllegalStateException("cannot connect to " + options.getHost() + ":" + options.getPort(), e);
         }
     }
 
@@ -226,7 +257,17 @@ public final class TestClient implements AutoCloseable {
     }
 
     public Short closeStatus() {
-        return socket.closeStatusCode();
+        return closeStatus;
+    }
+
+    public String closeReason() {
+        return closeReason;
+    }
+
+    /** Sends an AUTH request with this auth data (JSON text) and returns the node's answer to it. */
+    public AuthMessage authenticate(String authJson) {
+        send(AuthMessage.of(AuthMessage.Action.REQUEST, authJson));
+        return (AuthMessage) expect(m -> m instanceof AuthMessage a && a.action() != AuthMessage.Action.REQUEST);
     }
 
     public void awaitClosed() {

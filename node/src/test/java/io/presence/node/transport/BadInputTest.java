@@ -42,8 +42,10 @@ class BadInputTest {
 
     @BeforeAll
     static void startNode() {
+        // the rate limit is lifted: the client that stops reading must be dropped for its backlog
         cluster = TestCluster.start(1, java.util.Map.of("max.message.size", String.valueOf(LIMIT),
-                "max.send.backlog", String.valueOf(BACKLOG_LIMIT)));
+                "max.send.backlog", String.valueOf(BACKLOG_LIMIT),
+                "max.messages.per.second", "1000000", "max.message.burst", "1000000"));
         port = cluster.node(0).port();
         vertx = Vertx.vertx();
     }

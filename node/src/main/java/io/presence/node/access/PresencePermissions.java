@@ -1,0 +1,202 @@
+package io.presence.node.access;
+
+import org.apache.commons.jexl3.JexlException;
+import org.apache.commons.jexl3.JexlExpression;
+import org.apache.commons.jexl3.MapContext;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The presence section of a deepstream permissions file, compiled: name patterns ({@code *}
+ * for anything, {@code $var} for one segment), each with an {@code allow} rule that is a boolean
+ * or an expression over {@code user} (id, isAuthenticated, data: the login's server data),
+ * {@code name} (the user asked about), the pattern's {@code $vars}, {@code now} and
+ * {@code action}. For a name, the rule of the most specific matching pattern (the longest) decides;
+ * a request allowed only by {@code true} is allowed. Immutable and thread-safe; expressions are
+ * compiled once, when the file is read.
+ */
+public final class PresencePermissions {
+
+    private static final Logger LOG = Logger.getLogger(PresencePermissions.class.getName());
+    private static final Pattern VARIABLE = Pattern.compile("\\$[a-zA-Z0-9]+");
+
+    /** One pattern and its rule: a boolean, or a compiled expression. */
+    private record PathRule(String path, Pattern regex, List<String> variables, Boolean constant,
+                            JexlExpression expression, String source) {
+    }
+
+    private final List<PathRule> rules;
+    /** Every rule is {@code true}: nothing to evaluate, ever. */
+    private final boolean allowsEverything;
+
+    private PresencePermissions(List<PathRule> rules) {
+        this.rules = List.copyOf(rules);
+        this.allowsEverything = !rules.isEmpty() && rules.stream().allMatch(r -> Boolean.TRUE.equals(r.constant()))
+                && rules.stream().anyMatch(r -> r.path().equals("*"));
+    }
+
+    /** What a node without a permissions file does: every presence request is allowed. */
+    public static PresencePermissions allowAll() {
+        return new PresencePermissions(List.of(new PathRule("*", Pattern.compile("^.*$"), List.of(), true, null, "true")));
+    }
+
+    /**
+     * Compiles the presence section of a permissions file (the whole file, parsed: other sections,
+     * for records, events and RPCs, are deepstream's and ignored). A file without a presence
+     * section denies every presence request, as deepstream does.
+     *
+     * @throws PermissionsException listing every problem found
+     */
+    public static PresencePermissions compile(String source, Object file) {
+        List<String> problems = new ArrayList<>();
+        List<PathRule> rules = new ArrayList<>();
+        if (!(file instanceof Map<?, ?> sections)) {
+            throw new PermissionsException(source, List.of("the file must hold a map of sections (presence, record, ...)"));
+        }
+        Object presence = sections.get("presence");
+        if (presence == null) {
+            LOG.warning(() -> source + " has no presence section: every presence request is denied");
+        } else if (!(presence instanceof Map<?, ?> paths)) {
+            problems.add("presence must be a map from name patterns to rules");
+        } else {
+            paths.forEach((path, ruleSet) -> compile(String.valueOf(path), ruleSet, rules, problems));
+        }
+        if (!problems.isEmpty()) {
+            throw new PermissionsException(source, problems);
+        }
+        return new PresencePermissions(rules);
+    }
+
+    private static void compile(String path, Object ruleSet, List<PathRule> rules, List<String> problems) {
+        if (path.isEmpty() || path.startsWith("/")) {
+            problems.add("presence pattern '" + path + "' must not be empty nor start with /");
+            return;
+        }
+        if (!(ruleSet instanceof Map<?, ?> ruleMap)) {
+            problems.add("presence '" + path + "' must map rule types to rules, e.g. allow: true");
+            return;
+        }
+        for (Object type : ruleMap.keySet()) {
+            if (!"allow".equals(type)) {
+                problems.add("presence '" + path + "': unknown rule type '" + type + "' (presence has only allow)");
+            }
+        }
+        Object allow = ruleMap.get("allow");
+        if (allow == null) {
+            return;
+        }
+        List<String> variables = new ArrayList<>();
+        Matcher v = VARIABLE.matcher(path);
+        StringBuilder regex = new StringBuilder("^");
+        int at = 0;
+        while (v.find()) {
+            regex.append(quoteWithWildcards(path.substring(at, v.start()))).append("([^/]+)");
+            variables.add(v.group());
+            at = v.end();
+        }
+        regex.append(quoteWithWildcards(path.substring(at))).append('$');
+        Pattern compiledPath = Pattern.compile(regex.toString());
+        if (allow instanceof Boolean b) {
+            rules.add(new PathRule(path, compiledPath, variables, b, null, b.toString()));
+        } else if (allow instanceof String text) {
+            String problem = unsupported(text);
+            if (problem != null) {
+                problems.add("presence '" + path + "': " + problem);
+                return;
+            }
+            try {
+                JexlExpression expression = RuleSandbox.ENGINE.createExpression(RuleSandbox.toJexl(text));
+                rules.add(new PathRule(path, compiledPath, variables, null, expression, text));
+            } catch (JexlException e) {
+                problems.add("presence '" + path + "': cannot read rule '" + text + "': " + e.getMessage());
+            }
+        } else {
+            problems.add("presence '" + path + "': allow must be true, false or an expression, not " + allow);
+        }
+    }
+
+    /** Text of a path, with {@code *} as "anything". */
+    private static String quoteWithWildcards(String literal) {
+        StringBuilder out = new StringBuilder();
+        String[] parts = literal.split("\\*", -1);
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                out.append(".*");
+            }
+            if (!parts[i].isEmpty()) {
+                out.append(Pattern.quote(parts[i]));
+            }
+        }
+        return out.toString();
+    }
+
+    /** What deepstream's rules may do and these cannot: load records, define functions. */
+    private static String unsupported(String rule) {
+        if (rule.matches("(?s).*(^|[^\\w$])_\\s*\\(.*")) {
+            return "cross-references _() load records, which this server does not have";
+        }
+        if (rule.contains("=>") || rule.matches("(?s).*(^|[^\\w$])(function|new)([^\\w$]|$).*")) {
+            return "rules may not define functions or create objects";
+        }
+        return null;
+    }
+
+    /** Every request of every kind is allowed: callers may skip per-name checks. */
+    public boolean allowsEverything() {
+        return allowsEverything;
+    }
+
+    /**
+     * Decides one request for one name; {@code name} is null for SUBSCRIBE_ALL and QUERY_ALL,
+     * which only patterns matching the empty name (such as {@code *}) decide.
+     */
+    public Decision check(Requester who, PresenceAction action, String name) {
+        if (allowsEverything) {
+            return Decision.ALLOWED;
+        }
+        String subject = name == null ? "" : name;
+        PathRule winner = null;
+        Matcher winnerMatch = null;
+        for (PathRule rule : rules) {
+            if (winner != null && rule.path().length() < winner.path().length()) {
+                continue;
+            }
+            Matcher m = rule.regex().matcher(subject);
+            if (m.matches()) {
+                winner = rule;
+                winnerMatch = m;
+            }
+        }
+        if (winner == null) {
+            return Decision.DENIED;
+        }
+        if (winner.constant() != null) {
+            return winner.constant() ? Decision.ALLOWED : Decision.DENIED;
+        }
+        MapContext context = new MapContext();
+        Map<String, Object> user = new HashMap<>();
+        user.put("id", who.id());
+        user.put("isAuthenticated", who.isAuthenticated());
+        user.put("data", who.data());
+        context.set("user", user);
+        context.set("name", name);
+        context.set("now", System.currentTimeMillis());
+        context.set("action", action.name());
+        context.set("data", null);
+        context.set("oldData", null);
+        for (int i = 0; i < winner.variables().size(); i++) {
+            context.set(winner.variables().get(i), winnerMatch.group(i + 1));
+        }
+        try {
+            return Boolean.TRUE.equals(winner.expression().evaluate(context)) ? Decision.ALLOWED : Decision.DENIED;
+        } catch (JexlException e) {
+            return new Decision.Failed("rule '" + winner.source() + "' of presence '" + winner.path() + "' failed: " + e.getMessage());
+        }
+    }
+}

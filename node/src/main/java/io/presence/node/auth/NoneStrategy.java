@@ -1,0 +1,40 @@
+package io.presence.node.auth;
+
+import io.presence.node.session.Authenticator;
+import io.presence.node.session.LoginOutcome;
+import io.presence.node.session.LoginRequest;
+import io.presence.protocol.JsonText;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The {@code none} strategy: the username the client gives is its identity; a login without one
+ * is anonymous (authenticated, never shown in presence). For a local cluster or a trusted network.
+ */
+final class NoneStrategy implements Authenticator {
+
+    private final int maxUsernameLength;
+
+    NoneStrategy(int maxUsernameLength) {
+        this.maxUsernameLength = maxUsernameLength;
+    }
+
+    @Override
+    public CompletionStage<LoginOutcome> authenticate(LoginRequest request) {
+        Object username = request.authData().get("username");
+        if (username == null) {
+            return done(new LoginOutcome.Accepted(null, null));
+        }
+        if (!(username instanceof String name) || name.isEmpty() || name.codePointCount(0, name.length()) > maxUsernameLength) {
+            return done(new LoginOutcome.Refused(JsonText.write(Map.of("error",
+                    "username must be a non-empty string of at most " + maxUsernameLength + " characters"))));
+        }
+        return done(new LoginOutcome.Accepted(name, null));
+    }
+
+    private static CompletionStage<LoginOutcome> done(LoginOutcome outcome) {
+        return CompletableFuture.completedFuture(outcome);
+    }
+}

@@ -1,0 +1,38 @@
+package io.presence.node.transport;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The address a connection comes from, for the per-address limit and the http auth strategy.
+ * Behind load balancers every connection comes from a balancer; those named as trusted proxies
+ * are believed when their X-Forwarded-For header names the client. The header is read from the
+ * right, where trusted proxies appended, and the first address not a trusted proxy is the client's:
+ * what a client wrote at the left itself could be forged.
+ */
+final class ClientAddress {
+
+    private final Set<String> trustedProxies;
+
+    ClientAddress(List<String> trustedProxies) {
+        this.trustedProxies = Set.copyOf(trustedProxies);
+    }
+
+    /**
+     * @param peer          the TCP peer's address (null if unknown)
+     * @param forwardedFor  the X-Forwarded-For header, or null
+     */
+    String of(String peer, String forwardedFor) {
+        if (peer == null || forwardedFor == null || !trustedProxies.contains(peer)) {
+            return peer;
+        }
+        String[] hops = forwardedFor.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].trim();
+            if (!hop.isEmpty() && !trustedProxies.contains(hop)) {
+                return hop;
+            }
+        }
+        return peer;
+    }
+}
