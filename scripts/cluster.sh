@@ -36,8 +36,13 @@ needs_build() {
       "$root/node/pom.xml" "$root/protocol/pom.xml" -newer "$jar" -print -quit)" ]
 }
 
+# With PRESENCE_TLS_CERTIFICATE set the nodes serve https:// and wss:// only. The probe is a local
+# liveness check, so it does not verify the certificate (-k): it may name another host.
+scheme=http; ws_scheme=ws
+if [ -n "${PRESENCE_TLS_CERTIFICATE:-}" ]; then scheme=https; ws_scheme=wss; fi
+
 healthy() {
-  curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$1/health-check"
+  curl -fsk -o /dev/null --max-time 1 "$scheme://127.0.0.1:$1/health-check"
 }
 
 start() {
@@ -94,7 +99,7 @@ start() {
   done
   echo "Cluster '$CLUSTER_NAME' of $count node(s) serving:"
   for ((i = 0; i < count; i++)); do
-    echo "  node $i: ws://127.0.0.1:$((BASE_PORT + i))/deepstream (binary), /deepstream-json (JSON); pid $(cat "$CLUSTER_DIR/node-$i.pid")"
+    echo "  node $i: $ws_scheme://127.0.0.1:$((BASE_PORT + i))/deepstream (binary), /deepstream-json (JSON); pid $(cat "$CLUSTER_DIR/node-$i.pid")"
   done
   echo "Logs: $CLUSTER_DIR/node-*.log"
 }
