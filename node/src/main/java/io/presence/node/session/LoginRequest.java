@@ -1,19 +1,21 @@
 package io.presence.node.session;
 
+import java.util.Collections;
 import java.util.Map;
 
 /**
  * A login as the strategies see it: the object the client passed to {@code login(...)}, parsed
  * (an empty map when it passed none) and as the JSON text it sent, and where it came from.
  *
- * @param headers the WebSocket upgrade request's headers, names in lower case
+ * @param headers the WebSocket upgrade request's headers, names in lower case (get is case-insensitive)
  */
 public record LoginRequest(Map<String, Object> authData, String authJson, String remoteAddress,
                            Map<String, String> headers) {
 
     public LoginRequest {
         authData = authData == null ? Map.of() : authData;
-        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        // not copied: the connection's headers are read only if a strategy asks
+        headers = headers == null ? Map.of() : Collections.unmodifiableMap(headers);
     }
 
     /** A string field of the auth data, or null when it is missing or not a string. */

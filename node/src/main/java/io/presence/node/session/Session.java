@@ -11,6 +11,7 @@ import io.presence.protocol.ParserMessage;
 import io.presence.protocol.PresenceMessage;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -168,12 +169,18 @@ public final class Session {
             loggedIn(new LoginOutcome.Malformed(malformed.getMessage()), null);
             return;
         }
+        CompletableFuture<LoginOutcome> decision = authenticator.authenticate(
+                new LoginRequest(authData, request.data(), connection.remoteAddress(), connection.headers())).toCompletableFuture();
+        if (decision.isDone()) {
+            // decided at once (none, a file user not found): no hop back to this event loop
+            decision.whenComplete(this::loggedIn);
+            return;
+        }
         loginPending = true;
-        authenticator.authenticate(new LoginRequest(authData, request.data(), connection.remoteAddress(), connection.headers()))
-                .whenComplete((outcome, failure) -> connection.execute(() -> {
-                    loginPending = false;
-                    loggedIn(outcome, failure);
-                }));
+        decision.whenComplete((outcome, failure) -> connection.execute(() -> {
+            loginPending = false;
+            loggedIn(outcome, failure);
+        }));
     }
 
     private void loggedIn(LoginOutcome outcome, Throwable failure) {

@@ -8,15 +8,18 @@ import io.presence.protocol.DecodeException;
 import io.presence.protocol.Message;
 import io.presence.protocol.ParserMessage;
 import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
 
+import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -221,9 +224,21 @@ final class WebSocketConnection implements Connection {
 
     @Override
     public Map<String, String> headers() {
-        Map<String, String> headers = new HashMap<>();
-        socket.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-        return headers;
+        // read only by the http strategy: copied when it asks, not at every login
+        MultiMap headers = socket.headers();
+        return new AbstractMap<>() {
+            @Override
+            public String get(Object name) {
+                return name instanceof String n ? headers.get(n) : null;
+            }
+
+            @Override
+            public Set<Entry<String, String>> entrySet() {
+                Map<String, String> copy = new HashMap<>();
+                headers.forEach(h -> copy.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+                return copy.entrySet();
+            }
+        };
     }
 
     @Override
