@@ -67,15 +67,13 @@ start() {
     rm -f "$archive"
     cds_first="-XX:ArchiveClassesAtExit=$archive"
   fi
-  # one line per record, with milliseconds: start-up and failover are read off these logs
-  local log_format='-Djava.util.logging.SimpleFormatter.format=%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n'
   local i port cds
   for ((i = 0; i < count; i++)); do
     port=$((BASE_PORT + i))
     cds="$cds_rest"; [ "$i" -eq 0 ] && cds="$cds_first"
     # shellcheck disable=SC2086
     PRESENCE_PORT="$port" PRESENCE_HAZELCAST_PORT="$HAZELCAST_PORT" PRESENCE_CLUSTER_NAME="$CLUSTER_NAME" \
-      nohup java $JAVA_OPTS "$log_format" $cds -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" > "$CLUSTER_DIR/node-$i.log" 2>&1 &
+      nohup java $JAVA_OPTS $cds -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" > "$CLUSTER_DIR/node-$i.log" 2>&1 &
     echo $! > "$CLUSTER_DIR/node-$i.pid"
   done
   local deadline=$((SECONDS + 90)) pending

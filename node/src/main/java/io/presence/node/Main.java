@@ -16,8 +16,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts one node: {@code java -jar presence-node.jar [--config node.properties]}; or prints a
@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  */
 public final class Main {
 
-    private static final Logger LOG = Logger.getLogger(Main.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
@@ -34,6 +34,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException, IOException {
+        Logging.bridgeLibraries();
         if (args.length > 0 && args[0].equals("hash-password")) {
             System.exit(hashPassword(args));
             return;
@@ -51,13 +52,15 @@ public final class Main {
             System.exit(2);
             return;
         }
+        Logging.apply(config.operations());
         PresenceNode node = PresenceNode.create(config);
+        long stopSeconds = config.operations().drainDelayMillis() / 1000 + 60;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                node.stop().get(60, TimeUnit.SECONDS);
+                node.stop().get(stopSeconds, TimeUnit.SECONDS);
             } catch (Exception e) {
-                LOG.log(Level.WARNING, "graceful stop did not finish", e);
+                LOG.warn("graceful stop did not finish", e);
             }
             stopped.countDown();
         }, "presence-node-stop"));
@@ -69,10 +72,10 @@ public final class Main {
                 System.err.println(bad.getMessage());
                 System.exit(2);
             }
-            LOG.log(Level.SEVERE, "node failed to start", e.getCause());
+            LOG.error("node failed to start", e.getCause());
             System.exit(1);
         } catch (TimeoutException e) {
-            LOG.severe("node did not start within 120 s");
+            LOG.error("node did not start within 120 s");
             System.exit(1);
         }
         stopped.await();

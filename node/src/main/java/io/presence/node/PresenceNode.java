@@ -10,6 +10,7 @@ import io.presence.node.cluster.HazelcastMember;
 import io.presence.node.config.ConfigException;
 import io.presence.node.config.Limits;
 import io.presence.node.config.NodeConfig;
+import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.presence.PresenceExecutor;
 import io.presence.node.presence.PresenceService;
 import io.presence.node.session.CloseCode;
@@ -17,11 +18,25 @@ import io.presence.node.session.SessionFactory;
 import io.presence.node.session.SessionRegistry;
 import io.presence.node.session.SessionSettings;
 import io.presence.node.transport.Admission;
+import io.presence.node.transport.NodeOperations;
 import io.presence.node.transport.TransportVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -32,20 +47,30 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One presence node: a Vert.x HTTP/WebSocket server and an embedded Hazelcast member. Embeddable:
  * tests and benchmarks start real nodes in-process. The only class that sees every concrete part.
  */
-public final class PresenceNode implements AutoCloseable {
+public final class PresenceNode implements AutoCloseable, NodeOperations {
 
-    private static final Logger LOG = Logger.getLogger(PresenceNode.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PresenceNode.class);
     /** How often the users and permissions files are checked for changes. */
     static final long FILE_CHECK_MILLIS = 2_000;
+    /** How often this member publishes its figures to the others (the live page's member list). */
+    static final long FIGURES_MILLIS = 1_000;
 
     private final NodeConfig config;
     private final Vertx vertx;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final NodeMetrics metrics = new NodeMetrics(registry);
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    /** Set once a drain began (readiness 503); completes when the drain delay has passed. */
+    private CompletableFuture<Void> drained;
+    private volatile boolean draining;
+    private NodeStatus status;
     private final SessionRegistry sessions = new SessionRegistry();
     private final List<TransportVerticle> transports = new CopyOnWriteArrayList<>();
     private volatile boolean serving;
@@ -59,7 +84,21 @@ public final class PresenceNode implements AutoCloseable {
 
     private PresenceNode(NodeConfig config) {
         this.config = config;
-        this.vertx = Vertx.vertx();
+        this.vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                        // the JVM's figures are bound below, once; the event bus is not used
+                        .setJvmMetricsEnabled(false)
+                        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+                        .addDisabledMetricsCategory(MetricsDomain.VERTICLES)))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
     }
 
     public static PresenceNode create(NodeConfig config) {
@@ -91,7 +130,12 @@ public final class PresenceNode implements AutoCloseable {
                 .compose(adapter -> {
                     cluster = adapter;
                     presence = new PresenceService(cluster.presence(), cluster.repair(),
-                            presenceExecutor(vertx.getOrCreateContext()), config.logoutGraceMillis(), config.reconcileMillis());
+                            presenceExecutor(vertx.getOrCreateContext()), config.logoutGraceMillis(), config.reconcileMillis(),
+                            metrics);
+                    metrics.watchSessions(sessions::loggedInNamed, sessions::loggedInAnonymous, sessions::awaitingLogin);
+                    metrics.watchUsersOnline(presence::usersHere, () -> presence.online().names().size());
+                    metrics.watchSubscriptions(presence::subscriptionsNow);
+                    metrics.watchClusterMembers(cluster::memberCount);
                     // the view of who is online is filled from the map before the first client asks
                     return Future.fromCompletionStage(presence.start());
                 })
@@ -101,11 +145,11 @@ public final class PresenceNode implements AutoCloseable {
                             new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts(),
                                     limits.messagesPerSecond(), limits.messageBurst(), limits.maxSubscriptions(),
                                     limits.maxRequestNames()),
-                            PresenceNode::monotonicMillis, sessions, permissions);
+                            PresenceNode::monotonicMillis, sessions, permissions, metrics);
                     Admission admission = new Admission(limits, sessions::awaitingLogin);
                     return vertx.deployVerticle(() -> {
-                        TransportVerticle transport = new TransportVerticle(config, sessionFactory, this::isHealthy,
-                                () -> serving, admission);
+                        TransportVerticle transport = new TransportVerticle(config, sessionFactory, this,
+                                () -> serving, admission, metrics);
                         transports.add(transport);
                         return transport;
                     }, new DeploymentOptions().setInstances(config.transportInstances()));
@@ -115,14 +159,20 @@ public final class PresenceNode implements AutoCloseable {
                     long sweep = Math.max(10, Math.min(config.clientTimeoutMillis(), config.authTimeoutMillis()) / SessionSettings.SWEEPS_PER_TIMEOUT);
                     vertx.setPeriodic(sweep, t -> sessions.checkDeadlines(monotonicMillis()));
                     vertx.setPeriodic(FILE_CHECK_MILLIS, t -> vertx.executeBlocking(this::reloadChangedFiles, false));
+                    status = new NodeStatus(config.host() + ":" + port(), config.jsonPath(), sessions, presence,
+                            cluster.directory(), this::readiness, sessions::size);
+                    vertx.setPeriodic(1, FIGURES_MILLIS, t -> publishFigures());
                     serving = true;
-                    LOG.info(() -> "presence node serving on " + config.host() + ":" + port()
-                            + " as cluster member " + hazelcast.getCluster().getLocalMember().getAddress());
+                    LOG.atInfo().log(() -> "presence node serving on " + config.host() + ":" + port()
+                            + " as cluster member " + hazelcast.getCluster().getLocalMember().getAddress()
+                            + " (" + cluster.memberCount() + " members; auth " + config.auth().strategies()
+                            + (config.permissionsFile().isPresent() ? "; permissions " + config.permissionsFile().get() : "")
+                            + (config.transportSecurity().tlsEnabled() ? "; TLS" : "") + ")");
                     return this;
                 })
                 .recover(failure -> {
                     // e.g. the port is taken: leave no member behind in the cluster, no event loops running
-                    LOG.severe("node failed to start: " + failure);
+                    LOG.error("node failed to start: " + failure);
                     crash(); // on a thread of its own; it closes the event loops this future runs on
                     return Future.failedFuture(failure);
                 });
@@ -161,10 +211,73 @@ public final class PresenceNode implements AutoCloseable {
         return System.nanoTime() / 1_000_000;
     }
 
+    private void publishFigures() {
+        if (serving || draining) {
+            cluster.directory().publish(status.ownFigures()).whenComplete((v, failure) -> {
+                if (failure != null) {
+                    LOG.atDebug().log(() -> "figures not published: " + failure);
+                }
+            });
+        }
+    }
+
     /** Serving and a running cluster member: what the health check reports. */
     public boolean isHealthy() {
         // serving is written after cluster, so reading it first makes cluster visible
         return serving && cluster.seesAtLeast(config.minClusterSize());
+    }
+
+    @Override
+    public boolean healthy() {
+        return isHealthy();
+    }
+
+    /**
+     * Ready for new clients: serving, not draining, and seeing at least min.cluster.size members.
+     */
+    @Override
+    public Readiness readiness() {
+        if (draining) {
+            return new Readiness(false, "draining");
+        }
+        if (!serving) {
+            return new Readiness(false, "starting");
+        }
+        if (!cluster.seesAtLeast(config.minClusterSize())) {
+            return new Readiness(false, "sees " + cluster.memberCount() + " members, fewer than min.cluster.size "
+                    + config.minClusterSize());
+        }
+        return new Readiness(true, "ready");
+    }
+
+    @Override
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public CompletionStage<String> status() {
+        return status.clusterStatus();
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> drain() {
+        if (drained == null) {
+            drained = new CompletableFuture<>();
+            draining = true;
+            LOG.info("draining: readiness says 503; clients stay connected for {} ms", config.operations().drainDelayMillis());
+            if (config.operations().drainDelayMillis() == 0) {
+                drained.complete(null);
+            } else {
+                vertx.setTimer(config.operations().drainDelayMillis(), t -> drained.complete(null));
+            }
+        }
+        return drained;
+    }
+
+    /** The node's figures, for embedding and tests. */
+    public NodeMetrics metrics() {
+        return metrics;
     }
 
     /** The HTTP/WebSocket port bound. */
@@ -201,6 +314,13 @@ public final class PresenceNode implements AutoCloseable {
     }
 
     private void stopNow() {
+        if (serving) {
+            try {
+                await(drain(), (int) (config.operations().drainDelayMillis() / 1000) + 10);
+            } catch (RuntimeException e) {
+                LOG.warn("drain did not finish: {}", e.toString());
+            }
+        }
         serving = false;
         sessions.closeAll(CloseCode.GOING_AWAY, "node stopping");
         try {
@@ -211,7 +331,7 @@ public final class PresenceNode implements AutoCloseable {
                 try {
                     await(presence.drain(), 10);
                 } catch (RuntimeException e) {
-                    LOG.warning("logouts not all recorded before stop: " + e);
+                    LOG.warn("logouts not all recorded before stop: " + e);
                 }
             }
             if (cluster != null) {
@@ -221,6 +341,7 @@ public final class PresenceNode implements AutoCloseable {
                 hazelcast.shutdown();
             }
         } finally {
+            gcMetrics.close();
             await(vertx.close().toCompletionStage(), 10);
         }
     }
@@ -235,6 +356,7 @@ public final class PresenceNode implements AutoCloseable {
             if (hazelcast != null) {
                 hazelcast.getLifecycleService().terminate();
             }
+            gcMetrics.close();
             await(vertx.close().toCompletionStage(), 10);
         }, PresenceNode::stopperThread);
     }

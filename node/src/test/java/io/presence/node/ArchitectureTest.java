@@ -71,6 +71,12 @@ class ArchitectureTest {
     }
 
     @Test
+    void metricsAreALeafEveryLayerMayRecordInto() {
+        layer(NODE, "metrics", "io.vertx..", "io.netty..", "com.hazelcast..", NODE + ".session..",
+                NODE + ".transport..", NODE + ".presence..", NODE + ".cluster..", NODE + ".auth..", NODE + ".access..").check(MAIN);
+    }
+
+    @Test
     void aFullyQualifiedNameWithoutAnImportIsCaughtToo() {
         String fixture = NODE + ".architecturefixture";
         JavaClasses classes = new ClassFileImporter().importPackages(fixture);

@@ -8,7 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A permissions file (deepstream's YAML, or JSON) and the rules compiled from it, read again
@@ -17,7 +18,7 @@ import java.util.logging.Logger;
  */
 public final class PermissionsFile {
 
-    private static final Logger LOG = Logger.getLogger(PermissionsFile.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PermissionsFile.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Path path;
@@ -41,10 +42,10 @@ public final class PermissionsFile {
                 return false;
             }
             current = read();
-            LOG.info(() -> "permissions reloaded from " + path);
+            LOG.atInfo().log(() -> "permissions reloaded from " + path);
             return true;
         } catch (IOException | PermissionsException e) {
-            LOG.warning("permissions in " + path + " not reloaded; the earlier rules stay in force: " + e.getMessage());
+            LOG.warn("permissions in " + path + " not reloaded; the earlier rules stay in force: " + e.getMessage());
             return false;
         }
     }

@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class PresencePermissions {
 
-    private static final Logger LOG = Logger.getLogger(PresencePermissions.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PresencePermissions.class);
     private static final Pattern VARIABLE = Pattern.compile("\\$[a-zA-Z0-9]+");
 
     /** One pattern and its rule: a boolean, or a compiled expression. */
@@ -61,7 +62,7 @@ public final class PresencePermissions {
         }
         Object presence = sections.get("presence");
         if (presence == null) {
-            LOG.warning(() -> source + " has no presence section: every presence request is denied");
+            LOG.atWarn().log(() -> source + " has no presence section: every presence request is denied");
         } else if (!(presence instanceof Map<?, ?> paths)) {
             problems.add("presence must be a map from name patterns to rules");
         } else {

@@ -20,7 +20,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code file} strategy: users from a file in deepstream's users.yml format (YAML or JSON),
@@ -31,7 +32,7 @@ import java.util.logging.Logger;
  */
 final class FileStrategy implements Authenticator {
 
-    private static final Logger LOG = Logger.getLogger(FileStrategy.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(FileStrategy.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String MISSING = JsonText.write(Map.of("error", "missing authentication parameter: username or/and password"));
     private static final String INVALID = JsonText.write(Map.of("error", "invalid authentication data"));
@@ -83,10 +84,10 @@ final class FileStrategy implements Authenticator {
         try {
             if (!Files.getLastModifiedTime(file).equals(readAt)) {
                 users = read();
-                LOG.info(() -> "users reloaded from " + file + " (" + users.size() + ")");
+                LOG.atInfo().log(() -> "users reloaded from " + file + " (" + users.size() + ")");
             }
         } catch (IOException | IllegalArgumentException e) {
-            LOG.warning("users in " + file + " not reloaded; the earlier ones stay in force: " + e.getMessage());
+            LOG.warn("users in " + file + " not reloaded; the earlier ones stay in force: " + e.getMessage());
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code http} strategy, deepstream's webhook: every login is POSTed as
@@ -29,7 +30,7 @@ import java.util.logging.Logger;
  */
 final class HttpStrategy implements Authenticator {
 
-    private static final Logger LOG = Logger.getLogger(HttpStrategy.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HttpStrategy.class);
     static final String RETRIES_EXCEEDED = JsonText.write(Map.of("error", "AUTH_RETRY_ATTEMPTS_EXCEEDED"));
     static final String TOO_BUSY = JsonText.write(Map.of("error", "too many logins wait for the authentication service; try again"));
 
@@ -50,7 +51,7 @@ final class HttpStrategy implements Authenticator {
     public CompletionStage<LoginOutcome> authenticate(LoginRequest request) {
         if (pending.incrementAndGet() > settings.maxPending()) {
             pending.decrementAndGet();
-            LOG.warning(() -> "auth.http.max.pending (" + settings.maxPending() + ") logins wait for " + url + "; refusing one");
+            LOG.atWarn().log(() -> "auth.http.max.pending (" + settings.maxPending() + ") logins wait for " + url + "; refusing one");
             return CompletableFuture.completedFuture(new LoginOutcome.Refused(TOO_BUSY));
         }
         JsonObject connection = new JsonObject()
@@ -73,7 +74,7 @@ final class HttpStrategy implements Authenticator {
         }
         post.sendJsonObject(body).onComplete(result -> {
             if (result.failed()) {
-                LOG.warning(() -> "auth webhook " + url + " failed: " + result.cause().getMessage());
+                LOG.atWarn().log(() -> "auth webhook " + url + " failed: " + result.cause().getMessage());
                 retry(request, body, retries, outcome);
             } else if (settings.retryStatus().contains(result.result().statusCode())) {
                 retry(request, body, retries, outcome);
@@ -85,7 +86,7 @@ final class HttpStrategy implements Authenticator {
 
     private void retry(LoginRequest request, JsonObject body, int retries, CompletableFuture<LoginOutcome> outcome) {
         if (retries >= settings.retryAttempts()) {
-            LOG.warning(() -> "auth webhook " + url + " gave no answer after " + (retries + 1) + " attempts; login refused");
+            LOG.atWarn().log(() -> "auth webhook " + url + " gave no answer after " + (retries + 1) + " attempts; login refused");
             outcome.complete(new LoginOutcome.Refused(RETRIES_EXCEEDED));
             return;
         }

@@ -24,8 +24,8 @@ public final class Change implements IdentifiedDataSerializable {
         this.version = version;
     }
 
-    PresenceChange toPresenceChange() {
-        return new PresenceChange(username, online, version);
+    PresenceChange toPresenceChange(long decidedAt) {
+        return new PresenceChange(username, online, version, decidedAt);
     }
 
     @Override

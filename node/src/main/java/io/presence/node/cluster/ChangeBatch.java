@@ -13,22 +13,25 @@ import java.util.List;
 public final class ChangeBatch implements IdentifiedDataSerializable {
 
     private List<Change> changes;
+    /** When the cluster decided these changes: the publisher's wall clock, in milliseconds. */
+    private long decidedAt;
 
     public ChangeBatch() {
         // for deserialization
     }
 
-    ChangeBatch(List<Change> changes) {
+    ChangeBatch(List<Change> changes, long decidedAt) {
         this.changes = changes;
+        this.decidedAt = decidedAt;
     }
 
     List<PresenceChange> toPresenceChanges() {
-        return toPresenceChanges(changes);
+        return toPresenceChanges(changes, decidedAt);
     }
 
-    static List<PresenceChange> toPresenceChanges(List<Change> changes) {
+    static List<PresenceChange> toPresenceChanges(List<Change> changes, long decidedAt) {
         List<PresenceChange> out = new ArrayList<>(changes.size());
-        changes.forEach(c -> out.add(c.toPresenceChange()));
+        changes.forEach(c -> out.add(c.toPresenceChange(decidedAt)));
         return out;
     }
 
@@ -44,6 +47,7 @@ public final class ChangeBatch implements IdentifiedDataSerializable {
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeLong(decidedAt);
         out.writeInt(changes.size());
         for (Change c : changes) {
             c.writeData(out);
@@ -52,6 +56,7 @@ public final class ChangeBatch implements IdentifiedDataSerializable {
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
+        decidedAt = in.readLong();
         int n = in.readInt();
         changes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

@@ -42,17 +42,17 @@ final class ChangeTopic {
     }
 
     /** Publishes {@code changes} (none: nothing to publish), in batches of at most {@link #MAX_BATCH}. */
-    CompletionStage<Void> publish(List<Change> changes) {
+    CompletionStage<Void> publish(List<Change> changes, long decidedAt) {
         if (changes.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         if (changes.size() <= MAX_BATCH) {
-            return topic.publishAsync(new ChangeBatch(changes));
+            return topic.publishAsync(new ChangeBatch(changes, decidedAt));
         }
         List<CompletableFuture<Void>> slices = new ArrayList<>();
         for (int from = 0; from < changes.size(); from += MAX_BATCH) {
             List<Change> slice = new ArrayList<>(changes.subList(from, Math.min(changes.size(), from + MAX_BATCH)));
-            slices.add(topic.publishAsync(new ChangeBatch(slice)).toCompletableFuture());
+            slices.add(topic.publishAsync(new ChangeBatch(slice, decidedAt)).toCompletableFuture());
         }
         return CompletableFuture.allOf(slices.toArray(CompletableFuture[]::new));
     }

@@ -15,6 +15,8 @@ public final class ClusterAdapter implements AutoCloseable {
     private final ChangeTopic changes;
     private final HazelcastPresenceCluster presence;
     private final HazelcastClusterRepair repair;
+    private final MemberDirectory directory;
+    private final HazelcastInstance hazelcast;
 
     public ClusterAdapter(HazelcastInstance hazelcast) {
         this(hazelcast, 0);
@@ -26,7 +28,9 @@ public final class ClusterAdapter implements AutoCloseable {
      *                            grace period); 0 releases them at once
      */
     public ClusterAdapter(HazelcastInstance hazelcast, long departedGraceMillis) {
+        this.hazelcast = hazelcast;
         this.member = new LocalMember(hazelcast);
+        this.directory = new MemberDirectory(hazelcast, workers);
         this.changes = new ChangeTopic(hazelcast);
         this.presence = new HazelcastPresenceCluster(hazelcast, member, changes);
         this.repair = new HazelcastClusterRepair(hazelcast, member, changes, workers, departedGraceMillis);
@@ -38,6 +42,15 @@ public final class ClusterAdapter implements AutoCloseable {
 
     public ClusterRepair repair() {
         return repair;
+    }
+
+    public MemberDirectory directory() {
+        return directory;
+    }
+
+    /** How many members this one sees, itself included; 0 once it stopped. */
+    public int memberCount() {
+        return member.isRunning() ? hazelcast.getCluster().getMembers().size() : 0;
     }
 
     /** Whether this member runs and sees at least {@code members} members, itself included. */

@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reconciliation's view of Hazelcast: the map read in full (and the query replica checked
@@ -32,7 +33,7 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
     /** Members that left, and when (wall clock, ms): shared, so that every member keeps the same grace. */
     static final String DEPARTED_MAP = "presence-departed";
 
-    private static final Logger LOG = Logger.getLogger(HazelcastClusterRepair.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HazelcastClusterRepair.class);
 
     private final HazelcastInstance hazelcast;
     private final LocalMember member;
@@ -79,7 +80,7 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<Void> dropDepartedHolders() {
+    public CompletionStage<Integer> dropDepartedHolders() {
         Set<UUID> kept = member.liveMembers();
         return workers.supply(() -> {
                     kept.addAll(departedWithinGrace());
@@ -88,9 +89,9 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
                 .thenCompose(results -> {
                     List<Change> released = ChangeTopic.made(results.values());
                     if (!released.isEmpty()) {
-                        LOG.info(() -> "released " + released.size() + " users held only by members that left");
+                        LOG.atInfo().log(() -> "released " + released.size() + " users held only by members that left");
                     }
-                    return changes.publish(released);
+                    return changes.publish(released, System.currentTimeMillis()).thenApply(v -> released.size());
                 });
     }
 

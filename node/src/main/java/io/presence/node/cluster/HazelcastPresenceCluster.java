@@ -62,7 +62,8 @@ final class HazelcastPresenceCluster implements PresenceCluster {
                 : users.submitToKeys(new HashSet<>(usernames), processor).thenApply(Map::values);
         return results.thenCompose(caused -> {
             List<Change> made = ChangeTopic.made(caused);
-            return changes.publish(made).thenApply(v -> ChangeBatch.toPresenceChanges(made));
+            long decidedAt = System.currentTimeMillis();
+            return changes.publish(made, decidedAt).thenApply(v -> ChangeBatch.toPresenceChanges(made, decidedAt));
         });
     }
 

@@ -37,6 +37,7 @@ import java.util.Optional;
  * @param limits             what one client or one address may take of the node
  * @param transportSecurity  wss:// and https://, the origins browsers may connect from, and the
  *                           proxies believed about a client's address
+ * @param operations         draining on stop, and the logs' format and level
  */
 public record NodeConfig(
         String host,
@@ -61,7 +62,8 @@ public record NodeConfig(
         AuthSettings auth,
         Optional<String> permissionsFile,
         Limits limits,
-        TransportSecurity transportSecurity) {
+        TransportSecurity transportSecurity,
+        Operations operations) {
 
     public NodeConfig {
         hazelcastMembers = List.copyOf(hazelcastMembers);

@@ -86,6 +86,9 @@ public final class NodeConfigLoader {
         d.put("tls.client.ca", "");
         d.put("allowed.origins", "");
         d.put("trusted.proxies", "");
+        d.put("drain.delay.ms", "0");
+        d.put("log.format", "text");
+        d.put("log.level", "INFO");
         return Map.copyOf(d);
     }
 
@@ -159,12 +162,20 @@ public final class NodeConfigLoader {
                         r.integer("max.subscriptions", 1, Integer.MAX_VALUE),
                         r.integer("max.request.names", 1, Integer.MAX_VALUE)),
                 new TransportSecurity(r.optionalText("tls.certificate"), r.optionalText("tls.key"),
-                        r.optionalText("tls.client.ca"), r.list("allowed.origins"), r.list("trusted.proxies")));
+                        r.optionalText("tls.client.ca"), r.list("allowed.origins"), r.list("trusted.proxies")),
+                new Operations(r.integer("drain.delay.ms", 0, 600_000), r.text("log.format").toLowerCase(java.util.Locale.ROOT),
+                        r.text("log.level").toUpperCase(java.util.Locale.ROOT)));
         if (config.binaryPath().equals(config.jsonPath()) || config.binaryPath().equals(config.healthPath())
                 || config.jsonPath().equals(config.healthPath())) {
             problems.add("binary.path, json.path and health.path must differ");
         }
         checkAuth(config.auth(), problems);
+        if (!Operations.LOG_FORMATS.contains(config.operations().logFormat())) {
+            problems.add("log.format must be one of " + Operations.LOG_FORMATS);
+        }
+        if (!Operations.LOG_LEVELS.contains(config.operations().logLevel())) {
+            problems.add("log.level must be one of " + Operations.LOG_LEVELS);
+        }
         checkFiles(config, problems);
         if (config.transportSecurity().certificate().isPresent() != config.transportSecurity().key().isPresent()) {
             problems.add("tls.certificate and tls.key go together");

@@ -25,7 +25,7 @@ public interface ClusterRepair {
      * Removes, from every entry, members no longer in the cluster, publishing the logouts that
      * causes. Idempotent, so every node may run it.
      */
-    CompletionStage<Void> dropDepartedHolders();
+    CompletionStage<Integer> dropDepartedHolders();
 
     /**
      * Called, on a cluster thread, when members join, leave or merge back: a moment to reconcile.

@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's holds: how many sessions each username has here, and whether the cluster records
@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  */
 final class LocalHolds {
 
-    private static final Logger LOG = Logger.getLogger(LocalHolds.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LocalHolds.class);
     static final long RETRY_MILLIS = 500;
     static final int MAX_BATCHES_IN_FLIGHT = 8;
     /** Bounded so that batches keep flowing through the stages in parallel rather than as one lump. */
@@ -43,6 +43,8 @@ final class LocalHolds {
     private final Set<String> toHold = new LinkedHashSet<>();
     private final Set<String> toRelease = new LinkedHashSet<>();
     private int batchesInFlight;
+    /** Users with at least one session here; written on the presence thread, read by any. */
+    private volatile int withSessions;
     private boolean draining;
     private final List<CompletableFuture<Void>> drainWaiters = new ArrayList<>();
 
@@ -70,10 +72,12 @@ final class LocalHolds {
     void sessionOpened(String username) {
         if (draining) {
             // the node is leaving: its sessions are being closed, and a hold now would outlive it
-            LOG.fine(() -> "session of '" + username + "' opened while draining; not held");
+            LOG.atDebug().log(() -> "session of '" + username + "' opened while draining; not held");
             return;
         }
-        users.computeIfAbsent(username, u -> new LocalUser()).sessions++;
+        if (users.computeIfAbsent(username, u -> new LocalUser()).sessions++ == 0) {
+            withSessions++;
+        }
         align(username);
     }
 
@@ -83,10 +87,12 @@ final class LocalHolds {
             return; // opened while draining, never counted
         }
         if (user == null || user.sessions == 0) {
-            LOG.warning(() -> "session of '" + username + "' closed more often than it opened");
+            LOG.atWarn().log(() -> "session of '" + username + "' closed more often than it opened");
             return;
         }
-        user.sessions--;
+        if (--user.sessions == 0) {
+            withSessions--;
+        }
         align(username);
     }
 
@@ -100,28 +106,42 @@ final class LocalHolds {
         return done;
     }
 
+    /** How many users have a session on this node. Any thread. */
+    int usersWithSessions() {
+        return withSessions;
+    }
+
     /**
      * Reconciliation read what the cluster records as held here: hold again what it lost while
      * sessions are open, release what it records without a session.
      */
-    void reassert(Set<String> heldHere) {
+    Reasserted reassert(Set<String> heldHere) {
+        int heldAgain = 0;
+        int released = 0;
         for (Map.Entry<String, LocalUser> e : users.entrySet()) {
             LocalUser user = e.getValue();
             if (!user.inFlight && user.held && user.sessions > 0 && !heldHere.contains(e.getKey())) {
-                LOG.info(() -> "'" + e.getKey() + "' has sessions here but the cluster lost the hold; holding again");
+                LOG.atInfo().log(() -> "'" + e.getKey() + "' has sessions here but the cluster lost the hold; holding again");
                 user.held = false;
                 align(e.getKey());
+                heldAgain++;
             }
         }
         for (String name : heldHere) {
             if (!users.containsKey(name)) {
-                LOG.info(() -> "the cluster records a hold on '" + name + "' for this node without a session; releasing");
+                LOG.atInfo().log(() -> "the cluster records a hold on '" + name + "' for this node without a session; releasing");
                 LocalUser stray = new LocalUser();
                 stray.held = true;
                 users.put(name, stray);
                 align(name);
+                released++;
             }
         }
+        return new Reasserted(heldAgain, released);
+    }
+
+    /** What {@link #reassert} repaired: holds the cluster had lost, and holds it kept without a session. */
+    record Reasserted(int heldAgain, int released) {
     }
 
     /** Brings the cluster's record of this node's hold on {@code username} in line with its sessions. */
@@ -193,7 +213,7 @@ final class LocalHolds {
             caused.accept(changes);
         }
         if (failure != null) {
-            LOG.log(Level.WARNING, "the cluster did not record " + names.size() + (holding ? " holds" : " releases")
+            LOG.warn("the cluster did not record " + names.size() + (holding ? " holds" : " releases")
                     + "; retrying in " + RETRY_MILLIS + " ms", failure);
         }
         for (String name : names) {

@@ -9,5 +9,6 @@ public interface PresenceListener {
     /** Whether a change reached the listener through its subscription to everyone or to that name. */
     enum Scope { EVERYONE, NAMED }
 
-    void presenceChanged(String username, boolean online, Scope scope);
+    /** @param decidedAt when the cluster decided the change (wall clock, ms; 0 when not known) */
+    void presenceChanged(String username, boolean online, Scope scope, long decidedAt);
 }

@@ -1,5 +1,7 @@
 package io.presence.node.presence;
 
+import io.presence.node.metrics.NodeMetrics;
+
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -8,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rules of who is online, for one node: the one entry point of this package. It keeps this
@@ -21,7 +23,7 @@ import java.util.logging.Logger;
  */
 public final class PresenceService {
 
-    private static final Logger LOG = Logger.getLogger(PresenceService.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PresenceService.class);
     static final long TOMBSTONE_PRUNE_MILLIS = 60_000;
 
     private final ClusterRepair repair;
@@ -30,6 +32,8 @@ public final class PresenceService {
     private final Subscriptions subscriptions = new Subscriptions();
     private final PresenceView view = new PresenceView();
     private final Reconciler reconciler;
+    private final NodeMetrics metrics;
+    private final TransitionHistory history = new TransitionHistory(System::currentTimeMillis);
 
     /**
      * @param logoutGraceMillis      how long a user whose last session closed stays online here, so
@@ -37,11 +41,12 @@ public final class PresenceService {
      * @param reconcileIntervalMillis how often reconciliation runs when nothing else triggers it
      */
     public PresenceService(PresenceCluster cluster, ClusterRepair repair, PresenceExecutor executor,
-                           long logoutGraceMillis, long reconcileIntervalMillis) {
+                           long logoutGraceMillis, long reconcileIntervalMillis, NodeMetrics metrics) {
         this.repair = repair;
         this.executor = executor;
+        this.metrics = metrics;
         this.holds = new LocalHolds(cluster, executor, logoutGraceMillis, this::apply);
-        this.reconciler = new Reconciler(repair, holds, view, this::deliver, this::apply, executor, reconcileIntervalMillis);
+        this.reconciler = new Reconciler(repair, holds, view, this::corrected, this::apply, executor, reconcileIntervalMillis, metrics);
         cluster.onChange(changes -> executor.execute(() -> apply(changes)));
         repair.onTopologyChange(() -> executor.execute(reconciler::topologyChanged));
     }
@@ -123,6 +128,21 @@ public final class PresenceService {
         return onPresenceThread(subscriptions::count);
     }
 
+    /** {@link #subscriptionCount()} as last known, without waiting for the presence thread. Any thread. */
+    public int subscriptionsNow() {
+        return subscriptions.published();
+    }
+
+    /** How many users have a session on this node (in a grace period or not). Any thread. */
+    public int usersHere() {
+        return holds.usersWithSessions();
+    }
+
+    /** Logins and logouts per second lately, cluster-wide. Any thread. */
+    public TransitionHistory history() {
+        return history;
+    }
+
     /**
      * Every username online in the cluster as this node knows it, reflecting every change
      * delivered before the call. Any thread; the same snapshot until the set changes.
@@ -145,17 +165,29 @@ public final class PresenceService {
         long now = executor.nowMillis();
         for (PresenceChange change : changes) {
             if (view.apply(change, now)) {
-                deliver(change.username(), change.online());
+                transition(change.online());
+                deliver(change.username(), change.online(), change.decidedAt());
             }
         }
     }
 
-    private void deliver(String username, boolean online) {
+    /** Reconciliation found a change that subscribers missed. */
+    private void corrected(String username, boolean online) {
+        transition(online);
+        deliver(username, online, 0);
+    }
+
+    private void transition(boolean online) {
+        metrics.transition(online);
+        history.record(online);
+    }
+
+    private void deliver(String username, boolean online, long decidedAt) {
         subscriptions.forEachTarget(username, (listener, scope) -> {
             try {
-                listener.presenceChanged(username, online, scope);
+                listener.presenceChanged(username, online, scope, decidedAt);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "presence listener failed; other listeners still notified", e);
+                LOG.warn("presence listener failed; other listeners still notified", e);
             }
         });
     }

@@ -1,5 +1,7 @@
 package io.presence.node.presence;
 
+import io.presence.node.metrics.NodeMetrics;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -7,7 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reconciliation: rounds that bring this node and the cluster back in line, healing whatever went
@@ -30,7 +33,7 @@ import java.util.logging.Logger;
  */
 final class Reconciler {
 
-    private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     static final long RETRY_MILLIS = 1_000;
     /**
      * A round that has not finished by then is given up and the next one may start: a cluster
@@ -56,6 +59,7 @@ final class Reconciler {
     private final Consumer<List<PresenceChange>> caughtUp;
     private final PresenceExecutor executor;
     private final long intervalMillis;
+    private final NodeMetrics metrics;
     private final SeenTwice<Missed> discrepancies = new SeenTwice<>();
     private boolean started;
     private boolean stopped;
@@ -69,7 +73,9 @@ final class Reconciler {
      * @param caughtUp   given changes the map has and the view missed, to apply as published ones
      */
     Reconciler(ClusterRepair repair, LocalHolds holds, PresenceView view, Correction correction,
-               Consumer<List<PresenceChange>> caughtUp, PresenceExecutor executor, long intervalMillis) {
+               Consumer<List<PresenceChange>> caughtUp, PresenceExecutor executor, long intervalMillis,
+               NodeMetrics metrics) {
+        this.metrics = metrics;
         this.repair = repair;
         this.holds = holds;
         this.view = view;
@@ -126,8 +132,9 @@ final class Reconciler {
             return; // given up at its deadline
         }
         running = false;
+        metrics.reconciliationRound(failure == null);
         if (failure != null && !stopped) {
-            LOG.warning("reconciliation failed; trying again in " + RETRY_MILLIS + " ms: " + failure);
+            LOG.warn("reconciliation failed; trying again in " + RETRY_MILLIS + " ms: " + failure);
             executor.schedule(RETRY_MILLIS, this::request);
         }
         if (again) {
@@ -142,10 +149,15 @@ final class Reconciler {
 
     private CompletionStage<Void> round(long which) {
         return repair.dropDepartedHolders()
-                .thenCompose(v -> repair.heldHere())
+                .thenCompose(dropped -> {
+                    metrics.repaired("departed", dropped);
+                    return repair.heldHere();
+                })
                 .thenApplyAsync(heldHere -> {
                     if (isCurrent(which)) {
-                        holds.reassert(heldHere);
+                        LocalHolds.Reasserted repaired = holds.reassert(heldHere);
+                        metrics.repaired("held_again", repaired.heldAgain());
+                        metrics.repaired("released", repaired.released());
                     }
                     return view.entries();
                 }, executor)
@@ -173,7 +185,8 @@ final class Reconciler {
             }
         });
         if (!missed.isEmpty()) {
-            LOG.info(() -> "catching up on " + missed.size() + " changes the map has and this node missed");
+            LOG.atInfo().log(() -> "catching up on " + missed.size() + " changes the map has and this node missed");
+            metrics.repaired("caught_up", missed.size());
             caughtUp.accept(missed);
         }
         Set<Missed> seen = new HashSet<>();
@@ -188,7 +201,8 @@ final class Reconciler {
         // confirmed ones were seen in this round too, so the view still holds what was compared
         for (Missed m : discrepancies.confirm(seen)) {
             boolean online = view.correct(m.username(), executor.nowMillis());
-            LOG.info(() -> "delivering a missed " + (online ? "join" : "leave") + " of '" + m.username() + "'");
+            LOG.atInfo().log(() -> "delivering a missed " + (online ? "join" : "leave") + " of '" + m.username() + "'");
+            metrics.repaired("corrected", 1);
             correction.deliver(m.username(), online);
         }
     }

@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * Who listens to what: listeners subscribed to everyone, and listeners subscribed to single
- * names. A plain data structure, confined to the presence thread by its owner.
+ * names. A plain data structure, confined to the presence thread by its owner; only its count
+ * may be read from other threads.
  */
 final class Subscriptions {
 
@@ -23,15 +24,19 @@ final class Subscriptions {
     private final Set<PresenceListener> everyone = new LinkedHashSet<>();
     private final Map<String, Set<PresenceListener>> byName = new HashMap<>();
     private final Map<PresenceListener, Set<String>> namesOf = new HashMap<>();
+    /** Subscriptions to single names, summed over listeners. */
+    private int named;
+    /** {@link #count()}, published for readers on other threads. */
+    private volatile int count;
 
     /** False when the listener already was subscribed to everyone. */
     boolean subscribeAll(PresenceListener listener) {
-        return everyone.add(listener);
+        return counted(everyone.add(listener));
     }
 
     /** False when the listener was not subscribed to everyone. */
     boolean unsubscribeAll(PresenceListener listener) {
-        return everyone.remove(listener);
+        return counted(everyone.remove(listener));
     }
 
     /** Subscribes to each name; returns the names that were already subscribed. */
@@ -59,9 +64,11 @@ final class Subscriptions {
         Set<String> kept = namesOf.computeIfAbsent(listener, l -> new HashSet<>());
         for (String name : asked) {
             if (kept.add(name)) {
+                named++;
                 byName.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(listener);
             }
         }
+        counted(true);
         return already;
     }
 
@@ -72,6 +79,7 @@ final class Subscriptions {
         for (String name : new LinkedHashSet<>(usernames)) {
             if (mine.contains(name)) {
                 mine.remove(name);
+                named--;
                 removeNamed(name, listener);
             } else {
                 missing.add(name);
@@ -80,6 +88,7 @@ final class Subscriptions {
         if (mine.isEmpty()) {
             namesOf.remove(listener);
         }
+        counted(true);
         return missing;
     }
 
@@ -88,17 +97,25 @@ final class Subscriptions {
         everyone.remove(listener);
         Set<String> names = namesOf.remove(listener);
         if (names != null) {
+            named -= names.size();
             names.forEach(name -> removeNamed(name, listener));
         }
+        counted(true);
     }
 
     /** One per listener to everyone, one per listener and name. */
     int count() {
-        int count = everyone.size();
-        for (Set<String> names : namesOf.values()) {
-            count += names.size();
-        }
+        return everyone.size() + named;
+    }
+
+    /** {@link #count()} as last published; any thread. */
+    int published() {
         return count;
+    }
+
+    private boolean counted(boolean result) {
+        count = count();
+        return result;
     }
 
     /** Everyone's listeners first, then those of {@code username}: the protocol's order. */

@@ -1,6 +1,7 @@
 package io.presence.node.session;
 
 import io.presence.protocol.Message;
+import io.presence.protocol.PresenceMessage;
 
 import java.util.Map;
 
@@ -9,6 +10,13 @@ public interface Connection {
 
     /** Encodes and writes one message; dropped silently once the connection is closed. */
     void send(Message message);
+
+    /**
+     * Writes a login or logout notification; as {@link #send}.
+     *
+     * @param decidedAt when the cluster decided the change (wall clock, ms; 0 when not known)
+     */
+    void sendNotification(PresenceMessage notification, long decidedAt);
 
     /** Writes a QUERY_ALL_RESPONSE; as {@link #send}. */
     void sendOnline(OnlineAnswer answer);

@@ -4,6 +4,7 @@ import io.presence.node.access.Decision;
 import io.presence.node.access.PresenceAction;
 import io.presence.node.access.PresencePermissions;
 import io.presence.node.access.Requester;
+import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.presence.OnlineSnapshot;
 import io.presence.node.presence.PresenceListener;
 import io.presence.node.presence.PresenceService;
@@ -16,7 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PRESENCE topic of one logged-in session: subscriptions, queries and the notifications they
@@ -26,7 +28,7 @@ import java.util.logging.Logger;
  */
 final class PresenceRequests implements PresenceListener {
 
-    private static final Logger LOG = Logger.getLogger(PresenceRequests.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PresenceRequests.class);
 
     private final Connection connection;
     private final PresenceService presence;
@@ -35,9 +37,11 @@ final class PresenceRequests implements PresenceListener {
     private final Requester requester;
     private final Supplier<PresencePermissions> permissions;
     private final SessionSettings limits;
+    private final NodeMetrics metrics;
 
     PresenceRequests(Connection connection, PresenceService presence, String username, Requester requester,
-                     Supplier<PresencePermissions> permissions, SessionSettings limits) {
+                     Supplier<PresencePermissions> permissions, SessionSettings limits, NodeMetrics metrics) {
+        this.metrics = metrics;
         this.connection = connection;
         this.presence = presence;
         this.username = username;
@@ -94,10 +98,13 @@ final class PresenceRequests implements PresenceListener {
             }
             case QUERY_ALL -> {
                 if (allowed(PresenceAction.QUERY_ALL, Action.QUERY_ALL, null, correlationId)) {
-                    queryAll(correlationId);
+                    long started = System.nanoTime();
+                    int names = queryAll(correlationId);
+                    metrics.queried(true, System.nanoTime() - started, names);
                 }
             }
             case QUERY -> {
+                long started = System.nanoTime();
                 if (request.names().stream().anyMatch(n -> n == null || n.isEmpty())) {
                     invalidUsers(request, "usernames must be non-empty strings");
                     return;
@@ -110,6 +117,7 @@ final class PresenceRequests implements PresenceListener {
                 // every name was denied has had its answers: one denial per name
                 if (!names.isEmpty() || request.names().isEmpty()) {
                     connection.send(PresenceMessage.queryResponse(correlationId, JsonText.write(presence.areOnline(names))));
+                    metrics.queried(false, System.nanoTime() - started, names.size());
                 }
             }
             default -> connection.send(ParserMessage.error(ParserMessage.Action.UNKNOWN_ACTION,
@@ -123,12 +131,13 @@ final class PresenceRequests implements PresenceListener {
      * rules that allow everyone everything, from the snapshot's names encoded once; otherwise
      * only the users this requester may query are listed.
      */
-    private void queryAll(String correlationId) {
+    private int queryAll(String correlationId) {
         OnlineSnapshot online = presence.online();
         PresencePermissions rules = permissions.get();
         if (rules.allowsEverything()) {
-            connection.sendOnline(new OnlineAnswer(correlationId, online.id(), online.names(), online.positionOf(username)));
-            return;
+            int self = online.positionOf(username);
+            connection.sendOnline(new OnlineAnswer(correlationId, online.id(), online.names(), self));
+            return online.names().size() - (self < 0 ? 0 : 1);
         }
         List<String> visible = new ArrayList<>();
         for (String name : online.names()) {
@@ -137,6 +146,7 @@ final class PresenceRequests implements PresenceListener {
             }
         }
         connection.send(PresenceMessage.queryAllResponse(correlationId, visible));
+        return visible.size();
     }
 
     /** Whether the rules allow the request; if not, the client is told why (denied, or the rule failed). */
@@ -146,7 +156,7 @@ final class PresenceRequests implements PresenceListener {
             return true;
         }
         if (decision instanceof Decision.Failed failed) {
-            LOG.warning(() -> "permission rule failed for " + connection.describe() + ": " + failed.reason());
+            LOG.atWarn().log(() -> "permission rule failed for " + connection.describe() + ": " + failed.reason());
             connection.send(PresenceMessage.aboutName(Action.MESSAGE_PERMISSION_ERROR, original, correlationId, name, true));
         } else {
             connection.send(PresenceMessage.aboutName(Action.MESSAGE_DENIED, original, correlationId, name, true));
@@ -177,7 +187,7 @@ final class PresenceRequests implements PresenceListener {
     }
 
     @Override
-    public void presenceChanged(String name, boolean online, Scope scope) {
+    public void presenceChanged(String name, boolean online, Scope scope, long decidedAt) {
         if (name.equals(username)) {
             // as with QUERY_ALL, a client is not told about itself (its own login can race its subscription)
             return;
@@ -192,7 +202,7 @@ final class PresenceRequests implements PresenceListener {
         Action action = scope == Scope.EVERYONE
                 ? (online ? Action.PRESENCE_JOIN_ALL : Action.PRESENCE_LEAVE_ALL)
                 : (online ? Action.PRESENCE_JOIN : Action.PRESENCE_LEAVE);
-        connection.send(PresenceMessage.named(action, name));
+        connection.sendNotification(PresenceMessage.named(action, name), decidedAt);
     }
 
     private boolean validNames(PresenceMessage request) {
@@ -211,7 +221,8 @@ final class PresenceRequests implements PresenceListener {
         if (request.names().size() <= limits.maxRequestNames()) {
             return true;
         }
-        LOG.warning(() -> connection.describe() + " sent " + request.names().size() + " names in one "
+        metrics.limitHit(NodeMetrics.Limit.REQUEST_NAMES);
+        LOG.atWarn().log(() -> connection.describe() + " sent " + request.names().size() + " names in one "
                 + request.action() + "; the limit is " + limits.maxRequestNames());
         invalidUsers(request, "at most " + limits.maxRequestNames() + " names per request; this one had "
                 + request.names().size() + ": split it");
@@ -219,7 +230,8 @@ final class PresenceRequests implements PresenceListener {
     }
 
     private void overSubscriptionLimit(PresenceMessage request) {
-        LOG.warning(() -> connection.describe() + " would be subscribed to more than "
+        metrics.limitHit(NodeMetrics.Limit.SUBSCRIPTIONS);
+        LOG.atWarn().log(() -> connection.describe() + " would be subscribed to more than "
                 + limits.maxSubscriptions() + " names; SUBSCRIBE refused");
         invalidUsers(request, "a connection may be subscribed to at most " + limits.maxSubscriptions()
                 + " names; unsubscribe from some first");

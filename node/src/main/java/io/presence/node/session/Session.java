@@ -1,6 +1,7 @@
 package io.presence.node.session;
 
 import io.presence.node.access.PresencePermissions;
+import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.presence.PresenceService;
 import io.presence.protocol.AuthMessage;
 import io.presence.protocol.ConnectionMessage;
@@ -15,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client connection's conversation: CHALLENGE, then AUTH, then requests, which the PRESENCE
@@ -24,7 +26,7 @@ import java.util.logging.Logger;
  */
 public final class Session {
 
-    private static final Logger LOG = Logger.getLogger(Session.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
     enum State { AWAITING_CHALLENGE, AWAITING_AUTH, AUTHENTICATED, CLOSED }
 
@@ -35,6 +37,7 @@ public final class Session {
     private final LongSupplier clock;
     private final SessionRegistry registry;
     private final Supplier<PresencePermissions> permissions;
+    private final NodeMetrics metrics;
     private final long openedAt;
     /** Set while an expiry is on its way to the event loop, so the sweep hands over only one. */
     private final AtomicBoolean expiring = new AtomicBoolean();
@@ -44,6 +47,8 @@ public final class Session {
     private volatile long lastPingAt;
     private PresenceRequests requests;
     private int refusedLogins;
+    /** Logged in without a username (meaningful once authenticated). */
+    private boolean anonymous;
     /** A login request is with the strategies: sent in time, so the login deadline waits for it. */
     private volatile boolean loginPending;
     private final MessageRate rate;
@@ -59,7 +64,8 @@ public final class Session {
      */
     Session(Connection connection, PresenceService presence, Authenticator authenticator,
             SessionSettings settings, LongSupplier clock, SessionRegistry registry,
-            Supplier<PresencePermissions> permissions) {
+            Supplier<PresencePermissions> permissions, NodeMetrics metrics) {
+        this.metrics = metrics;
         this.connection = connection;
         this.presence = presence;
         this.authenticator = authenticator;
@@ -123,13 +129,14 @@ public final class Session {
         lastDropAt = now;
         dropped++;
         if (dropped == 1) {
-            LOG.warning(() -> connection.describe() + " sent more than " + settings.messagesPerSecond()
+            metrics.limitHit(NodeMetrics.Limit.MESSAGE_RATE);
+            LOG.atWarn().log(() -> connection.describe() + " sent more than " + settings.messagesPerSecond()
                     + " messages a second; dropping the excess");
             connection.send(ConnectionMessage.error(ConnectionMessage.Action.ERROR, "more than "
                     + settings.messagesPerSecond() + " messages a second (bursts of " + settings.messageBurst()
                     + "): messages over the rate are dropped, and the connection closes if they keep coming"));
         } else if (dropped > settings.messagesPerSecond()) {
-            LOG.warning(() -> connection.describe() + " kept sending over its message rate; closing");
+            LOG.atWarn().log(() -> connection.describe() + " kept sending over its message rate; closing");
             onClosed();
             connection.close(CloseCode.POLICY_VIOLATION, "message rate exceeded");
         }
@@ -188,14 +195,21 @@ public final class Session {
             return; // closed, or timed out, while the strategies decided
         }
         if (failure != null) {
-            LOG.warning(() -> "login of " + connection.describe() + " could not be decided: " + failure);
+            LOG.atWarn().log(() -> "login of " + connection.describe() + " could not be decided: " + failure);
             outcome = new LoginOutcome.Refused(JsonText.write(Map.of("error", "the login could not be checked; try again")));
+            metrics.loginRefused(NodeMetrics.Refusal.UNDECIDED);
+        } else if (outcome instanceof LoginOutcome.Malformed) {
+            metrics.loginRefused(NodeMetrics.Refusal.MALFORMED);
+        } else if (!(outcome instanceof LoginOutcome.Accepted)) {
+            metrics.loginRefused(NodeMetrics.Refusal.REFUSED);
         }
         if (outcome instanceof LoginOutcome.Accepted accepted) {
             state = State.AUTHENTICATED;
-            registry.loggedIn();
+            anonymous = accepted.username() == null;
+            registry.loggedIn(anonymous);
+            metrics.loggedIn(anonymous);
             requests = new PresenceRequests(connection, presence, accepted.username(),
-                    LoginData.requester(accepted.username(), accepted.serverData()), permissions, settings);
+                    LoginData.requester(accepted.username(), accepted.serverData()), permissions, settings, metrics);
             connection.send(AuthMessage.of(AuthMessage.Action.AUTH_SUCCESSFUL, accepted.clientData()));
         } else if (outcome instanceof LoginOutcome.Malformed malformed) {
             connection.send(AuthMessage.error(AuthMessage.Action.INVALID_MESSAGE_DATA, malformed.reason()));
@@ -236,8 +250,9 @@ public final class Session {
             return;
         }
         state = State.CLOSED;
-        registry.remove(this, was != State.AUTHENTICATED);
+        registry.remove(this, was != State.AUTHENTICATED, anonymous);
         if (was == State.AUTHENTICATED) {
+            metrics.loggedOut();
             requests.closed();
         }
     }
@@ -276,12 +291,13 @@ public final class Session {
             return;
         }
         if (loginLate(now)) {
+            metrics.loginRefused(NodeMetrics.Refusal.TIMEOUT);
             onClosed(); // over: nothing the strategies answer later changes that
             connection.send(ConnectionMessage.error(ConnectionMessage.Action.AUTHENTICATION_TIMEOUT,
                     "no successful login within " + settings.authTimeoutMillis() + " ms"));
             connection.close(CloseCode.POLICY_VIOLATION, "authentication timeout");
         } else if (silent(now)) {
-            LOG.fine(() -> connection.describe() + " silent past the client timeout; closing");
+            LOG.atDebug().log(() -> connection.describe() + " silent past the client timeout; closing");
             // released now: a vanished client never answers the close handshake Vert.x waits for
             onClosed();
             connection.close(CloseCode.GOING_AWAY, "client timeout: nothing received for "

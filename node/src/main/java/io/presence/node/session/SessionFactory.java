@@ -1,5 +1,6 @@
 package io.presence.node.session;
 
+import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.access.PresencePermissions;
 import io.presence.node.presence.PresenceService;
 
@@ -15,13 +16,16 @@ public final class SessionFactory {
     private final LongSupplier clock;
     private final SessionRegistry registry;
     private final Supplier<PresencePermissions> permissions;
+    private final NodeMetrics metrics;
 
     /**
      * @param clock       a monotonic clock in milliseconds; the registry's sweep must pass the same one's time
      * @param permissions the presence rules in force, asked at every request (they may be reloaded)
      */
     public SessionFactory(PresenceService presence, Authenticator authenticator, SessionSettings settings,
-                          LongSupplier clock, SessionRegistry registry, Supplier<PresencePermissions> permissions) {
+                          LongSupplier clock, SessionRegistry registry, Supplier<PresencePermissions> permissions,
+                          NodeMetrics metrics) {
+        this.metrics = metrics;
         this.presence = presence;
         this.authenticator = authenticator;
         this.settings = settings;
@@ -31,7 +35,7 @@ public final class SessionFactory {
     }
 
     public Session open(Connection connection) {
-        Session session = new Session(connection, presence, authenticator, settings, clock, registry, permissions);
+        Session session = new Session(connection, presence, authenticator, settings, clock, registry, permissions, metrics);
         registry.add(session);
         return session;
     }

@@ -12,20 +12,28 @@ public final class SessionRegistry {
 
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger awaitingLogin = new AtomicInteger();
+    private final AtomicInteger named = new AtomicInteger();
+    private final AtomicInteger anonymous = new AtomicInteger();
 
     void add(Session session) {
         awaitingLogin.incrementAndGet();
         sessions.add(session);
     }
 
-    void loggedIn() {
+    void loggedIn(boolean withoutUsername) {
         awaitingLogin.decrementAndGet();
+        (withoutUsername ? anonymous : named).incrementAndGet();
     }
 
-    /** @param beforeLogin whether the session closed without having logged in */
-    void remove(Session session, boolean beforeLogin) {
+    /**
+     * @param beforeLogin     whether the session closed without having logged in
+     * @param withoutUsername whether it had logged in anonymously
+     */
+    void remove(Session session, boolean beforeLogin, boolean withoutUsername) {
         if (beforeLogin) {
             awaitingLogin.decrementAndGet();
+        } else {
+            (withoutUsername ? anonymous : named).decrementAndGet();
         }
         sessions.remove(session);
     }
@@ -37,6 +45,16 @@ public final class SessionRegistry {
     /** Open connections that have not logged in (yet). */
     public int awaitingLogin() {
         return awaitingLogin.get();
+    }
+
+    /** Sessions logged in with a username. */
+    public int loggedInNamed() {
+        return named.get();
+    }
+
+    /** Sessions logged in anonymously. */
+    public int loggedInAnonymous() {
+        return anonymous.get();
     }
 
     /** @param now the time on the sessions' clock */

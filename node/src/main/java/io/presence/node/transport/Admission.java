@@ -1,12 +1,14 @@
 package io.presence.node.transport;
 
 import io.presence.node.config.Limits;
+import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.session.CloseCode;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides whether a new connection may stay: the node's connection cap, the cap per client
@@ -15,13 +17,13 @@ import java.util.logging.Logger;
  */
 public final class Admission {
 
-    private static final Logger LOG = Logger.getLogger(Admission.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
     /** Under a flood of refusals, at most this many log lines per {@link #LOG_WINDOW_MILLIS}. */
     private static final int LOG_LINES_PER_WINDOW = 10;
     private static final long LOG_WINDOW_MILLIS = 10_000;
 
     /** Why a connection was turned away, told to its client in the close frame. */
-    record Refusal(short closeCode, String reason) {
+    record Refusal(short closeCode, String reason, NodeMetrics.Limit limit) {
     }
 
     private final Limits limits;
@@ -45,19 +47,19 @@ public final class Admission {
     Refusal admit(String address) {
         if (open.incrementAndGet() > limits.maxConnections()) {
             open.decrementAndGet();
-            return refused(CloseCode.TRY_AGAIN_LATER, "this node has " + limits.maxConnections()
+            return refused(NodeMetrics.Limit.CONNECTIONS, CloseCode.TRY_AGAIN_LATER, "this node has " + limits.maxConnections()
                     + " connections, its limit; try again later or another node");
         }
         if (awaitingLogin.getAsInt() >= limits.maxPendingLogins()) {
             open.decrementAndGet();
-            return refused(CloseCode.TRY_AGAIN_LATER, limits.maxPendingLogins()
+            return refused(NodeMetrics.Limit.PENDING_LOGINS, CloseCode.TRY_AGAIN_LATER, limits.maxPendingLogins()
                     + " connections are waiting to log in on this node, its limit; try again later");
         }
         if (address != null) {
             int fromAddress = openByAddress.merge(address, 1, Integer::sum);
             if (fromAddress > limits.maxConnectionsPerAddress()) {
                 release(address);
-                return refused(CloseCode.POLICY_VIOLATION, "at most " + limits.maxConnectionsPerAddress()
+                return refused(NodeMetrics.Limit.CONNECTIONS_PER_ADDRESS, CloseCode.POLICY_VIOLATION, "at most " + limits.maxConnectionsPerAddress()
                         + " connections from one address (" + address + "); behind a proxy, see trusted.proxies");
             }
         }
@@ -76,7 +78,7 @@ public final class Admission {
         return open.get();
     }
 
-    private Refusal refused(short closeCode, String reason) {
+    private Refusal refused(NodeMetrics.Limit limit, short closeCode, String reason) {
         String line = null;
         synchronized (this) {
             long now = System.nanoTime() / 1_000_000;
@@ -97,8 +99,8 @@ public final class Admission {
             }
         }
         if (line != null) {
-            LOG.warning("connection refused: " + reason + line);
+            LOG.warn("connection refused: " + reason + line);
         }
-        return new Refusal(closeCode, reason);
+        return new Refusal(closeCode, reason, limit);
     }
 }

@@ -2,6 +2,7 @@ package io.presence.node.transport;
 
 import io.presence.node.config.NodeConfig;
 import io.presence.node.config.TransportSecurity;
+import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.session.SessionFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -9,27 +10,30 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 
 import java.util.Set;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server of one event loop: the two WebSocket endpoints and the health check. Deployed
+ * The HTTP server of one event loop: the two WebSocket endpoints and the operators' HTTP
+ * endpoints ({@link OperationsEndpoints}). Deployed
  * once per transport instance; instances share the port.
  */
 public final class TransportVerticle extends VerticleBase {
 
-    private static final Logger LOG = Logger.getLogger(TransportVerticle.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TransportVerticle.class);
 
     private final NodeConfig config;
     private final SessionFactory sessions;
-    private final BooleanSupplier healthy;
+    private final NodeOperations operations;
+    private final NodeMetrics metrics;
     private final BooleanSupplier accepting;
     private final Admission admission;
     private final ClientAddress clientAddress;
@@ -37,16 +41,17 @@ public final class TransportVerticle extends VerticleBase {
     private HttpServer server;
 
     /**
-     * @param healthy   what the health check reports
+     * @param operations what the HTTP endpoints for operators report
      * @param accepting false once the node is stopping: new connections are refused (503), so
      *                  that clients reconnect to another node rather than log in on a leaving one
      * @param admission the node's connection limits, shared by its transport instances
      */
-    public TransportVerticle(NodeConfig config, SessionFactory sessions, BooleanSupplier healthy,
-                             BooleanSupplier accepting, Admission admission) {
+    public TransportVerticle(NodeConfig config, SessionFactory sessions, NodeOperations operations,
+                             BooleanSupplier accepting, Admission admission, NodeMetrics metrics) {
         this.config = config;
         this.sessions = sessions;
-        this.healthy = healthy;
+        this.operations = operations;
+        this.metrics = metrics;
         this.accepting = accepting;
         this.admission = admission;
         this.clientAddress = new ClientAddress(config.transportSecurity().trustedProxies());
@@ -84,7 +89,7 @@ public final class TransportVerticle extends VerticleBase {
         server = vertx.createHttpServer(options)
                 .webSocketHandshakeHandler(this::onHandshake)
                 .webSocketHandler(this::onWebSocket)
-                .requestHandler(this::onRequest);
+                .requestHandler(OperationsEndpoints.router(vertx, config.healthPath(), operations));
         return server.listen();
     }
 
@@ -99,7 +104,7 @@ public final class TransportVerticle extends VerticleBase {
         } else if (!accepting.getAsBoolean()) {
             handshake.reject(503);
         } else if (!originAllowed(handshake.headers().get("Origin"))) {
-            LOG.warning(() -> "WebSocket from origin " + handshake.headers().get("Origin") + " refused (not in allowed.origins)");
+            LOG.atWarn().log(() -> "WebSocket from origin " + handshake.headers().get("Origin") + " refused (not in allowed.origins)");
             handshake.reject(403);
         } else {
             handshake.accept();
@@ -116,6 +121,7 @@ public final class TransportVerticle extends VerticleBase {
         String address = clientAddress.of(peer, socket.headers().get("X-Forwarded-For"));
         Admission.Refusal refusal = admission.admit(address);
         if (refusal != null) {
+            metrics.limitHit(refusal.limit());
             // a close frame with the reason: browsers and SDKs show it, where an HTTP status is hidden
             socket.close(refusal.closeCode(), refusal.reason());
             return;
@@ -124,8 +130,13 @@ public final class TransportVerticle extends VerticleBase {
         // the connection's own context (Vert.x gives each connection one), not the verticle's:
         // writes made on it need no hop
         WebSocketConnection connection = new WebSocketConnection(socket, format, address, config.maxMessageSize(),
-                config.maxSendBacklog(), Vertx.currentContext());
-        connection.attach(sessions.open(connection), () -> admission.release(address));
+                config.maxSendBacklog(), Vertx.currentContext(), metrics);
+        String endpoint = format.name().toLowerCase(Locale.ROOT);
+        metrics.connectionOpened(endpoint);
+        connection.attach(sessions.open(connection), () -> {
+            admission.release(address);
+            metrics.connectionClosed(endpoint);
+        });
     }
 
     private FrameFormat formatFor(String path) {
@@ -136,16 +147,5 @@ public final class TransportVerticle extends VerticleBase {
             return FrameFormat.JSON;
         }
         return null;
-    }
-
-    private void onRequest(HttpServerRequest request) {
-        if (config.healthPath().equals(request.path())) {
-            boolean ok = healthy.getAsBoolean();
-            request.response().setStatusCode(ok ? 200 : 503)
-                    .putHeader("content-type", "application/json")
-                    .end(ok ? "{\"status\":\"serving\"}" : "{\"status\":\"unavailable\"}");
-        } else {
-            request.response().setStatusCode(404).end();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.presence.node.transport;
 
+import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.session.CloseCode;
 import io.presence.node.session.Connection;
 import io.presence.node.session.OnlineAnswer;
@@ -7,6 +8,7 @@ import io.presence.node.session.Session;
 import io.presence.protocol.DecodeException;
 import io.presence.protocol.Message;
 import io.presence.protocol.ParserMessage;
+import io.presence.protocol.PresenceMessage;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -22,7 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Adapts one accepted WebSocket to a {@link Session}: enforces the frame rules of its endpoint
@@ -34,7 +37,7 @@ import java.util.logging.Logger;
  */
 final class WebSocketConnection implements Connection {
 
-    private static final Logger LOG = Logger.getLogger(WebSocketConnection.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
 
     private final ServerWebSocket socket;
     /** The context this socket's handlers run on (on its event loop). */
@@ -47,6 +50,7 @@ final class WebSocketConnection implements Connection {
 
     private final int maxMessageSize;
     private final long maxSendBacklog;
+    private final NodeMetrics metrics;
     /** Bytes written since the socket last drained while it could take no more; any thread. */
     private final AtomicLong backlog = new AtomicLong();
     /** Set by the close handler, or first by the drop of a client that stopped reading. */
@@ -54,7 +58,8 @@ final class WebSocketConnection implements Connection {
     private Session session;
 
     WebSocketConnection(ServerWebSocket socket, FrameFormat format, String address, int maxMessageSize,
-                        long maxSendBacklog, Context context) {
+                        long maxSendBacklog, Context context, NodeMetrics metrics) {
+        this.metrics = metrics;
         this.socket = socket;
         this.address = address;
         this.context = context;
@@ -74,7 +79,7 @@ final class WebSocketConnection implements Connection {
         socket.textMessageHandler(text -> onFrame(Buffer.buffer(text), FrameFormat.JSON));
         socket.pongHandler(pong -> session.onTraffic());
         socket.drainHandler(v -> backlog.set(0));
-        socket.exceptionHandler(e -> LOG.fine(() -> describe() + " failed: " + e));
+        socket.exceptionHandler(e -> LOG.atDebug().log(() -> describe() + " failed: " + e));
         socket.closeHandler(v -> {
             closed.set(true);
             // first, so that whoever sees the session gone also sees its admission given back
@@ -104,6 +109,7 @@ final class WebSocketConnection implements Connection {
             session.onUndecodable(e);
             return;
         }
+        metrics.received(message);
         session.onMessage(message);
     }
 
@@ -112,6 +118,18 @@ final class WebSocketConnection implements Connection {
         onLoop(() -> {
             if (!closed.get()) {
                 written(format.write(socket, message));
+                metrics.sent(message);
+            }
+        });
+    }
+
+    @Override
+    public void sendNotification(PresenceMessage notification, long decidedAt) {
+        onLoop(() -> {
+            if (!closed.get()) {
+                written(format.write(socket, notification));
+                metrics.sent(notification);
+                metrics.notificationWritten(decidedAt);
             }
         });
     }
@@ -160,8 +178,9 @@ final class WebSocketConnection implements Connection {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        metrics.slowReaderDropped();
         context.runOnContext(v -> {
-            LOG.warning(describe() + " left " + unread + " bytes unread (limit " + maxSendBacklog
+            LOG.warn(describe() + " left " + unread + " bytes unread (limit " + maxSendBacklog
                     + "); dropping the connection");
             drop(CloseCode.POLICY_VIOLATION, "too slow: messages left unread");
         });
@@ -210,7 +229,7 @@ final class WebSocketConnection implements Connection {
             // set from the connection's context, so that the timer fires on its event loop too
             context.owner().setTimer(CLOSE_DEADLINE_MILLIS, t -> {
                 if (closed.compareAndSet(false, true)) {
-                    LOG.fine(() -> describe() + " did not finish closing; dropping the connection");
+                    LOG.atDebug().log(() -> describe() + " did not finish closing; dropping the connection");
                     drop(status, reason);
                 }
             });

@@ -1,6 +1,6 @@
 package io.presence.node.cluster;
 
-import io.presence.node.support.HealthCheck;
+import io.presence.node.support.NodeHttp;
 import io.presence.node.support.TestCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class MinimumClusterSizeTest {
     }
 
     private int health(int node) throws IOException, InterruptedException {
-        return HealthCheck.status(cluster.node(node).port());
+        return NodeHttp.status(cluster.node(node).port());
     }
 
     @Test

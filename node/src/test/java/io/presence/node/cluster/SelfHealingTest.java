@@ -71,7 +71,7 @@ class SelfHealingTest {
 
     /** What a member publishes when its entry processor caused a transition. */
     private static void publish(int node, Change change) {
-        cluster.node(node).hazelcast().<ChangeBatch>getTopic(ChangeTopic.NAME).publish(new ChangeBatch(List.of(change)));
+        cluster.node(node).hazelcast().<ChangeBatch>getTopic(ChangeTopic.NAME).publish(new ChangeBatch(List.of(change), System.currentTimeMillis()));
     }
 
     private static void assertNone(TestClient w, Predicate<Message> unwanted) {

@@ -57,14 +57,14 @@ class UserHoldersTest {
     @Test
     void theFirstHolderLogsInAndTheLastToLetGoLogsOutLeavingATombstoneThatExpires() {
         Change login = UserHolders.hold(entry, a, 100);
-        assertTrue(login.toPresenceChange().online());
-        assertEquals(100, login.toPresenceChange().version());
+        assertTrue(login.toPresenceChange(0).online());
+        assertEquals(100, login.toPresenceChange(0).version());
         assertEquals(0, entry.ttlMillis, "an online user's entry stays");
         assertNull(UserHolders.hold(entry, b, 150), "a second holder changes nothing");
         assertNull(UserHolders.release(entry, a::equals, 160));
         Change logout = UserHolders.release(entry, b::equals, 170);
-        assertFalse(logout.toPresenceChange().online());
-        assertEquals(170, logout.toPresenceChange().version());
+        assertFalse(logout.toPresenceChange(0).online());
+        assertEquals(170, logout.toPresenceChange(0).version());
         assertTrue(entry.value.isTombstone());
         assertEquals(UserHolders.TOMBSTONE_MILLIS, entry.ttlMillis);
         assertNull(UserHolders.release(entry, b::equals, 180), "nothing more to let go");
@@ -76,7 +76,7 @@ class UserHoldersTest {
         Change logout = UserHolders.release(entry, a::equals, 500);
         // a hold sent at 400 waited (a partition was being repaired) and runs now
         Change login = UserHolders.hold(entry, b, 400);
-        assertTrue(login.toPresenceChange().version() > logout.toPresenceChange().version(),
+        assertTrue(login.toPresenceChange(0).version() > logout.toPresenceChange(0).version(),
                 "otherwise every node would drop the login as older than the logout");
         assertEquals(0, entry.ttlMillis);
     }

@@ -1,5 +1,6 @@
 package io.presence.node.cluster;
 
+import io.presence.node.metrics.NodeMetrics;
 import com.hazelcast.core.HazelcastInstance;
 import io.presence.node.config.NodeConfigLoader;
 import io.presence.node.presence.PresenceService;
@@ -51,7 +52,7 @@ class ViewAcrossMembersTest {
         ThreadExecutor thread = new ThreadExecutor();
         open.add(adapter);
         open.add(thread);
-        PresenceService presence = new PresenceService(adapter.presence(), adapter.repair(), thread, 0, 60_000);
+        PresenceService presence = new PresenceService(adapter.presence(), adapter.repair(), thread, 0, 60_000, NodeMetrics.detached());
         presence.start().toCompletableFuture().join();
         return presence;
     }

@@ -26,7 +26,7 @@ final class FakeCluster implements PresenceCluster, ClusterRepair {
     Runnable topologyListener;
     int dropDepartedCalls;
     /** When set, the next dropDepartedHolders answers with this (so a round can be held open or failed). */
-    CompletableFuture<Void> nextDrop;
+    CompletableFuture<Integer> nextDrop;
 
     void publish(PresenceChange change) {
         listener.accept(List.of(change));
@@ -88,9 +88,9 @@ final class FakeCluster implements PresenceCluster, ClusterRepair {
     }
 
     @Override
-    public CompletionStage<Void> dropDepartedHolders() {
+    public CompletionStage<Integer> dropDepartedHolders() {
         dropDepartedCalls++;
-        CompletableFuture<Void> answer = nextDrop == null ? CompletableFuture.completedFuture(null) : nextDrop;
+        CompletableFuture<Integer> answer = nextDrop == null ? CompletableFuture.completedFuture(0) : nextDrop;
         nextDrop = null;
         return answer;
     }

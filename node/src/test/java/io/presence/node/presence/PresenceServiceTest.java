@@ -1,5 +1,6 @@
 package io.presence.node.presence;
 
+import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.support.VirtualTime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,12 +18,12 @@ class PresenceServiceTest {
     private final VirtualTime time = new VirtualTime();
     private final FakeCluster cluster = new FakeCluster();
     private final List<String> heard = new ArrayList<>();
-    private final PresenceListener listener = (name, online, scope) -> heard.add((online ? "join " : "leave ") + name + " " + scope);
+    private final PresenceListener listener = (name, online, scope, decidedAt) -> heard.add((online ? "join " : "leave ") + name + " " + scope);
     private PresenceService presence;
 
     @BeforeEach
     void setUp() {
-        presence = new PresenceService(cluster, cluster, time, 0, 30_000);
+        presence = new PresenceService(cluster, cluster, time, 0, 30_000, NodeMetrics.detached());
         presence.subscribeAll(listener);
     }
 
@@ -47,7 +48,7 @@ class PresenceServiceTest {
 
     @Test
     void aListenerThatThrowsDoesNotKeepTheOthersFromHearing() {
-        presence.subscribeAll((name, online, scope) -> {
+        presence.subscribeAll((name, online, scope, decidedAt) -> {
             throw new IllegalStateException("broken subscriber");
         });
         presence.subscribe(listener, List.of("Carl"));

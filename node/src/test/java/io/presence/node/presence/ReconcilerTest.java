@@ -1,5 +1,6 @@
 package io.presence.node.presence;
 
+import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.support.VirtualTime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,8 @@ class ReconcilerTest {
 
     @BeforeEach
     void setUp() {
-        presence = new PresenceService(cluster, cluster, time, 0, INTERVAL);
-        presence.subscribeAll((name, online, scope) -> heard.add((online ? "join " : "leave ") + name));
+        presence = new PresenceService(cluster, cluster, time, 0, INTERVAL, NodeMetrics.detached());
+        presence.subscribeAll((name, online, scope, decidedAt) -> heard.add((online ? "join " : "leave ") + name));
         presence.start();
     }
 
@@ -42,13 +43,13 @@ class ReconcilerTest {
 
     @Test
     void oneRoundRunsAtATimeAndOneAskedForMeanwhileFollows() {
-        CompletableFuture<Void> slow = new CompletableFuture<>();
+        CompletableFuture<Integer> slow = new CompletableFuture<>();
         cluster.nextDrop = slow;
         presence.reconcile();
         presence.reconcile();
         presence.reconcile();
         assertEquals(1, cluster.dropDepartedCalls);
-        time.execute(() -> slow.complete(null));
+        time.execute(() -> slow.complete(0));
         assertEquals(2, cluster.dropDepartedCalls, "the ones asked for meanwhile run once, right after");
     }
 
@@ -65,7 +66,7 @@ class ReconcilerTest {
     void aRoundThatNeverFinishesIsGivenUpAtItsDeadlineAndItsLateStepsChangeNothing() {
         presence.sessionOpened("Alex");
         cluster.completeOldest();
-        CompletableFuture<Void> stuck = new CompletableFuture<>();
+        CompletableFuture<Integer> stuck = new CompletableFuture<>();
         cluster.nextDrop = stuck;
         presence.reconcile();
         time.advance(Reconciler.ROUND_DEADLINE_MILLIS - 1);
@@ -80,7 +81,7 @@ class ReconcilerTest {
 
     @Test
     void noRoundRunsBeforeStartOrAfterDrain() {
-        PresenceService idle = new PresenceService(cluster, cluster, time, 0, INTERVAL);
+        PresenceService idle = new PresenceService(cluster, cluster, time, 0, INTERVAL, NodeMetrics.detached());
         idle.reconcile();
         time.advance(2 * INTERVAL);
         int beforeDrain = cluster.dropDepartedCalls;

@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SubscriptionsTest {
 
     private final Subscriptions subscriptions = new Subscriptions();
-    private final PresenceListener a = (name, online, scope) -> { };
-    private final PresenceListener b = (name, online, scope) -> { };
+    private final PresenceListener a = (name, online, scope, decidedAt) -> { };
+    private final PresenceListener b = (name, online, scope, decidedAt) -> { };
 
     private List<String> targets(String username) {
         List<String> out = new ArrayList<>();

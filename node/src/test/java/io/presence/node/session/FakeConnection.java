@@ -23,6 +23,11 @@ final class FakeConnection implements Connection {
     }
 
     @Override
+    public void sendNotification(PresenceMessage notification, long decidedAt) {
+        sent.add(notification);
+    }
+
+    @Override
     public void sendOnline(OnlineAnswer answer) {
         sent.add(PresenceMessage.queryAllResponse(answer.correlationId(), answer.names()));
     }

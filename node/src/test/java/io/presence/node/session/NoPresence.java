@@ -1,5 +1,6 @@
 package io.presence.node.session;
 
+import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.presence.ClusterRepair;
 import io.presence.node.presence.PresenceChange;
 import io.presence.node.presence.PresenceCluster;
@@ -19,7 +20,7 @@ final class NoPresence implements PresenceCluster, ClusterRepair, PresenceExecut
 
     static PresenceService service() {
         NoPresence none = new NoPresence();
-        return new PresenceService(none, none, none, 0, 60_000);
+        return new PresenceService(none, none, none, 0, 60_000, NodeMetrics.detached());
     }
 
     @Override
@@ -47,8 +48,8 @@ final class NoPresence implements PresenceCluster, ClusterRepair, PresenceExecut
     }
 
     @Override
-    public CompletionStage<Void> dropDepartedHolders() {
-        return CompletableFuture.completedFuture(null);
+    public CompletionStage<Integer> dropDepartedHolders() {
+        return CompletableFuture.completedFuture(0);
     }
 
     @Override

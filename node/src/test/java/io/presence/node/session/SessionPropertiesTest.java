@@ -186,7 +186,7 @@ class SessionPropertiesTest {
             // the node served someone else throughout
             all.add(TestClient.loggedIn(sockets, port, Endpoint.BINARY, prefix + "target"));
             bystander.expect(TestClient.presence(Action.PRESENCE_JOIN, prefix + "target"));
-            assertTrue(log.lines().stream().noneMatch(l -> l.startsWith("SEVERE")), () -> "errors logged: " + log.lines());
+            assertTrue(log.lines().stream().noneMatch(l -> l.startsWith("ERROR")), () -> "errors logged: " + log.lines());
         } finally {
             all.forEach(TestClient::close);
         }

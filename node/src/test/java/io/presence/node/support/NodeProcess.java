@@ -35,7 +35,8 @@ public final class NodeProcess implements AutoCloseable {
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-")).forEach(command::add);
         command.add("-Xmx384m");
-        command.add("-Djava.util.logging.config.file=" + Path.of("src/test/resources/logging.properties").toAbsolutePath());
+        // the logging a node started from its jar has (not the tests' quieter logback-test.xml)
+        command.add("-Dlogback.configurationFile=" + NodeProcess.class.getClassLoader().getResource("logback.xml"));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.presence.node.Main");
@@ -67,6 +68,15 @@ public final class NodeProcess implements AutoCloseable {
         return this;
     }
 
+    /** Everything the node wrote to standard output and error so far. */
+    public List<String> logLines() {
+        try {
+            return Files.readAllLines(log);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The last lines of the node's log, so a failure on CI says why without the file. */
     private String logTail(int lines) {
         try {
@@ -79,7 +89,7 @@ public final class NodeProcess implements AutoCloseable {
 
     public boolean isHealthy() {
         try {
-            return HealthCheck.status(port) == 200;
+            return NodeHttp.status(port) == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -1,6 +1,6 @@
 package io.presence.node.transport;
 
-import io.presence.node.support.HealthCheck;
+import io.presence.node.support.NodeHttp;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.TestClient.Endpoint;
 import io.presence.node.support.TestCluster;
@@ -152,7 +152,7 @@ class BadInputTest {
 
     @Test
     void healthCheckAnswers200WhileServingAndUnknownWebSocketPathsAre404() throws Exception {
-        int status = HealthCheck.status(port);
+        int status = NodeHttp.status(port);
         assertEquals(200, status);
         WebSocketClient ws = vertx.createWebSocketClient();
         Exception refused = assertThrows(Exception.class, () -> ws.connect(port, "127.0.0.1", "/elsewhere")
