@@ -72,9 +72,9 @@ trap cleanup EXIT
 node "$ds_dir/node_modules/@deepstream/server/dist/bin/deepstream" start -c "$ds_dir/config.yml" > "$out/deepstream.log" 2>&1 &
 ds_pid=$!; pids+=("$ds_pid")
 # cluster-config/bench.properties: the limits made for clients on the internet lifted (see there)
-# shellcheck disable=SC2086
-MALLOC_ARENA_MAX=2 PRESENCE_CONFIG="$root/cluster-config/bench.properties" PRESENCE_PORT="$OUR_PORT" PRESENCE_CLUSTER_NAME="bench-$$" PRESENCE_HAZELCAST_PORT=5981 \
-  java $OUR_JAVA_OPTS -jar node/target/presence-node.jar > "$out/presence-node.log" 2>&1 &
+JAVA_OPTS="$OUR_JAVA_OPTS" PRESENCE_CONFIG="$root/cluster-config/bench.properties" PRESENCE_PORT="$OUR_PORT" \
+  PRESENCE_CLUSTER_NAME="bench-$$" PRESENCE_HAZELCAST_PORT=5981 \
+  "$root/scripts/node.sh" > "$out/presence-node.log" 2>&1 &
 our_pid=$!; pids+=("$our_pid")
 
 for port in "$DS_PORT" "$OUR_PORT"; do

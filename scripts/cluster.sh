@@ -14,11 +14,8 @@ BASE_PORT="${BASE_PORT:-6020}"
 HAZELCAST_PORT="${HAZELCAST_PORT:-5701}"
 CLUSTER_NAME="${CLUSTER_NAME:-presence-local}"
 CLUSTER_DIR="${CLUSTER_DIR:-$root/run}"
-# Serial GC, a heap that gives memory back, C1 only: measured in docs/performance.md (less CPU and
-# half the RSS of G1 with C2 on small hosts); for heaps of many GB, G1 is the better choice.
-JAVA_OPTS="${JAVA_OPTS:-$(cat "$root/cluster-config/jvm.options")}"
-# glibc's per-thread malloc arenas add RSS without need on a JVM
-export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+# Each node runs through scripts/node.sh (JAVA_OPTS defaults to cluster-config/jvm.options there),
+# the container image's entry point too.
 jar="$root/node/target/presence-node.jar"
 
 running_pids() {
@@ -71,9 +68,9 @@ start() {
   for ((i = 0; i < count; i++)); do
     port=$((BASE_PORT + i))
     cds="$cds_rest"; [ "$i" -eq 0 ] && cds="$cds_first"
-    # shellcheck disable=SC2086
     PRESENCE_PORT="$port" PRESENCE_HAZELCAST_PORT="$HAZELCAST_PORT" PRESENCE_CLUSTER_NAME="$CLUSTER_NAME" \
-      nohup java $JAVA_OPTS $cds -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" > "$CLUSTER_DIR/node-$i.log" 2>&1 &
+      JAVA_EXTRA_OPTS="$cds -Xlog:cds=off -Xlog:cds+dynamic=off" \
+      nohup "$root/scripts/node.sh" > "$CLUSTER_DIR/node-$i.log" 2>&1 &
     echo $! > "$CLUSTER_DIR/node-$i.pid"
   done
   local deadline=$((SECONDS + 90)) pending

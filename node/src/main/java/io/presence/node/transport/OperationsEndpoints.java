@@ -10,12 +10,13 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.util.Locale;
 
 /**
- * The HTTP side of a node, for operators: liveness ({@code /health-check}, deepstream's path),
- * readiness, Prometheus metrics, the live page's figures and the live page itself, and the drain
+ * The HTTP side of a node, for operators: health ({@code /health-check}, deepstream's path: serving
+ * and in a large enough cluster), liveness (the process answers at all), readiness, Prometheus metrics, the live page's figures and the live page itself, and the drain
  * that a container's pre-stop hook calls. Every path but the page's files is exact.
  */
 final class OperationsEndpoints {
 
+    static final String LIVE_PATH = "/live";
     static final String READY_PATH = "/ready";
     static final String METRICS_PATH = "/metrics";
     static final String STATUS_PATH = "/status";
@@ -32,6 +33,9 @@ final class OperationsEndpoints {
             boolean ok = node.healthy();
             json(ctx, ok ? 200 : 503, ok ? "{\"status\":\"serving\"}" : "{\"status\":\"unavailable\"}");
         });
+        // answering at all is the point: an event loop that runs, whatever the cluster does (a
+        // liveness probe that followed the cluster would restart every pod cut off by a network split)
+        router.get(LIVE_PATH).handler(ctx -> json(ctx, 200, "{\"status\":\"alive\"}"));
         router.get(READY_PATH).handler(ctx -> {
             NodeOperations.Readiness readiness = node.readiness();
             json(ctx, readiness.ready() ? 200 : 503, "{\"status\":\"" + readiness.state() + "\"}");
