@@ -163,6 +163,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                             cluster.directory(), this::readiness, sessions::size);
                     vertx.setPeriodic(1, FIGURES_MILLIS, t -> publishFigures());
                     serving = true;
+                    LOG.atInfo().log(this::settingsLine);
                     LOG.atInfo().log(() -> "presence node serving on " + config.host() + ":" + port()
                             + " as cluster member " + hazelcast.getCluster().getLocalMember().getAddress()
                             + " (" + cluster.memberCount() + " members; auth " + config.auth().strategies()
@@ -209,6 +210,22 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     /** The clock Vert.x's timers run on; deadlines never use the wall clock, which may step. */
     private static long monotonicMillis() {
         return System.nanoTime() / 1_000_000;
+    }
+
+    /** What an operator wants to see a node started with; never a secret. */
+    private String settingsLine() {
+        Limits limits = config.limits();
+        return "settings: endpoints " + config.binaryPath() + " and " + config.jsonPath()
+                + "; min.cluster.size " + config.minClusterSize()
+                + "; logout.grace.ms " + config.logoutGraceMillis()
+                + "; client.timeout.ms " + config.clientTimeoutMillis()
+                + "; reconcile.interval.ms " + config.reconcileMillis()
+                + "; drain.delay.ms " + config.operations().drainDelayMillis()
+                + "; limits: connections " + limits.maxConnections() + ", per address " + limits.maxConnectionsPerAddress()
+                + ", pending logins " + limits.maxPendingLogins() + ", messages/s " + limits.messagesPerSecond()
+                + ", subscriptions " + limits.maxSubscriptions()
+                + "; hazelcast " + config.hazelcastConfig().orElse("(embedded local config)")
+                + "; " + config.transportInstances() + " event loops";
     }
 
     private void publishFigures() {

@@ -117,12 +117,15 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
         membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
+                LOG.info("member joined: {}; {} members", event.getMember().getAddress(), event.getMembers().size());
                 // a member that merged back may bring stale entries: reconcile now, not at the next tick
                 listener.run();
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
+                LOG.info("member left: {}; {} members{}", event.getMember().getAddress(), event.getMembers().size(),
+                        departedGraceMillis == 0 ? "" : "; its users stay online for the logout grace of " + departedGraceMillis + " ms");
                 long delay = member.isOldest() ? 0 : FOLLOWER_DELAY_MILLIS;
                 if (departedGraceMillis == 0) {
                     workers.schedule(delay, listener);
@@ -140,6 +143,7 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
         });
         lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                LOG.info("merged back into the cluster after a split; holding this node's users again");
                 // this member rejoined under a new UUID: its users must be held again now
                 listener.run();
             }

@@ -66,6 +66,8 @@ class LogFormatTest {
         }
         assertTrue(records.stream().anyMatch(r -> r.get("message").asText().contains("presence node serving")),
                 "start-up is logged");
+        assertTrue(records.stream().anyMatch(r -> r.get("message").asText().startsWith("settings: ")
+                && r.get("message").asText().contains("min.cluster.size")), "and what it started with");
         assertTrue(records.stream().anyMatch(r -> r.get("logger_name").asText().startsWith("com.hazelcast")
                 && r.get("message").asText().contains("Members {size:1")), "Hazelcast's member list, through SLF4J");
         assertTrue(records.stream().anyMatch(r -> r.get("message").asText().startsWith("draining")), "the drain on SIGTERM");
