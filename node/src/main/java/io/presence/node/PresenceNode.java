@@ -13,6 +13,7 @@ import io.presence.node.config.NodeConfig;
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.presence.PresenceExecutor;
 import io.presence.node.presence.PresenceService;
+import io.presence.node.session.ApiQueries;
 import io.presence.node.session.CloseCode;
 import io.presence.node.session.SessionFactory;
 import io.presence.node.session.SessionRegistry;
@@ -20,6 +21,7 @@ import io.presence.node.session.SessionSettings;
 import io.presence.node.transport.Admission;
 import io.presence.node.transport.NodeOperations;
 import io.presence.node.transport.TransportVerticle;
+import io.presence.node.webhook.WebhookSender;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -71,6 +73,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     private CompletableFuture<Void> drained;
     private volatile boolean draining;
     private NodeStatus status;
+    private WebhookSender webhooks;
     private final SessionRegistry sessions = new SessionRegistry();
     private final List<TransportVerticle> transports = new CopyOnWriteArrayList<>();
     private volatile boolean serving;
@@ -125,7 +128,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                         permissions = () -> everyone;
                     }
                     hazelcast = HazelcastMember.start(config);
-                    return new ClusterAdapter(hazelcast, config.logoutGraceMillis());
+                    return new ClusterAdapter(hazelcast, config.logoutGraceMillis(), config.webhooks().enabled());
                 }, false)
                 .compose(adapter -> {
                     cluster = adapter;
@@ -136,6 +139,10 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                     metrics.watchUsersOnline(presence::usersHere, () -> presence.online().names().size());
                     metrics.watchSubscriptions(presence::subscriptionsNow);
                     metrics.watchClusterMembers(cluster::memberCount);
+                    if (config.webhooks().enabled()) {
+                        webhooks = new WebhookSender(vertx, config.webhooks(), cluster.webhookOutbox(), metrics);
+                        webhooks.start();
+                    }
                     // the view of who is online is filled from the map before the first client asks
                     return Future.fromCompletionStage(presence.start());
                 })
@@ -147,8 +154,9 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                                     limits.maxRequestNames()),
                             PresenceNode::monotonicMillis, sessions, permissions, metrics);
                     Admission admission = new Admission(limits, sessions::awaitingLogin);
+                    ApiQueries api = new ApiQueries(presence, authentication.authenticator(), permissions, metrics);
                     return vertx.deployVerticle(() -> {
-                        TransportVerticle transport = new TransportVerticle(config, sessionFactory, this,
+                        TransportVerticle transport = new TransportVerticle(config, sessionFactory, api, this,
                                 () -> serving, admission, metrics);
                         transports.add(transport);
                         return transport;
@@ -350,6 +358,10 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                 } catch (RuntimeException e) {
                     LOG.warn("logouts not all recorded before stop: " + e);
                 }
+            }
+            if (webhooks != null) {
+                // what it has not delivered stays in the cluster; a survivor takes it over
+                webhooks.stop();
             }
             if (cluster != null) {
                 cluster.close();

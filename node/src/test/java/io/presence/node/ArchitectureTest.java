@@ -71,6 +71,12 @@ class ArchitectureTest {
     }
 
     @Test
+    void webhooksSeeTheClusterOnlyThroughTheirOutbox() {
+        layer(NODE, "webhook", "com.hazelcast..", NODE + ".session..", NODE + ".transport..", NODE + ".presence..",
+                NODE + ".cluster..").check(MAIN);
+    }
+
+    @Test
     void metricsAreALeafEveryLayerMayRecordInto() {
         layer(NODE, "metrics", "io.vertx..", "io.netty..", "com.hazelcast..", NODE + ".session..",
                 NODE + ".transport..", NODE + ".presence..", NODE + ".cluster..", NODE + ".auth..", NODE + ".access..").check(MAIN);

@@ -13,15 +13,38 @@ public final class Change implements IdentifiedDataSerializable {
     private String username;
     private boolean online;
     private long version;
+    /** Recorded as a webhook event behind older undelivered ones of the same user: it waits for them. */
+    private boolean behind;
 
     public Change() {
         // for deserialization
     }
 
     Change(String username, boolean online, long version) {
+        this(username, online, version, false);
+    }
+
+    Change(String username, boolean online, long version, boolean behind) {
         this.username = username;
         this.online = online;
         this.version = version;
+        this.behind = behind;
+    }
+
+    String username() {
+        return username;
+    }
+
+    boolean online() {
+        return online;
+    }
+
+    long version() {
+        return version;
+    }
+
+    boolean behind() {
+        return behind;
     }
 
     PresenceChange toPresenceChange(long decidedAt) {
@@ -43,6 +66,7 @@ public final class Change implements IdentifiedDataSerializable {
         out.writeString(username);
         out.writeBoolean(online);
         out.writeLong(version);
+        out.writeBoolean(behind);
     }
 
     @Override
@@ -50,5 +74,6 @@ public final class Change implements IdentifiedDataSerializable {
         username = in.readString();
         online = in.readBoolean();
         version = in.readLong();
+        behind = in.readBoolean();
     }
 }

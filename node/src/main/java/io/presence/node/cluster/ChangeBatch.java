@@ -25,6 +25,10 @@ public final class ChangeBatch implements IdentifiedDataSerializable {
         this.decidedAt = decidedAt;
     }
 
+    List<Change> changes() {
+        return changes;
+    }
+
     List<PresenceChange> toPresenceChanges() {
         return toPresenceChanges(changes, decidedAt);
     }

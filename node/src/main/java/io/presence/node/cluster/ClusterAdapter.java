@@ -1,5 +1,6 @@
 package io.presence.node.cluster;
 
+import io.presence.node.webhook.WebhookOutbox;
 import com.hazelcast.core.HazelcastInstance;
 import io.presence.node.presence.ClusterRepair;
 import io.presence.node.presence.PresenceCluster;
@@ -16,24 +17,27 @@ public final class ClusterAdapter implements AutoCloseable {
     private final HazelcastPresenceCluster presence;
     private final HazelcastClusterRepair repair;
     private final MemberDirectory directory;
+    private final HazelcastWebhookOutbox outbox;
     private final HazelcastInstance hazelcast;
 
     public ClusterAdapter(HazelcastInstance hazelcast) {
-        this(hazelcast, 0);
+        this(hazelcast, 0, false);
     }
 
     /**
      * @param departedGraceMillis how long the users of a member that left stay held, so that
      *                            their clients can reconnect elsewhere without events (the logout
      *                            grace period); 0 releases them at once
+     * @param webhooks            whether transitions are recorded as webhook events to send
      */
-    public ClusterAdapter(HazelcastInstance hazelcast, long departedGraceMillis) {
+    public ClusterAdapter(HazelcastInstance hazelcast, long departedGraceMillis, boolean webhooks) {
         this.hazelcast = hazelcast;
         this.member = new LocalMember(hazelcast);
         this.directory = new MemberDirectory(hazelcast, workers);
         this.changes = new ChangeTopic(hazelcast);
-        this.presence = new HazelcastPresenceCluster(hazelcast, member, changes);
-        this.repair = new HazelcastClusterRepair(hazelcast, member, changes, workers, departedGraceMillis);
+        this.outbox = new HazelcastWebhookOutbox(webhooks, hazelcast, member, workers);
+        this.presence = new HazelcastPresenceCluster(hazelcast, member, changes, outbox);
+        this.repair = new HazelcastClusterRepair(hazelcast, member, changes, workers, departedGraceMillis, outbox);
     }
 
     public PresenceCluster presence() {
@@ -42,6 +46,10 @@ public final class ClusterAdapter implements AutoCloseable {
 
     public ClusterRepair repair() {
         return repair;
+    }
+
+    public WebhookOutbox webhookOutbox() {
+        return outbox;
     }
 
     public MemberDirectory directory() {

@@ -22,19 +22,22 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
 
     private Set<UUID> members;
     private long proposedVersion;
+    /** The member running the round, which sends the logouts' webhook events; null when webhooks are off. */
+    private UUID sender;
 
     public DropDepartedProcessor() {
         // for deserialization
     }
 
-    DropDepartedProcessor(Set<UUID> members, long proposedVersion) {
+    DropDepartedProcessor(Set<UUID> members, long proposedVersion, UUID sender) {
         this.members = members;
         this.proposedVersion = proposedVersion;
+        this.sender = sender;
     }
 
     @Override
     public Change process(Map.Entry<String, UserHolders> entry) {
-        return UserHolders.release(entry, holder -> !members.contains(holder), proposedVersion);
+        return UserHolders.release(entry, holder -> !members.contains(holder), proposedVersion, sender);
     }
 
     @Override
@@ -50,6 +53,10 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeLong(proposedVersion);
+        out.writeBoolean(sender != null);
+        if (sender != null) {
+            PresenceSerialization.writeUuid(out, sender);
+        }
         out.writeInt(members.size());
         for (UUID m : members) {
             PresenceSerialization.writeUuid(out, m);
@@ -59,6 +66,7 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         proposedVersion = in.readLong();
+        sender = in.readBoolean() ? PresenceSerialization.readUuid(in) : null;
         int n = in.readInt();
         members = new HashSet<>(n * 2);
         for (int i = 0; i < n; i++) {

@@ -50,8 +50,11 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
      *                            logout grace period): their clients reconnecting elsewhere within
      *                            it cause no events at all; 0 releases them at once
      */
+    private final HazelcastWebhookOutbox webhooks;
+
     HazelcastClusterRepair(HazelcastInstance hazelcast, LocalMember member, ChangeTopic changes,
-                           ClusterWorkers workers, long departedGraceMillis) {
+                           ClusterWorkers workers, long departedGraceMillis, HazelcastWebhookOutbox webhooks) {
+        this.webhooks = webhooks;
         this.hazelcast = hazelcast;
         this.member = member;
         this.users = hazelcast.getMap(HazelcastPresenceCluster.USERS_MAP);
@@ -84,15 +87,18 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
         Set<UUID> kept = member.liveMembers();
         return workers.supply(() -> {
                     kept.addAll(departedWithinGrace());
-                    return users.executeOnEntries(new DropDepartedProcessor(kept, member.proposedVersion()));
+                    return users.executeOnEntries(new DropDepartedProcessor(kept, member.proposedVersion(), webhooks.sender()));
                 })
                 .thenCompose(results -> {
                     List<Change> released = ChangeTopic.made(results.values());
+                    webhooks.decided(released);
                     if (!released.isEmpty()) {
                         LOG.atInfo().log(() -> "released " + released.size() + " users held only by members that left");
                     }
                     return changes.publish(released, System.currentTimeMillis()).thenApply(v -> released.size());
-                });
+                })
+                // then the undelivered webhook events of members that left: this member sends them
+                .thenCompose(dropped -> webhooks.takeOver().thenApply(v -> dropped));
     }
 
     /** Members that left less than the grace period ago, whose holds stay for now. */

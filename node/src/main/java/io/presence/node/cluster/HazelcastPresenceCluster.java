@@ -27,11 +27,14 @@ final class HazelcastPresenceCluster implements PresenceCluster {
     private final LocalMember member;
     private final IMap<String, UserHolders> users;
     private final ChangeTopic changes;
+    private final HazelcastWebhookOutbox webhooks;
 
-    HazelcastPresenceCluster(HazelcastInstance hazelcast, LocalMember member, ChangeTopic changes) {
+    HazelcastPresenceCluster(HazelcastInstance hazelcast, LocalMember member, ChangeTopic changes,
+                             HazelcastWebhookOutbox webhooks) {
         this.member = member;
         this.users = hazelcast.getMap(USERS_MAP);
         this.changes = changes;
+        this.webhooks = webhooks;
     }
 
     @Override
@@ -49,7 +52,8 @@ final class HazelcastPresenceCluster implements PresenceCluster {
         try {
             UUID me = member.uuid();
             long version = member.proposedVersion();
-            return submit(usernames, hold ? HoldProcessor.hold(me, version) : HoldProcessor.release(me, version));
+            UUID sender = webhooks.sender();
+            return submit(usernames, hold ? HoldProcessor.hold(me, version, sender) : HoldProcessor.release(me, version, sender));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -62,6 +66,7 @@ final class HazelcastPresenceCluster implements PresenceCluster {
                 : users.submitToKeys(new HashSet<>(usernames), processor).thenApply(Map::values);
         return results.thenCompose(caused -> {
             List<Change> made = ChangeTopic.made(caused);
+            webhooks.decided(made);
             long decidedAt = System.currentTimeMillis();
             return changes.publish(made, decidedAt).thenApply(v -> ChangeBatch.toPresenceChanges(made, decidedAt));
         });

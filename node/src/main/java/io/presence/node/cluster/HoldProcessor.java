@@ -19,30 +19,35 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
     private boolean hold;
     private UUID member;
     private long proposedVersion;
+    /** The member that sends the transition's webhook event; null when webhooks are off. */
+    private UUID sender;
 
     public HoldProcessor() {
         // for deserialization
     }
 
-    private HoldProcessor(boolean hold, UUID member, long proposedVersion) {
+    private HoldProcessor(boolean hold, UUID member, long proposedVersion, UUID sender) {
         this.hold = hold;
         this.member = member;
         this.proposedVersion = proposedVersion;
+        this.sender = sender;
     }
 
-    static HoldProcessor hold(UUID member, long proposedVersion) {
-        return new HoldProcessor(true, member, proposedVersion);
+    /** @param sender the member to send the login's webhook event, or null (webhooks off) */
+    static HoldProcessor hold(UUID member, long proposedVersion, UUID sender) {
+        return new HoldProcessor(true, member, proposedVersion, sender);
     }
 
-    static HoldProcessor release(UUID member, long proposedVersion) {
-        return new HoldProcessor(false, member, proposedVersion);
+    /** @param sender the member to send the logout's webhook event, or null (webhooks off) */
+    static HoldProcessor release(UUID member, long proposedVersion, UUID sender) {
+        return new HoldProcessor(false, member, proposedVersion, sender);
     }
 
     @Override
     public Change process(Map.Entry<String, UserHolders> entry) {
         return hold
-                ? UserHolders.hold(entry, member, proposedVersion)
-                : UserHolders.release(entry, member::equals, proposedVersion);
+                ? UserHolders.hold(entry, member, proposedVersion, sender)
+                : UserHolders.release(entry, member::equals, proposedVersion, sender);
     }
 
     @Override
@@ -60,6 +65,10 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
         out.writeBoolean(hold);
         PresenceSerialization.writeUuid(out, member);
         out.writeLong(proposedVersion);
+        out.writeBoolean(sender != null);
+        if (sender != null) {
+            PresenceSerialization.writeUuid(out, sender);
+        }
     }
 
     @Override
@@ -67,5 +76,6 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
         hold = in.readBoolean();
         member = PresenceSerialization.readUuid(in);
         proposedVersion = in.readLong();
+        sender = in.readBoolean() ? PresenceSerialization.readUuid(in) : null;
     }
 }

@@ -20,6 +20,9 @@ final class PresenceSerialization implements DataSerializableFactory {
     static final int HELD_BY_PREDICATE = 5;
     static final int DROP_DEPARTED_PROCESSOR = 6;
     static final int CHANGE_BATCH = 7;
+    static final int TAKE_OVER_PROCESSOR = 8;
+    static final int DELIVERED_PROCESSOR = 9;
+    static final int ORPHANED_EVENTS_PREDICATE = 10;
 
     static void writeUuid(ObjectDataOutput out, UUID uuid) throws IOException {
         out.writeLong(uuid.getMostSignificantBits());
@@ -43,6 +46,9 @@ final class PresenceSerialization implements DataSerializableFactory {
             case HELD_BY_PREDICATE -> new HeldByPredicate();
             case DROP_DEPARTED_PROCESSOR -> new DropDepartedProcessor();
             case CHANGE_BATCH -> new ChangeBatch();
+            case TAKE_OVER_PROCESSOR -> new TakeOverProcessor();
+            case DELIVERED_PROCESSOR -> new DeliveredProcessor();
+            case ORPHANED_EVENTS_PREDICATE -> new OrphanedEventsPredicate();
             default -> throw new IllegalArgumentException("unknown presence type " + typeId);
         };
     }

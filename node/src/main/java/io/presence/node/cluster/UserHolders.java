@@ -24,36 +24,65 @@ import java.util.function.Predicate;
  * logout's and ran after it (operations wait while partitions are repaired after a member left);
  * callers propose their clock in microseconds for when even the tombstone has gone. Nothing here
  * reads a clock, so an entry processor's primary and backup compute the same.
+ *
+ * <p>With webhooks on, each transition is also recorded in the entry as a {@link PendingEvent}
+ * until the member that sends it has delivered it: kept in the cluster (and its backup), not only
+ * in the sender's memory, so that another member takes it over when the sender dies. An entry
+ * whose user is offline but still has undelivered events is kept for {@link #PENDING_MILLIS}.
  */
 public final class UserHolders implements IdentifiedDataSerializable {
 
     /** How long a logged-out user's version is kept: longer than any operation waits for a partition. */
     static final long TOMBSTONE_MILLIS = 60_000;
+    /** How long an offline user's entry is kept while a webhook event of it is undelivered. */
+    static final long PENDING_MILLIS = 15 * 60_000;
+    /** Undelivered events one user may have at most; past it the oldest go (a receiver long down). */
+    static final int MAX_PENDING = 64;
+    private static final PendingEvent[] NONE = new PendingEvent[0];
+
+    /** A transition to be sent by {@code sender}, in version order behind those before it. */
+    record PendingEvent(long version, boolean online, UUID sender) {
+    }
 
     private long version;
     private UUID[] members;
+    private PendingEvent[] pending = NONE;
 
     public UserHolders() {
         // for deserialization
     }
 
     UserHolders(long version, UUID[] members) {
+        this(version, members, NONE);
+    }
+
+    private UserHolders(long version, UUID[] members, PendingEvent[] pending) {
         this.version = version;
         this.members = members;
+        this.pending = pending;
     }
 
     /** Adds {@code member} to the entry's holders; returns the login when it is the first. */
     static Change hold(Map.Entry<String, UserHolders> entry, UUID member, long proposedVersion) {
+        return hold(entry, member, proposedVersion, null);
+    }
+
+    /**
+     * As {@link #hold(Map.Entry, UUID, long)}; a login is also recorded as a webhook event for
+     * {@code sender} to send, when not null.
+     */
+    static Change hold(Map.Entry<String, UserHolders> entry, UUID member, long proposedVersion, UUID sender) {
         UserHolders current = entry.getValue();
+        PendingEvent[] pending = current == null ? NONE : current.pending;
         if (current == null || current.isTombstone()) {
             long version = Math.max(current == null ? 1 : current.version + 1, proposedVersion);
-            store(entry, new UserHolders(version, new UUID[] {member}));
-            return new Change(entry.getKey(), true, version);
+            store(entry, new UserHolders(version, new UUID[] {member}, recorded(pending, version, true, sender)));
+            return new Change(entry.getKey(), true, version, sender != null && pending.length > 0);
         }
         if (!current.isHeldBy(member)) {
             UUID[] more = Arrays.copyOf(current.members, current.members.length + 1);
             more[current.members.length] = member;
-            store(entry, new UserHolders(current.version, more));
+            store(entry, new UserHolders(current.version, more, pending));
         }
         return null;
     }
@@ -63,6 +92,14 @@ public final class UserHolders implements IdentifiedDataSerializable {
      * when nothing changed or others still hold the user.
      */
     static Change release(Map.Entry<String, UserHolders> entry, Predicate<UUID> letGo, long proposedVersion) {
+        return release(entry, letGo, proposedVersion, null);
+    }
+
+    /**
+     * As {@link #release(Map.Entry, Predicate, long)}; a logout is also recorded as a webhook
+     * event for {@code sender} to send, when not null.
+     */
+    static Change release(Map.Entry<String, UserHolders> entry, Predicate<UUID> letGo, long proposedVersion, UUID sender) {
         UserHolders current = entry.getValue();
         if (current == null || current.isTombstone()) {
             return null;
@@ -72,13 +109,81 @@ public final class UserHolders implements IdentifiedDataSerializable {
             return null;
         }
         if (kept.length > 0) {
-            store(entry, new UserHolders(current.version, kept));
+            store(entry, new UserHolders(current.version, kept, current.pending));
             return null;
         }
         long version = Math.max(current.version + 1, proposedVersion);
-        ((ExtendedMapEntry<String, UserHolders>) entry).setValue(new UserHolders(version, new UUID[0]),
-                TOMBSTONE_MILLIS, TimeUnit.MILLISECONDS);
-        return new Change(entry.getKey(), false, version);
+        PendingEvent[] pending = recorded(current.pending, version, false, sender);
+        setOffline(entry, new UserHolders(version, new UUID[0], pending));
+        return new Change(entry.getKey(), false, version, sender != null && current.pending.length > 0);
+    }
+
+    /**
+     * Gives the undelivered events of senders that {@code gone} selects to {@code taker}; returns
+     * those events, oldest first, or none.
+     */
+    static List<PendingEvent> takeOver(Map.Entry<String, UserHolders> entry, Predicate<UUID> gone, UUID taker) {
+        UserHolders current = entry.getValue();
+        if (current == null || current.pending.length == 0) {
+            return List.of();
+        }
+        PendingEvent[] moved = current.pending.clone();
+        List<PendingEvent> taken = new java.util.ArrayList<>();
+        for (int i = 0; i < moved.length; i++) {
+            if (gone.test(moved[i].sender())) {
+                moved[i] = new PendingEvent(moved[i].version(), moved[i].online(), taker);
+                taken.add(moved[i]);
+            }
+        }
+        if (!taken.isEmpty()) {
+            keep(entry, new UserHolders(current.version, current.members, moved));
+        }
+        return taken;
+    }
+
+    /** Forgets the event of {@code version}: it was delivered, or given up. */
+    static void delivered(Map.Entry<String, UserHolders> entry, long version) {
+        UserHolders current = entry.getValue();
+        if (current == null) {
+            return;
+        }
+        PendingEvent[] left = Arrays.stream(current.pending).filter(e -> e.version() != version).toArray(PendingEvent[]::new);
+        if (left.length != current.pending.length) {
+            keep(entry, new UserHolders(current.version, current.members, left));
+        }
+    }
+
+    /** The oldest undelivered event's version, or -1 when none waits. */
+    long oldestPending() {
+        return pending.length == 0 ? -1 : pending[0].version();
+    }
+
+    List<PendingEvent> pending() {
+        return List.of(pending);
+    }
+
+    private static PendingEvent[] recorded(PendingEvent[] pending, long version, boolean online, UUID sender) {
+        if (sender == null) {
+            return pending;
+        }
+        int from = Math.max(0, pending.length + 1 - MAX_PENDING);
+        PendingEvent[] more = Arrays.copyOfRange(pending, from, pending.length + 1);
+        more[more.length - 1] = new PendingEvent(version, online, sender);
+        return more;
+    }
+
+    /** Stores a value as what it is: an online user's for good, an offline user's for a while. */
+    private static void keep(Map.Entry<String, UserHolders> entry, UserHolders value) {
+        if (value.isTombstone()) {
+            setOffline(entry, value);
+        } else {
+            store(entry, value);
+        }
+    }
+
+    private static void setOffline(Map.Entry<String, UserHolders> entry, UserHolders value) {
+        ((ExtendedMapEntry<String, UserHolders>) entry).setValue(value,
+                value.pending.length == 0 ? TOMBSTONE_MILLIS : PENDING_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Stores an online user's value, for good (a tombstone it replaces would have expired). */
@@ -125,6 +230,12 @@ public final class UserHolders implements IdentifiedDataSerializable {
         for (UUID m : members) {
             PresenceSerialization.writeUuid(out, m);
         }
+        out.writeInt(pending.length);
+        for (PendingEvent e : pending) {
+            out.writeLong(e.version());
+            out.writeBoolean(e.online());
+            PresenceSerialization.writeUuid(out, e.sender());
+        }
     }
 
     @Override
@@ -134,10 +245,16 @@ public final class UserHolders implements IdentifiedDataSerializable {
         for (int i = 0; i < members.length; i++) {
             members[i] = PresenceSerialization.readUuid(in);
         }
+        int n = in.readInt();
+        pending = n == 0 ? NONE : new PendingEvent[n];
+        for (int i = 0; i < n; i++) {
+            pending[i] = new PendingEvent(in.readLong(), in.readBoolean(), PresenceSerialization.readUuid(in));
+        }
     }
 
     @Override
     public String toString() {
-        return "UserHolders{version=" + version + ", members=" + Arrays.toString(members) + "}";
+        return "UserHolders{version=" + version + ", members=" + Arrays.toString(members)
+                + (pending.length == 0 ? "" : ", pending=" + Arrays.toString(pending)) + "}";
     }
 }

@@ -38,6 +38,7 @@ import java.util.Optional;
  * @param transportSecurity  wss:// and https://, the origins browsers may connect from, and the
  *                           proxies believed about a client's address
  * @param operations         draining on stop, and the logs' format and level
+ * @param webhooks           signed POSTs on every cluster-wide login and logout
  */
 public record NodeConfig(
         String host,
@@ -63,7 +64,8 @@ public record NodeConfig(
         Optional<String> permissionsFile,
         Limits limits,
         TransportSecurity transportSecurity,
-        Operations operations) {
+        Operations operations,
+        Webhooks webhooks) {
 
     public NodeConfig {
         hazelcastMembers = List.copyOf(hazelcastMembers);

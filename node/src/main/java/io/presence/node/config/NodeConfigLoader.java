@@ -89,6 +89,14 @@ public final class NodeConfigLoader {
         d.put("drain.delay.ms", "0");
         d.put("log.format", "text");
         d.put("log.level", "INFO");
+        d.put("webhook.urls", "");
+        d.put("webhook.secret", "");
+        d.put("webhook.key.name", "default");
+        d.put("webhook.batch.ms", "250");
+        d.put("webhook.batch.max", "100");
+        d.put("webhook.timeout.ms", "5000");
+        d.put("webhook.retry.ms", "300000");
+        d.put("webhook.max.queued", "100000");
         return Map.copyOf(d);
     }
 
@@ -164,12 +172,24 @@ public final class NodeConfigLoader {
                 new TransportSecurity(r.optionalText("tls.certificate"), r.optionalText("tls.key"),
                         r.optionalText("tls.client.ca"), r.list("allowed.origins"), r.list("trusted.proxies")),
                 new Operations(r.integer("drain.delay.ms", 0, 600_000), r.text("log.format").toLowerCase(java.util.Locale.ROOT),
-                        r.text("log.level").toUpperCase(java.util.Locale.ROOT)));
+                        r.text("log.level").toUpperCase(java.util.Locale.ROOT)),
+                new Webhooks(r.list("webhook.urls"), r.optionalText("webhook.secret"), r.text("webhook.key.name"),
+                        r.integer("webhook.batch.ms", 1, 60_000), r.integer("webhook.batch.max", 1, 10_000),
+                        r.integer("webhook.timeout.ms", 1, 600_000), r.integer("webhook.retry.ms", 0, 86_400_000),
+                        r.integer("webhook.max.queued", 1, 100_000_000)));
         if (config.binaryPath().equals(config.jsonPath()) || config.binaryPath().equals(config.healthPath())
                 || config.jsonPath().equals(config.healthPath())) {
             problems.add("binary.path, json.path and health.path must differ");
         }
         checkAuth(config.auth(), problems);
+        if (config.webhooks().enabled() && config.webhooks().secret().isEmpty()) {
+            problems.add("webhook.urls needs webhook.secret: receivers check each batch's signature");
+        }
+        for (String url : config.webhooks().urls()) {
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                problems.add("webhook.urls: '" + url + "' is not an http:// or https:// URL");
+            }
+        }
         if (!Operations.LOG_FORMATS.contains(config.operations().logFormat())) {
             problems.add("log.format must be one of " + Operations.LOG_FORMATS);
         }

@@ -73,6 +73,8 @@ public final class NodeMetrics {
     private final Map<String, Counter> repairs = new ConcurrentHashMap<>();
     private final Counter transitionsOnline;
     private final Counter transitionsOffline;
+    private final Map<String, Counter> webhookEvents = new ConcurrentHashMap<>();
+    private final Map<String, Counter> webhookPosts = new ConcurrentHashMap<>();
 
     public NodeMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -305,6 +307,40 @@ public final class NodeMetrics {
                     .tag("kind", k)
                     .register(registry)).increment(count);
         }
+    }
+
+    // --- webhooks --------------------------------------------------------------------------
+
+    /** Webhook events that left this node's hands: {@code delivered}, or {@code dropped} (retries over, queue full). */
+    public void webhookEvents(String result, int count) {
+        webhookEvents.computeIfAbsent(result, r -> Counter.builder("presence.webhook.events")
+                .description("Webhook events this node sent and every receiver took (delivered), or gave up on after "
+                        + "retrying or because its queue was full (dropped)")
+                .tag("result", r)
+                .register(registry)).increment(count);
+    }
+
+    /** POSTs of webhook batches, by whether the receiver took them (a 2xx answer in time). */
+    public void webhookPosts(int ok, int failed) {
+        if (ok > 0) {
+            webhookPost("ok").increment(ok);
+        }
+        if (failed > 0) {
+            webhookPost("failed").increment(failed);
+        }
+    }
+
+    private Counter webhookPost(String result) {
+        return webhookPosts.computeIfAbsent(result, r -> Counter.builder("presence.webhook.posts")
+                .description("POSTs of webhook batches: answered 2xx in time (ok), or not (failed, retried with backoff)")
+                .tag("result", r)
+                .register(registry));
+    }
+
+    public void watchWebhookQueue(IntSupplier queued) {
+        Gauge.builder("presence.webhook.queued", queued::getAsInt)
+                .description("Webhook events waiting on this node to be sent")
+                .register(registry);
     }
 
     // --- figures read when scraped ---------------------------------------------------------

@@ -1,5 +1,7 @@
 package io.presence.node.presence;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ public final class OnlineSnapshot {
     private final long viewVersion;
     private final List<String> names;
     private volatile Map<String, Integer> positions;
+    private volatile List<String> sorted;
 
     OnlineSnapshot(long viewVersion, List<String> names) {
         this.viewVersion = viewVersion;
@@ -38,6 +41,21 @@ public final class OnlineSnapshot {
     /** Every username online, in no particular order. */
     public List<String> names() {
         return names;
+    }
+
+    /**
+     * The names in their natural order, for answers given a page at a time: a stable order, so
+     * that a name online throughout is on exactly one page. Sorted once per snapshot, when first asked.
+     */
+    public List<String> sortedNames() {
+        List<String> order = sorted;
+        if (order == null) {
+            String[] array = names.toArray(String[]::new);
+            Arrays.sort(array);
+            order = Collections.unmodifiableList(Arrays.asList(array));
+            sorted = order;
+        }
+        return order;
     }
 
     /** Where {@code username} stands in {@link #names()}, or -1 when it is not online. */

@@ -151,6 +151,16 @@ public final class PresenceService {
         return view.snapshot();
     }
 
+    /**
+     * The last change this node applied for {@code username}, or null when it knows none (never
+     * online, or offline for longer than leaves are remembered). Versions are the deciding
+     * member's clock in microseconds, so a change's version tells when it was decided. Any thread.
+     */
+    public UserStatus status(String username) {
+        PresenceView.Entry entry = view.last(username);
+        return entry == null ? null : new UserStatus(entry.online(), entry.version() / 1000);
+    }
+
     /** Whether each name is online; duplicate names collapse, order is kept. Any thread. */
     public Map<String, Boolean> areOnline(List<String> usernames) {
         Map<String, Boolean> answer = new LinkedHashMap<>();

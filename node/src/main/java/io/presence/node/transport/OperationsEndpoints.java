@@ -27,8 +27,8 @@ final class OperationsEndpoints {
     private OperationsEndpoints() {
     }
 
-    static Router router(Vertx vertx, String healthPath, NodeOperations node) {
-        Router router = Router.router(vertx);
+    /** Adds the operators' routes. */
+    static void mount(Router router, Vertx vertx, String healthPath, NodeOperations node) {
         router.get(healthPath).handler(ctx -> {
             boolean ok = node.healthy();
             json(ctx, ok ? 200 : 503, ok ? "{\"status\":\"serving\"}" : "{\"status\":\"unavailable\"}");
@@ -58,9 +58,11 @@ final class OperationsEndpoints {
             Future.fromCompletionStage(node.drain(), Vertx.currentContext())
                     .onComplete(done -> json(ctx, 200, "{\"status\":\"draining\"}"));
         });
-        // the live page: static files from the jar, no build step
+    }
+
+    /** The live page: static files from the jar, no build step. Mounted last: it takes any other GET. */
+    static void mountPage(Router router) {
         router.get().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
-        return router;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.presence.node.transport;
 import io.presence.node.config.NodeConfig;
 import io.presence.node.config.TransportSecurity;
 import io.presence.node.metrics.NodeMetrics;
+import io.presence.node.session.ApiQueries;
 import io.presence.node.session.SessionFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.Router;
 
 import java.util.Set;
 import java.util.Locale;
@@ -34,6 +36,7 @@ public final class TransportVerticle extends VerticleBase {
     private final SessionFactory sessions;
     private final NodeOperations operations;
     private final NodeMetrics metrics;
+    private final ApiQueries api;
     private final BooleanSupplier accepting;
     private final Admission admission;
     private final ClientAddress clientAddress;
@@ -46,8 +49,9 @@ public final class TransportVerticle extends VerticleBase {
      *                  that clients reconnect to another node rather than log in on a leaving one
      * @param admission the node's connection limits, shared by its transport instances
      */
-    public TransportVerticle(NodeConfig config, SessionFactory sessions, NodeOperations operations,
+    public TransportVerticle(NodeConfig config, SessionFactory sessions, ApiQueries api, NodeOperations operations,
                              BooleanSupplier accepting, Admission admission, NodeMetrics metrics) {
+        this.api = api;
         this.config = config;
         this.sessions = sessions;
         this.operations = operations;
@@ -89,8 +93,17 @@ public final class TransportVerticle extends VerticleBase {
         server = vertx.createHttpServer(options)
                 .webSocketHandshakeHandler(this::onHandshake)
                 .webSocketHandler(this::onWebSocket)
-                .requestHandler(OperationsEndpoints.router(vertx, config.healthPath(), operations));
+                .requestHandler(httpRoutes());
         return server.listen();
+    }
+
+    /** Operators' endpoints, the HTTP presence API, then the live page's files. */
+    private Router httpRoutes() {
+        Router router = Router.router(vertx);
+        OperationsEndpoints.mount(router, vertx, config.healthPath(), operations);
+        new PresenceApi(api, clientAddress, config.limits().maxRequestNames()).mount(router, config.maxMessageSize());
+        OperationsEndpoints.mountPage(router);
+        return router;
     }
 
     /** The port actually bound (differs from the configured one when that was 0). */

@@ -1,0 +1,122 @@
+package io.presence.node.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.presence.node.webhook.WebhookEvent;
+import io.presence.node.webhook.WebhookOutbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * Undelivered webhook events kept in the users' own entries ({@link UserHolders}): recorded by
+ * the same entry processor that decides a transition, so a transition and its event are one
+ * atomic step, kept on the entry's backup too. The member whose request decided a transition
+ * sends it; when a member leaves, a survivor's reconciliation round takes over its undelivered
+ * events ({@link #takeOver}).
+ */
+final class HazelcastWebhookOutbox implements WebhookOutbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HazelcastWebhookOutbox.class);
+
+    private final boolean enabled;
+    private final LocalMember member;
+    private final IMap<String, UserHolders> users;
+    private final ClusterWorkers workers;
+    private volatile Consumer<List<WebhookEvent>> listener = events -> { };
+
+    HazelcastWebhookOutbox(boolean enabled, HazelcastInstance hazelcast, LocalMember member, ClusterWorkers workers) {
+        this.enabled = enabled;
+        this.member = member;
+        this.users = hazelcast.getMap(HazelcastPresenceCluster.USERS_MAP);
+        this.workers = workers;
+    }
+
+    /** The member to record as a transition's sender: this one, or nobody when webhooks are off. */
+    UUID sender() {
+        return enabled ? member.uuid() : null;
+    }
+
+    /** This member's requests decided {@code changes}: it sends their events. */
+    void decided(Collection<Change> changes) {
+        if (enabled && !changes.isEmpty()) {
+            List<WebhookEvent> events = new ArrayList<>(changes.size());
+            changes.forEach(c -> events.add(new WebhookEvent(c.username(), c.online(), c.version(), c.behind())));
+            listener.accept(events);
+        }
+    }
+
+    /** Takes over the undelivered events of members that left; this member sends them now. */
+    CompletionStage<Void> takeOver() {
+        if (!enabled) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Set<UUID> live = member.liveMembers();
+        UUID me = member.uuid();
+        return workers.supply(() -> users.executeOnEntries(new TakeOverProcessor(live, me), new OrphanedEventsPredicate(live)))
+                .thenAccept(results -> {
+                    List<Change> taken = new ArrayList<>();
+                    for (Map.Entry<String, ChangeBatch> e : results.entrySet()) {
+                        if (e.getValue() != null) {
+                            taken.addAll(e.getValue().changes());
+                        }
+                    }
+                    if (!taken.isEmpty()) {
+                        LOG.info("took over {} webhook events of members that left", taken.size());
+                        decided(taken);
+                    }
+                });
+    }
+
+    @Override
+    public void onEvents(Consumer<List<WebhookEvent>> listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public CompletionStage<Void> delivered(Collection<WebhookEvent> events) {
+        List<CompletableFuture<Object>> acks = new ArrayList<>(events.size());
+        try {
+            for (WebhookEvent e : events) {
+                acks.add(users.submitToKey(e.user(), new DeliveredProcessor(e.version())).toCompletableFuture());
+            }
+        } catch (RuntimeException notRunning) {
+            return CompletableFuture.failedFuture(notRunning);
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public CompletionStage<Set<WebhookEvent>> free(Collection<WebhookEvent> waiting) {
+        List<CompletableFuture<WebhookEvent>> checks = new ArrayList<>(waiting.size());
+        try {
+            for (WebhookEvent e : waiting) {
+                checks.add(users.getAsync(e.user()).toCompletableFuture()
+                        .thenApply(entry -> entry == null || entry.oldestPending() == e.version()
+                                || entry.oldestPending() == -1 ? e : null));
+            }
+        } catch (RuntimeException notRunning) {
+            return CompletableFuture.failedFuture(notRunning);
+        }
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Set<WebhookEvent> free = new HashSet<>();
+            checks.forEach(c -> {
+                WebhookEvent e = c.join();
+                if (e != null) {
+                    free.add(e);
+                }
+            });
+            return free;
+        });
+    }
+}

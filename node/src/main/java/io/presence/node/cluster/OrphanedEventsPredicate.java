@@ -1,0 +1,67 @@
+package io.presence.node.cluster;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import com.hazelcast.query.Predicate;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** Selects the entries with an undelivered webhook event whose sender is no longer a member. */
+public final class OrphanedEventsPredicate implements Predicate<String, UserHolders>, IdentifiedDataSerializable {
+
+    private Set<UUID> members;
+
+    public OrphanedEventsPredicate() {
+        // for deserialization
+    }
+
+    OrphanedEventsPredicate(Set<UUID> members) {
+        this.members = members;
+    }
+
+    @Override
+    public boolean apply(Map.Entry<String, UserHolders> entry) {
+        UserHolders holders = entry.getValue();
+        if (holders == null) {
+            return false;
+        }
+        for (UserHolders.PendingEvent e : holders.pending()) {
+            if (!members.contains(e.sender())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int getFactoryId() {
+        return PresenceSerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return PresenceSerialization.ORPHANED_EVENTS_PREDICATE;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeInt(members.size());
+        for (UUID m : members) {
+            PresenceSerialization.writeUuid(out, m);
+        }
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        int n = in.readInt();
+        members = new HashSet<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            members.add(PresenceSerialization.readUuid(in));
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.presence.node.session;
+
+import io.presence.node.access.Decision;
+import io.presence.node.access.PresenceAction;
+import io.presence.node.access.PresencePermissions;
+import io.presence.node.access.Requester;
+import io.presence.node.metrics.NodeMetrics;
+import io.presence.node.presence.OnlineSnapshot;
+import io.presence.node.presence.PresenceService;
+import io.presence.node.presence.UserStatus;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * Presence questions asked over HTTP by backends: each request logs in with the same strategies
+ * as a WebSocket client, is checked against the same presence rules, and is answered from this
+ * node's view. An HTTP caller holds no session, so it is never online itself. Any thread.
+ *
+ * <p>Answers are {@link Optional#empty()} when the rules deny the question.
+ */
+public final class ApiQueries {
+
+    /** Who asks: logged in, or refused with the strategy's reason. */
+    public sealed interface Login {
+        record Caller(Requester requester) implements Login {
+        }
+
+        record Refused(String reason) implements Login {
+        }
+    }
+
+    /** One page of the users online, in name order; {@code last} is the final name when more follow. */
+    public record Page(List<String> users, int total, String last) {
+    }
+
+    private final PresenceService presence;
+    private final Authenticator authenticator;
+    private final Supplier<PresencePermissions> permissions;
+    private final NodeMetrics metrics;
+
+    public ApiQueries(PresenceService presence, Authenticator authenticator, Supplier<PresencePermissions> permissions,
+                      NodeMetrics metrics) {
+        this.presence = presence;
+        this.authenticator = authenticator;
+        this.permissions = permissions;
+        this.metrics = metrics;
+    }
+
+    /** Logs a request in: an empty {@code authData} is an anonymous login, as on a WebSocket. */
+    public CompletionStage<Login> login(Map<String, Object> authData, String authJson, String remoteAddress,
+                                        Map<String, String> headers) {
+        CompletionStage<LoginOutcome> decision;
+        try {
+            decision = authenticator.authenticate(new LoginRequest(authData, authJson, remoteAddress, headers));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return decision.thenApply(outcome -> {
+            if (outcome instanceof LoginOutcome.Accepted accepted) {
+                return new Login.Caller(LoginData.requester(accepted.username(), accepted.serverData()));
+            }
+            metrics.loginRefused(outcome instanceof LoginOutcome.Malformed ? NodeMetrics.Refusal.MALFORMED : NodeMetrics.Refusal.REFUSED);
+            String reason = null;
+            if (outcome instanceof LoginOutcome.Refused refused) {
+                reason = refused.clientData();
+            } else if (outcome instanceof LoginOutcome.Unknown unknown) {
+                reason = unknown.clientData();
+            } else if (outcome instanceof LoginOutcome.Malformed malformed) {
+                reason = malformed.reason();
+            }
+            return new Login.Refused(reason == null ? "Unsuccessful authentication attempt." : reason);
+        });
+    }
+
+    /** Everyone online whom the caller may see, in no particular order. */
+    public Optional<List<String>> everyone(Login.Caller caller) {
+        long started = System.nanoTime();
+        if (!allowed(caller, PresenceAction.QUERY_ALL, null)) {
+            return Optional.empty();
+        }
+        List<String> visible = visible(caller, presence.online().names());
+        metrics.queried(true, System.nanoTime() - started, visible.size());
+        return Optional.of(visible);
+    }
+
+    /** How many users online the caller may see. */
+    public Optional<Integer> count(Login.Caller caller) {
+        if (!allowed(caller, PresenceAction.QUERY_ALL, null)) {
+            return Optional.empty();
+        }
+        OnlineSnapshot online = presence.online();
+        return Optional.of(permissions.get().allowsEverything() ? online.names().size() : visible(caller, online.names()).size());
+    }
+
+    /**
+     * Up to {@code limit} users online after {@code after} (null: from the start), in name order:
+     * a name online throughout a walk through the pages is on exactly one of them.
+     */
+    public Optional<Page> page(Login.Caller caller, int limit, String after) {
+        long started = System.nanoTime();
+        if (!allowed(caller, PresenceAction.QUERY_ALL, null)) {
+            return Optional.empty();
+        }
+        List<String> sorted = presence.online().sortedNames();
+        PresencePermissions rules = permissions.get();
+        List<String> names = rules.allowsEverything() ? sorted : visible(caller, sorted);
+        int from = 0;
+        if (after != null) {
+            int at = Collections.binarySearch(names, after);
+            from = at >= 0 ? at + 1 : -at - 1;
+        }
+        int to = Math.min(names.size(), from + limit);
+        List<String> users = List.copyOf(names.subList(from, to));
+        metrics.queried(true, System.nanoTime() - started, users.size());
+        return Optional.of(new Page(users, names.size(), to < names.size() ? users.get(users.size() - 1) : null));
+    }
+
+    /** Whether each name is online; denied as a whole when the rules deny any one of them. */
+    public Optional<Map<String, Boolean>> areOnline(Login.Caller caller, List<String> names) {
+        long started = System.nanoTime();
+        for (String name : new LinkedHashSet<>(names)) {
+            if (!allowed(caller, PresenceAction.QUERY, name)) {
+                return Optional.empty();
+            }
+        }
+        Map<String, Boolean> answer = presence.areOnline(names);
+        metrics.queried(false, System.nanoTime() - started, answer.size());
+        return Optional.of(answer);
+    }
+
+    /**
+     * One user: online or not, and since when (milliseconds since the epoch; null when this node
+     * remembers nothing of the user: never seen, or offline for longer than leaves are kept).
+     */
+    public record UserAnswer(boolean online, Long sinceMillis) {
+    }
+
+    public Optional<UserAnswer> status(Login.Caller caller, String name) {
+        if (!allowed(caller, PresenceAction.QUERY, name)) {
+            return Optional.empty();
+        }
+        UserStatus status = presence.status(name);
+        return Optional.of(status == null ? new UserAnswer(false, null) : new UserAnswer(status.online(), status.sinceMillis()));
+    }
+
+    private boolean allowed(Login.Caller caller, PresenceAction action, String name) {
+        return permissions.get().check(caller.requester(), action, name) == Decision.ALLOWED;
+    }
+
+    /** The names the caller may query; all of them under rules that allow everything. */
+    private List<String> visible(Login.Caller caller, List<String> names) {
+        PresencePermissions rules = permissions.get();
+        if (rules.allowsEverything()) {
+            return names;
+        }
+        List<String> visible = new ArrayList<>();
+        for (String name : names) {
+            if (rules.check(caller.requester(), PresenceAction.QUERY, name) == Decision.ALLOWED) {
+                visible.add(name);
+            }
+        }
+        return visible;
+    }
+
+    /** deepstream's words for a denied request, so that existing callers recognise it. */
+    public static String deniedMessage(String action) {
+        return "Message denied. Action \"" + action + "\" is not permitted.";
+    }
+}

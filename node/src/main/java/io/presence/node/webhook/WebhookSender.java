@@ -1,0 +1,250 @@
+package io.presence.node.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.presence.node.config.Webhooks;
+import io.presence.node.metrics.NodeMetrics;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Sends this node's webhook events: batches of at most {@code batchMax} events, at most
+ * {@code batchMillis} after the first, POSTed to every URL with an HMAC-SHA256 signature of the
+ * raw body. One batch is in flight at a time, so a user's events go out in order; an event
+ * recorded behind older undelivered ones of its user (decided by another member) waits until
+ * the outbox says they are gone. A batch that fails is retried with exponential backoff for
+ * {@code retryMillis}, then dropped, counted and logged. Delivered and dropped events are
+ * forgotten in the outbox; those still there when this node dies are taken over by another.
+ *
+ * <p>Confined to one Vert.x context; events arrive from any thread.
+ */
+public final class WebhookSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
+    public static final String SIGNATURE_HEADER = "X-Presence-Signature";
+    public static final String KEY_HEADER = "X-Presence-Key";
+    static final long FIRST_RETRY_MILLIS = 250;
+    static final long MAX_RETRY_MILLIS = 30_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A batch on its way: its exact body (what the signature covers) and the URLs still to take it. */
+    private record Batch(List<WebhookEvent> events, Buffer body, String signature, long firstTriedAt) {
+    }
+
+    private final Vertx vertx;
+    private final Context context;
+    private final Webhooks config;
+    private final WebhookOutbox outbox;
+    private final NodeMetrics metrics;
+    private final WebClient client;
+    private final SecretKeySpec key;
+    private final ArrayDeque<WebhookEvent> queue = new ArrayDeque<>();
+    /** Events recorded behind others that the outbox has since seen delivered. */
+    private final Set<WebhookEvent> freed = new HashSet<>();
+    private volatile int queued;
+    private Batch inFlight;
+    private boolean checking;
+    private long timer = -1;
+    private boolean stopped;
+    private long droppedUnlogged;
+
+    public WebhookSender(Vertx vertx, Webhooks config, WebhookOutbox outbox, NodeMetrics metrics) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.config = config;
+        this.outbox = outbox;
+        this.metrics = metrics;
+        this.client = WebClient.create(vertx, new WebClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeoutMillis()))
+                .setIdleTimeout(60)
+                .setKeepAlive(true));
+        this.key = new SecretKeySpec(config.secret().orElseThrow().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        metrics.watchWebhookQueue(() -> queued);
+    }
+
+    public void start() {
+        outbox.onEvents(events -> context.runOnContext(v -> enqueue(events)));
+        context.runOnContext(v -> timer = vertx.setPeriodic(config.batchMillis(), t -> tick()));
+    }
+
+    /** No batch starts after this; what is undelivered stays in the outbox for another member. */
+    public void stop() {
+        context.runOnContext(v -> {
+            stopped = true;
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+            client.close();
+        });
+    }
+
+    private void enqueue(List<WebhookEvent> events) {
+        List<WebhookEvent> overflow = new ArrayList<>();
+        for (WebhookEvent e : events) {
+            if (queue.size() < config.maxQueued()) {
+                queue.add(e);
+            } else {
+                overflow.add(e);
+            }
+        }
+        queued = queue.size();
+        if (!overflow.isEmpty()) {
+            // bounded memory while receivers are down: the newest go, and the cluster forgets them
+            metrics.webhookEvents("dropped", overflow.size());
+            droppedUnlogged += overflow.size();
+            if (droppedUnlogged == overflow.size()) {
+                LOG.warn("webhook queue full ({} events): dropping new events until it drains", config.maxQueued());
+            }
+            outbox.delivered(overflow);
+        }
+        if (queue.size() >= config.batchMax()) {
+            tick();
+        }
+    }
+
+    /** Starts the next batch when none is in flight: each user's events in order, none ahead of older ones elsewhere. */
+    private void tick() {
+        if (stopped || inFlight != null || queue.isEmpty()) {
+            return;
+        }
+        if (droppedUnlogged > 0 && queue.size() < config.maxQueued() / 2) {
+            LOG.warn("webhook queue drained below half; {} events were dropped while it was full", droppedUnlogged);
+            droppedUnlogged = 0;
+        }
+        // one event per user and batch, the first queued: the next may go once this one is
+        // delivered and no older one of the user, decided elsewhere, waits (the outbox says)
+        List<WebhookEvent> batch = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        List<WebhookEvent> waiting = new ArrayList<>();
+        for (WebhookEvent e : queue) {
+            if (batch.size() == config.batchMax()) {
+                break;
+            }
+            if (!seen.add(e.user())) {
+                continue;
+            }
+            if (!e.behind() || freed.contains(e)) {
+                batch.add(e);
+            } else {
+                waiting.add(e);
+            }
+        }
+        if (!waiting.isEmpty() && !checking) {
+            checking = true;
+            Future.fromCompletionStage(outbox.free(waiting), context).onComplete(result -> {
+                checking = false;
+                if (result.succeeded()) {
+                    freed.addAll(result.result());
+                    if (!result.result().isEmpty()) {
+                        tick();
+                    }
+                }
+            });
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        queue.removeAll(new HashSet<>(batch));
+        queued = queue.size();
+        batch.forEach(freed::remove);
+        Buffer body = body(batch);
+        inFlight = new Batch(batch, body, sign(body), System.currentTimeMillis());
+        send(inFlight, List.copyOf(config.urls()), 0);
+    }
+
+    private void send(Batch batch, List<String> urls, int attempt) {
+        List<Future<String>> posts = new ArrayList<>();
+        for (String url : urls) {
+            posts.add(client.postAbs(url)
+                    .timeout(config.timeoutMillis())
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader(SIGNATURE_HEADER, batch.signature())
+                    .putHeader(KEY_HEADER, config.keyName())
+                    .sendBuffer(batch.body())
+                    .map(response -> response.statusCode() / 100 == 2 ? null : url)
+                    .otherwise(url));
+        }
+        Future.all(posts).onComplete(done -> {
+            List<String> failed = new ArrayList<>();
+            posts.forEach(p -> {
+                if (p.result() != null) {
+                    failed.add(p.result());
+                }
+            });
+            metrics.webhookPosts(urls.size() - failed.size(), failed.size());
+            if (failed.isEmpty()) {
+                finished(batch, "delivered");
+            } else if (System.currentTimeMillis() - batch.firstTriedAt() >= config.retryMillis() || stopped) {
+                if (!stopped) {
+                    LOG.warn("webhook batch of {} events not taken by {} within {} ms; dropped", batch.events().size(), failed,
+                            config.retryMillis());
+                    finished(batch, "dropped");
+                }
+            } else {
+                long delay = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(attempt, 16));
+                LOG.debug("webhook batch not taken by {}; trying again in {} ms", failed, delay);
+                vertx.setTimer(delay, t -> send(batch, failed, attempt + 1));
+            }
+        });
+    }
+
+    private void finished(Batch batch, String result) {
+        metrics.webhookEvents(result, batch.events().size());
+        outbox.delivered(batch.events()).whenComplete((v, failure) -> {
+            if (failure != null) {
+                LOG.debug("delivered webhook events not forgotten in the cluster (they may be sent again): {}", failure.toString());
+            }
+        });
+        inFlight = null;
+        tick();
+    }
+
+    /** {"time_ms", "events": [{"id", "name", "user", "at", "version"}]}: the bytes signed and sent. */
+    private static Buffer body(List<WebhookEvent> events) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("time_ms", System.currentTimeMillis());
+        ArrayNode list = root.putArray("events");
+        for (WebhookEvent e : events) {
+            list.addObject()
+                    .put("id", e.id())
+                    .put("name", e.online() ? "user_online" : "user_offline")
+                    .put("user", e.user())
+                    .put("at", e.atMillis())
+                    .put("version", e.version());
+        }
+        try {
+            return Buffer.buffer(JSON.writeValueAsBytes(root));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String sign(Buffer body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return HexFormat.of().formatHex(mac.doFinal(body.getBytes()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+}
