@@ -21,9 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -130,16 +132,20 @@ public final class WebhookSender {
             LOG.warn("webhook queue drained below half; {} events were dropped while it was full", droppedUnlogged);
             droppedUnlogged = 0;
         }
-        // one event per user and batch, the first queued: the next may go once this one is
+        // one event per user and batch, its oldest queued (events taken over from a member that
+        // left arrive after the logouts their departure caused): the next may go once this one is
         // delivered and no older one of the user, decided elsewhere, waits (the outbox says)
+        Map<String, WebhookEvent> oldest = new HashMap<>();
+        for (WebhookEvent e : queue) {
+            oldest.merge(e.user(), e, (a, b) -> a.version() <= b.version() ? a : b);
+        }
         List<WebhookEvent> batch = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
         List<WebhookEvent> waiting = new ArrayList<>();
         for (WebhookEvent e : queue) {
             if (batch.size() == config.batchMax()) {
                 break;
             }
-            if (!seen.add(e.user())) {
+            if (oldest.get(e.user()) != e) {
                 continue;
             }
             if (!e.behind() || freed.contains(e)) {

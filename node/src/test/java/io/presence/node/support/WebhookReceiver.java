@@ -59,7 +59,15 @@ public final class WebhookReceiver implements AutoCloseable {
         this.mode = mode;
     }
 
+    private final List<String> log = new CopyOnWriteArrayList<>();
+
+    /** One line per request: when, in which mode, from where. */
+    public List<String> log() {
+        return List.copyOf(log);
+    }
+
     private void onRequest(HttpServerRequest request) {
+        log.add(System.currentTimeMillis() + " " + mode + " from " + request.remoteAddress());
         request.body().onSuccess(body -> {
             if (mode == Mode.REFUSE) {
                 refused++;
