@@ -89,10 +89,15 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
         this.config = config;
         this.vertx = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-                        // the JVM's figures are bound below, once; the event bus is not used
+                        // the JVM's figures are bound below, once; the event bus is not used; the
+                        // servers' per-connection and per-frame figures cost the hot path (3.29 s of
+                        // CPU per 10,000 logins with them, 2.92 and 3.19 s without: docs/performance.md)
+                        // and NodeMetrics counts connections already
                         .setJvmMetricsEnabled(false)
                         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
-                        .addDisabledMetricsCategory(MetricsDomain.VERTICLES)))
+                        .addDisabledMetricsCategory(MetricsDomain.VERTICLES)
+                        .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+                        .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
         new JvmMemoryMetrics().bindTo(registry);

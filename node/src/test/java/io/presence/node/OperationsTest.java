@@ -124,7 +124,7 @@ class OperationsTest {
             assertFalse(scrape.help(family).isBlank(), family + " has a description");
         }
         for (String expected : List.of("jvm_memory_used_bytes", "jvm_classes_loaded_classes", "jvm_threads_live_threads",
-                "process_cpu_usage", "process_uptime_seconds", "process_files_open_files", "vertx_http_server_active_ws_connections")) {
+                "process_cpu_usage", "process_uptime_seconds", "process_files_open_files", "vertx_pool_in_use")) {
             assertTrue(response.body().contains("\n" + expected), expected + " is scraped");
         }
     }

@@ -7,7 +7,6 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -57,21 +56,14 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
         if (sender != null) {
             PresenceSerialization.writeUuid(out, sender);
         }
-        out.writeInt(members.size());
-        for (UUID m : members) {
-            PresenceSerialization.writeUuid(out, m);
-        }
+        PresenceSerialization.writeUuids(out, members);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         proposedVersion = in.readLong();
         sender = in.readBoolean() ? PresenceSerialization.readUuid(in) : null;
-        int n = in.readInt();
-        members = new HashSet<>(n * 2);
-        for (int i = 0; i < n; i++) {
-            members.add(PresenceSerialization.readUuid(in));
-        }
+        members = PresenceSerialization.readUuids(in);
     }
 
     @Override

@@ -6,7 +6,6 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.query.Predicate;
 
 import java.io.IOException;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -50,18 +49,11 @@ public final class OrphanedEventsPredicate implements Predicate<String, UserHold
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
-        out.writeInt(members.size());
-        for (UUID m : members) {
-            PresenceSerialization.writeUuid(out, m);
-        }
+        PresenceSerialization.writeUuids(out, members);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
-        int n = in.readInt();
-        members = new HashSet<>(n * 2);
-        for (int i = 0; i < n; i++) {
-            members.add(PresenceSerialization.readUuid(in));
-        }
+        members = PresenceSerialization.readUuids(in);
     }
 }

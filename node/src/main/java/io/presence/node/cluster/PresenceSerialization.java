@@ -7,6 +7,8 @@ import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 
 /** Registers the classes that travel between members, with compact hand-written serialization. */
@@ -31,6 +33,23 @@ final class PresenceSerialization implements DataSerializableFactory {
 
     static UUID readUuid(ObjectDataInput in) throws IOException {
         return new UUID(in.readLong(), in.readLong());
+    }
+
+    /** A set of members, as the processors and predicates that carry one write it. */
+    static void writeUuids(ObjectDataOutput out, Set<UUID> uuids) throws IOException {
+        out.writeInt(uuids.size());
+        for (UUID m : uuids) {
+            writeUuid(out, m);
+        }
+    }
+
+    static Set<UUID> readUuids(ObjectDataInput in) throws IOException {
+        int n = in.readInt();
+        Set<UUID> uuids = new HashSet<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            uuids.add(readUuid(in));
+        }
+        return uuids;
     }
 
     static void register(Config config) {

@@ -7,7 +7,6 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,19 +60,12 @@ public final class TakeOverProcessor implements EntryProcessor<String, UserHolde
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         PresenceSerialization.writeUuid(out, taker);
-        out.writeInt(members.size());
-        for (UUID m : members) {
-            PresenceSerialization.writeUuid(out, m);
-        }
+        PresenceSerialization.writeUuids(out, members);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         taker = PresenceSerialization.readUuid(in);
-        int n = in.readInt();
-        members = new HashSet<>(n * 2);
-        for (int i = 0; i < n; i++) {
-            members.add(PresenceSerialization.readUuid(in));
-        }
+        members = PresenceSerialization.readUuids(in);
     }
 }

@@ -3,6 +3,7 @@ package io.presence.node.cluster;
 import com.hazelcast.map.ExtendedMapEntry;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -79,5 +80,57 @@ class UserHoldersTest {
         assertTrue(login.toPresenceChange(0).version() > logout.toPresenceChange(0).version(),
                 "otherwise every node would drop the login as older than the logout");
         assertEquals(0, entry.ttlMillis);
+    }
+
+    @Test
+    void withWebhooksEachTransitionWaitsInTheEntryUntilDeliveredAndKeepsAnOfflineEntryThatLong() {
+        Change login = UserHolders.hold(entry, a, 100, a);
+        assertFalse(login.behind(), "nothing older waits");
+        Change logout = UserHolders.release(entry, a::equals, 200, b);
+        assertTrue(logout.behind(), "the login is still undelivered");
+        assertEquals(List.of(new UserHolders.PendingEvent(100, true, a), new UserHolders.PendingEvent(200, false, b)),
+                entry.value.pending());
+        assertEquals(UserHolders.PENDING_MILLIS, entry.ttlMillis, "an offline user's entry stays while events wait");
+        assertEquals(100, entry.value.oldestPending());
+
+        UserHolders.delivered(entry, 100);
+        assertEquals(200, entry.value.oldestPending(), "the logout is next");
+        UserHolders.delivered(entry, 200);
+        assertEquals(-1, entry.value.oldestPending());
+        assertEquals(UserHolders.TOMBSTONE_MILLIS, entry.ttlMillis, "a plain tombstone again");
+        assertTrue(entry.value.isTombstone());
+    }
+
+    @Test
+    void theEventsOfASenderThatLeftGoToTheTakerInTheirOrderAndNoOthers() {
+        UUID taker = UUID.randomUUID();
+        UserHolders.hold(entry, a, 100, a);
+        UserHolders.release(entry, a::equals, 200, b);
+        UserHolders.hold(entry, b, 300, a);
+        List<UserHolders.PendingEvent> taken = UserHolders.takeOver(entry, a::equals, taker);
+        assertEquals(List.of(new UserHolders.PendingEvent(100, true, taker), new UserHolders.PendingEvent(300, true, taker)), taken);
+        assertEquals(List.of(taker, b, taker), entry.value.pending().stream().map(UserHolders.PendingEvent::sender).toList());
+        assertEquals(List.of(), UserHolders.takeOver(entry, a::equals, taker), "taken once");
+        assertFalse(entry.value.isTombstone(), "the user is online; the entry stays for good");
+        assertEquals(0, entry.ttlMillis);
+    }
+
+    @Test
+    void withoutWebhooksNothingIsRecorded() {
+        UserHolders.hold(entry, a, 100, null);
+        UserHolders.release(entry, a::equals, 200, null);
+        assertEquals(List.of(), entry.value.pending());
+        assertEquals(UserHolders.TOMBSTONE_MILLIS, entry.ttlMillis);
+    }
+
+    @Test
+    void aUserKeepsAtMostItsNewestUndeliveredEvents() {
+        for (int i = 0; i < UserHolders.MAX_PENDING + 10; i++) {
+            UserHolders.hold(entry, a, 1000 + 2L * i, a);
+            UserHolders.release(entry, a::equals, 1001 + 2L * i, a);
+        }
+        List<UserHolders.PendingEvent> pending = entry.value.pending();
+        assertEquals(UserHolders.MAX_PENDING, pending.size());
+        assertEquals(1001 + 2L * (UserHolders.MAX_PENDING + 9), pending.get(pending.size() - 1).version(), "the newest kept");
     }
 }

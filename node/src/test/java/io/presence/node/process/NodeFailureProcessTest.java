@@ -49,13 +49,7 @@ class NodeFailureProcessTest {
         if (cluster != null) {
             cluster.close();
         }
-        clients.forEach(c -> {
-            try {
-                c.close();
-            } catch (RuntimeException e) {
-                // a client of a killed node may already be gone
-            }
-        });
+        TestClient.closeAll(clients);
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 

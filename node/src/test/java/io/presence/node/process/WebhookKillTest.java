@@ -37,13 +37,7 @@ class WebhookKillTest {
         if (cluster != null) {
             cluster.close();
         }
-        clients.forEach(c -> {
-            try {
-                c.close();
-            } catch (RuntimeException e) {
-                // a client of the killed node is gone already
-            }
-        });
+        TestClient.closeAll(clients);
         receiver.close();
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
