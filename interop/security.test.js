@@ -59,6 +59,8 @@ httpServer:
 connectionEndpoints:
   - type: ws-binary
     options: { urlPath: /deepstream, maxAuthAttempts: 3, unauthenticatedClientTimeout: 180000 }
+  - type: http
+    options: { allowAuthData: true, postPath: /api, getPath: /api, logInvalidAuthData: false, requestTimeout: 20000 }
 logger: { type: default, options: { colors: false } }
 auth:
   - type: file
@@ -244,4 +246,36 @@ test('the webhook decides the logins the file and JWT do not know, and sees wher
   assert.deepEqual(refused.data, { reason: { error: 'wrong secret' } }, 'the body is the reason')
   const boss = (await loginOutcome(OUR_PORT, { username: 'boss', password: PASSWORD })).client
   await waitFor('hook-hal online for the admin', async () => (await boss.presence.getAll()).includes('hook-hal'))
+})
+
+test('POST /api answers the same on both servers: queries, denials, bad requests, refused logins', async () => {
+  const post = (port, body, type = 'application/json') => fetch(`http://127.0.0.1:${port}/api`,
+    { method: 'POST', headers: { 'Content-Type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) })
+  const everyone = { topic: 'presence', action: 'query' }
+  const aboutPat = { topic: 'presence', action: 'query', names: ['public-pat', 'secret-sam'] }
+  const answers = {}
+  for (const [name, port] of servers) {
+    const pat = (await loginOutcome(port, { username: 'public-pat', password: PASSWORD })).client
+    const boss = { username: 'boss', password: PASSWORD }
+    let admin
+    await waitFor(`${name}: pat online over HTTP`, async () => {
+      admin = await (await post(port, { authData: boss, body: [everyone, aboutPat] })).json()
+      return admin.body[0].users.includes('public-pat')
+    })
+    const blue = await (await post(port, { authData: { username: 'blue-member', password: PASSWORD }, body: [everyone, { topic: 'presence', action: 'query', names: ['public-pat'] }] })).json()
+    answers[name] = {
+      // the users of this test only: earlier tests leave others online on one server or the other
+      admin: { result: admin.result, users: admin.body[0].users.filter(u => ['public-pat', 'secret-sam'].includes(u)), some: admin.body[1] },
+      blue,
+      wrongType: (await post(port, '{}', 'text/plain')).status,
+      noBody: (await post(port, { authData: boss })).status,
+      notJif: (await post(port, { authData: boss, body: [{ topic: 'presence', action: 'nonsense' }] })).status,
+      refused: (await post(port, { authData: { username: 'boss', password: 'guess' }, body: [everyone] })).status
+    }
+    pat.close()
+  }
+  assert.deepEqual(answers.ours, answers.deepstream)
+  assert.deepEqual(answers.ours.admin, { result: 'SUCCESS', users: ['public-pat'], some: { success: true, users: { 'public-pat': true, 'secret-sam': false } } })
+  assert.equal(answers.ours.blue.result, 'PARTIAL_SUCCESS')
+  assert.deepEqual([answers.ours.wrongType, answers.ours.noBody, answers.ours.notJif, answers.ours.refused], [415, 400, 400, 401])
 })
