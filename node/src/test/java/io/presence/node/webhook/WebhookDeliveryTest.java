@@ -160,4 +160,24 @@ class WebhookDeliveryTest {
             assertEquals(List.of(true, false), receiver.byUser().get(user).stream().map(WebhookReceiver.Event::online).toList());
         }
     }
+
+    @Test
+    void theLogoutsOfANodeThatStopsGracefullyArriveToo() {
+        start(3);
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        TestClient watcher = clients.login(0, "watcher-" + tag);
+        watcher.subscribeAll();
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String user = "leaving-" + tag + "-" + i;
+            users.add(user);
+            clients.loginUntracked(2, user);
+        }
+        await().atMost(WAIT).until(() -> users.stream().allMatch(u -> receiver.byUser().containsKey(u)));
+        // node 2 decides its users' logouts as it drains, then leaves: a survivor sends what it did not
+        cluster.stop(2);
+        await().atMost(WAIT).until(() -> users.stream().allMatch(u -> transitions(watcher, tag)
+                .getOrDefault(u, List.of()).equals(List.of(true, false))));
+        everyTransitionArrivedInOrder(transitions(watcher, tag));
+    }
 }
