@@ -42,6 +42,13 @@ class WebhookDeliveryTest {
         clients = new Clients(cluster);
     }
 
+    /** A subscriber to everyone on node 0; the test's users share its tag. */
+    private TestClient watching(String tag) {
+        TestClient watcher = clients.login(0, "watcher-" + tag);
+        watcher.subscribeAll();
+        return watcher;
+    }
+
     @AfterEach
     void stop() {
         clients.close();
@@ -86,8 +93,7 @@ class WebhookDeliveryTest {
     void everyTransitionOfARandomizedChurnAcrossThreeNodesArrivesSignedInEachUsersOrder() {
         start(3);
         String tag = UUID.randomUUID().toString().substring(0, 6);
-        TestClient watcher = clients.login(0, "watcher-" + tag);
-        watcher.subscribeAll();
+        TestClient watcher = watching(tag);
         Random random = new Random(42);
         List<String> users = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -120,8 +126,7 @@ class WebhookDeliveryTest {
     void aReceiverThatWasDownGetsEverythingOnceItIsBack() {
         start(2);
         String tag = UUID.randomUUID().toString().substring(0, 6);
-        TestClient watcher = clients.login(0, "watcher-" + tag);
-        watcher.subscribeAll();
+        TestClient watcher = watching(tag);
         receiver.mode(WebhookReceiver.Mode.REFUSE);
         List<TestClient> sessions = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -139,8 +144,7 @@ class WebhookDeliveryTest {
     void aSenderThatCrashesWithABatchInFlightLosesNothing() {
         start(3);
         String tag = UUID.randomUUID().toString().substring(0, 6);
-        TestClient watcher = clients.login(0, "watcher-" + tag);
-        watcher.subscribeAll();
+        TestClient watcher = watching(tag);
         await().atMost(WAIT).until(() -> receiver.byUser().containsKey("watcher-" + tag));
         receiver.mode(WebhookReceiver.Mode.HOLD);
         List<String> users = new ArrayList<>();
@@ -165,8 +169,7 @@ class WebhookDeliveryTest {
     void theLogoutsOfANodeThatStopsGracefullyArriveToo() {
         start(3);
         String tag = UUID.randomUUID().toString().substring(0, 6);
-        TestClient watcher = clients.login(0, "watcher-" + tag);
-        watcher.subscribeAll();
+        TestClient watcher = watching(tag);
         List<String> users = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             String user = "leaving-" + tag + "-" + i;
