@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -250,8 +249,7 @@ final class PresenceApi {
                        Consumer<String> refused) {
         HttpServerRequest request = ctx.request();
         String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        Map<String, String> headers = new HashMap<>();
-        request.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+        Map<String, String> headers = RequestHeaders.lowerCased(request.headers());
         // the strategies may answer on another thread; the answer is written from the request's event loop
         Future.fromCompletionStage(queries.login(authData, JsonText.write(authData),
                         clientAddress.of(peer, request.getHeader("X-Forwarded-For")), headers), Vertx.currentContext())

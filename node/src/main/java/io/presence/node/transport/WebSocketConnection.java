@@ -18,7 +18,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
 
 import java.util.AbstractMap;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -253,9 +252,7 @@ final class WebSocketConnection implements Connection {
 
             @Override
             public Set<Entry<String, String>> entrySet() {
-                Map<String, String> copy = new HashMap<>();
-                headers.forEach(h -> copy.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-                return copy.entrySet();
+                return RequestHeaders.lowerCased(headers).entrySet();
             }
         };
     }
