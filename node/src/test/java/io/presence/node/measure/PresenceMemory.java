@@ -1,0 +1,149 @@
+package io.presence.node.measure;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.presence.node.cluster.ClusterAdapter;
+import io.presence.node.cluster.HazelcastMember;
+import io.presence.node.config.NodeConfig;
+import io.presence.node.config.NodeConfigLoader;
+import io.presence.node.metrics.NodeMetrics;
+import io.presence.node.presence.ClusterRepair;
+import io.presence.node.presence.PresenceChange;
+import io.presence.node.presence.PresenceCluster;
+import io.presence.node.presence.PresenceExecutor;
+import io.presence.node.presence.PresenceService;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * Heap per online user, for docs/scaling.md: {@code map N} holds N users through the hot path of
+ * two Hazelcast members in this JVM (the map's primary and backup); {@code view N} applies N
+ * logins to one node's presence service (the view every node keeps). Full collections before and
+ * after; run with the serial collector:
+ * {@code java -XX:+UseSerialGC -Xmx3g <Hazelcast's --add-opens> -cp node/target/test-classes:node/target/classes:node/target/lib/* io.presence.node.measure.PresenceMemory map 200000}
+ */
+public final class PresenceMemory {
+
+    /** What is measured stays reachable until the second reading. */
+    private static Object kept;
+
+    private PresenceMemory() {
+    }
+
+    public static void main(String[] args) {
+        int users = Integer.parseInt(args[1]);
+        // what it takes to start is not per user: measured from after the start
+        Runnable fill = args[0].equals("map") ? map(users) : view(users);
+        long before = usedAfterCollection();
+        fill.run();
+        long after = usedAfterCollection();
+        System.out.printf("%s: %d users, %d MB, %d bytes per user%n", args[0], users, (after - before) >> 20, (after - before) / users);
+        System.out.println(kept.getClass().getSimpleName() + " kept to the end");
+        System.exit(0);
+    }
+
+    private static List<String> names(int from, int to) {
+        List<String> names = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            names.add(String.format("user-%08d", i));
+        }
+        return names;
+    }
+
+    private static Runnable map(int users) {
+        NodeConfig config = NodeConfigLoader.fromSettings(Map.of("cluster.name", "memory-" + UUID.randomUUID(),
+                "hazelcast.port", "5991"));
+        HazelcastInstance primary = HazelcastMember.start(config);
+        HazelcastMember.start(config);
+        ClusterAdapter adapter = new ClusterAdapter(primary);
+        adapter.presence().onChange(changes -> { });
+        kept = adapter;
+        return () -> {
+            for (int i = 0; i < users; i += 1000) {
+                adapter.presence().hold(names(i, Math.min(users, i + 1000))).toCompletableFuture().join();
+            }
+        };
+    }
+
+    private static Runnable view(int users) {
+        List<Consumer<List<PresenceChange>>> published = new ArrayList<>();
+        PresenceCluster cluster = new PresenceCluster() {
+            @Override
+            public CompletionStage<List<PresenceChange>> hold(Collection<String> usernames) {
+                return CompletableFuture.completedFuture(List.of());
+            }
+
+            @Override
+            public CompletionStage<List<PresenceChange>> release(Collection<String> usernames) {
+                return CompletableFuture.completedFuture(List.of());
+            }
+
+            @Override
+            public void onChange(Consumer<List<PresenceChange>> listener) {
+                published.add(listener);
+            }
+        };
+        ClusterRepair repair = new ClusterRepair() {
+            @Override
+            public CompletionStage<Set<String>> heldHere() {
+                return CompletableFuture.completedFuture(Set.of());
+            }
+
+            @Override
+            public CompletionStage<Map<String, PresenceChange>> latestChangesFromMap() {
+                return CompletableFuture.completedFuture(Map.of());
+            }
+
+            @Override
+            public CompletionStage<Integer> dropDepartedHolders() {
+                return CompletableFuture.completedFuture(0);
+            }
+
+            @Override
+            public void onTopologyChange(Runnable listener) {
+            }
+        };
+        PresenceExecutor inline = new PresenceExecutor() {
+            @Override
+            public void execute(Runnable task) {
+                task.run();
+            }
+
+            @Override
+            public void schedule(long delayMillis, Runnable task) {
+            }
+
+            @Override
+            public long nowMillis() {
+                return System.nanoTime() / 1_000_000;
+            }
+        };
+        PresenceService presence = new PresenceService(cluster, repair, inline, 0, 30_000, NodeMetrics.detached());
+        kept = presence;
+        return () -> {
+            for (int i = 0; i < users; i += 1000) {
+                List<PresenceChange> batch = new ArrayList<>();
+                for (String name : names(i, Math.min(users, i + 1000))) {
+                    batch.add(new PresenceChange(name, true, 1_000_000L + batch.size(), 0));
+                }
+                published.get(0).accept(batch);
+            }
+            presence.online().names(); // the snapshot queries answer from
+        };
+    }
+
+    private static long usedAfterCollection() {
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+        }
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}
