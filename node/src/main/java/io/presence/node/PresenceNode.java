@@ -11,7 +11,6 @@ import io.presence.node.config.ConfigException;
 import io.presence.node.config.Limits;
 import io.presence.node.config.NodeConfig;
 import io.presence.node.metrics.NodeMetrics;
-import io.presence.node.presence.PresenceExecutor;
 import io.presence.node.presence.PresenceService;
 import io.presence.node.session.ApiQueries;
 import io.presence.node.session.CloseCode;
@@ -22,23 +21,9 @@ import io.presence.node.transport.Admission;
 import io.presence.node.transport.NodeOperations;
 import io.presence.node.transport.TransportVerticle;
 import io.presence.node.webhook.WebhookSender;
-import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MetricsDomain;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -66,9 +51,8 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
 
     private final NodeConfig config;
     private final Vertx vertx;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final NodeMetrics metrics = new NodeMetrics(registry);
-    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final Instrumentation instrumentation = new Instrumentation();
+    private final NodeMetrics metrics = instrumentation.metrics();
     /** Set once a drain began (readiness 503); completes when the drain delay has passed. */
     private CompletableFuture<Void> drained;
     private volatile boolean draining;
@@ -87,26 +71,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
 
     private PresenceNode(NodeConfig config) {
         this.config = config;
-        this.vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-                        // the JVM's figures are bound below, once; the event bus is not used; the
-                        // servers' per-connection and per-frame figures cost the hot path (3.29 s of
-                        // CPU per 10,000 logins with them, 2.92 and 3.19 s without: docs/performance.md)
-                        // and NodeMetrics counts connections already
-                        .setJvmMetricsEnabled(false)
-                        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
-                        .addDisabledMetricsCategory(MetricsDomain.VERTICLES)
-                        .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
-                        .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)))
-                .withMetrics(new MicrometerMetricsFactory(registry))
-                .build();
-        new JvmMemoryMetrics().bindTo(registry);
-        gcMetrics.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
+        this.vertx = instrumentation.vertx();
     }
 
     public static PresenceNode create(NodeConfig config) {
@@ -138,7 +103,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                 .compose(adapter -> {
                     cluster = adapter;
                     presence = new PresenceService(cluster.presence(), cluster.repair(),
-                            presenceExecutor(vertx.getOrCreateContext()), config.logoutGraceMillis(), config.reconcileMillis(),
+                            new ContextExecutor(vertx.getOrCreateContext()), config.logoutGraceMillis(), config.reconcileMillis(),
                             metrics);
                     metrics.watchSessions(sessions::loggedInNamed, sessions::loggedInAnonymous, sessions::awaitingLogin);
                     metrics.watchUsersOnline(presence::usersHere, () -> presence.online().names().size());
@@ -157,7 +122,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                             new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts(),
                                     limits.messagesPerSecond(), limits.messageBurst(), limits.maxSubscriptions(),
                                     limits.maxRequestNames()),
-                            PresenceNode::monotonicMillis, sessions, permissions, metrics);
+                            ContextExecutor::monotonicMillis, sessions, permissions, metrics);
                     Admission admission = new Admission(limits, sessions::awaitingLogin);
                     ApiQueries api = new ApiQueries(presence, authentication.authenticator(), permissions, metrics);
                     return vertx.deployVerticle(() -> {
@@ -170,13 +135,13 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                 .map(id -> {
                     deploymentId = id;
                     long sweep = Math.max(10, Math.min(config.clientTimeoutMillis(), config.authTimeoutMillis()) / SessionSettings.SWEEPS_PER_TIMEOUT);
-                    vertx.setPeriodic(sweep, t -> sessions.checkDeadlines(monotonicMillis()));
+                    vertx.setPeriodic(sweep, t -> sessions.checkDeadlines(ContextExecutor.monotonicMillis()));
                     vertx.setPeriodic(FILE_CHECK_MILLIS, t -> vertx.executeBlocking(this::reloadChangedFiles, false));
                     status = new NodeStatus(config.host() + ":" + port(), config.jsonPath(), sessions, presence,
                             cluster.directory(), this::readiness, sessions::size);
                     vertx.setPeriodic(1, FIGURES_MILLIS, t -> publishFigures());
                     serving = true;
-                    LOG.atInfo().log(this::settingsLine);
+                    LOG.atInfo().log(() -> "settings: " + config.summary());
                     LOG.atInfo().log(() -> "presence node serving on " + config.host() + ":" + port()
                             + " as cluster member " + hazelcast.getCluster().getLocalMember().getAddress()
                             + " (" + cluster.memberCount() + " members; auth " + config.auth().strategies()
@@ -199,46 +164,6 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
             permissionsFile.reloadIfChanged();
         }
         return null;
-    }
-
-    private PresenceExecutor presenceExecutor(Context context) {
-        return new PresenceExecutor() {
-            @Override
-            public void execute(Runnable task) {
-                context.runOnContext(v -> task.run());
-            }
-
-            @Override
-            public void schedule(long delayMillis, Runnable task) {
-                vertx.setTimer(Math.max(1, delayMillis), id -> context.runOnContext(v -> task.run()));
-            }
-
-            @Override
-            public long nowMillis() {
-                return monotonicMillis();
-            }
-        };
-    }
-
-    /** The clock Vert.x's timers run on; deadlines never use the wall clock, which may step. */
-    private static long monotonicMillis() {
-        return System.nanoTime() / 1_000_000;
-    }
-
-    /** What an operator wants to see a node started with; never a secret. */
-    private String settingsLine() {
-        Limits limits = config.limits();
-        return "settings: endpoints " + config.binaryPath() + " and " + config.jsonPath()
-                + "; min.cluster.size " + config.minClusterSize()
-                + "; logout.grace.ms " + config.logoutGraceMillis()
-                + "; client.timeout.ms " + config.clientTimeoutMillis()
-                + "; reconcile.interval.ms " + config.reconcileMillis()
-                + "; drain.delay.ms " + config.operations().drainDelayMillis()
-                + "; limits: connections " + limits.maxConnections() + ", per address " + limits.maxConnectionsPerAddress()
-                + ", pending logins " + limits.maxPendingLogins() + ", messages/s " + limits.messagesPerSecond()
-                + ", subscriptions " + limits.maxSubscriptions()
-                + "; hazelcast " + config.hazelcastConfig().orElse("(embedded local config)")
-                + "; " + config.transportInstances() + " event loops";
     }
 
     private void publishFigures() {
@@ -282,7 +207,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
 
     @Override
     public String scrape() {
-        return registry.scrape();
+        return instrumentation.scrape();
     }
 
     @Override
@@ -375,7 +300,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                 hazelcast.shutdown();
             }
         } finally {
-            gcMetrics.close();
+            instrumentation.close();
             await(vertx.close().toCompletionStage(), 10);
         }
     }
@@ -390,7 +315,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
             if (hazelcast != null) {
                 hazelcast.getLifecycleService().terminate();
             }
-            gcMetrics.close();
+            instrumentation.close();
             await(vertx.close().toCompletionStage(), 10);
         }, PresenceNode::stopperThread);
     }

@@ -71,6 +71,22 @@ public record NodeConfig(
         hazelcastMembers = List.copyOf(hazelcastMembers);
     }
 
+    /** What an operator wants to see a node started with, on one line; never a secret. */
+    public String summary() {
+        return "endpoints " + binaryPath + " and " + jsonPath
+                + "; min.cluster.size " + minClusterSize
+                + "; logout.grace.ms " + logoutGraceMillis
+                + "; client.timeout.ms " + clientTimeoutMillis
+                + "; reconcile.interval.ms " + reconcileMillis
+                + "; drain.delay.ms " + operations.drainDelayMillis()
+                + "; limits: connections " + limits.maxConnections() + ", per address " + limits.maxConnectionsPerAddress()
+                + ", pending logins " + limits.maxPendingLogins() + ", messages/s " + limits.messagesPerSecond()
+                + ", subscriptions " + limits.maxSubscriptions()
+                + "; hazelcast " + hazelcastConfig.orElse("(embedded local config)")
+                + "; " + transportInstances + " event loops"
+                + (webhooks.enabled() ? "; webhooks to " + webhooks.urls().size() + " URLs" : "");
+    }
+
     /** The defaults, as a starting point for tests and embedding. */
     public static NodeConfig defaults() {
         return NodeConfigLoader.load(java.util.Map.of(), java.util.Map.of());

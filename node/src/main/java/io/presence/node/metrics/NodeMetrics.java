@@ -7,11 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.presence.protocol.AuthMessage;
-import io.presence.protocol.ConnectionMessage;
 import io.presence.protocol.Message;
-import io.presence.protocol.ParserMessage;
-import io.presence.protocol.PresenceMessage;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -56,13 +52,11 @@ public final class NodeMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> openByEndpoint = new ConcurrentHashMap<>();
-    private final Map<Long, Counter> receivedByAction = new ConcurrentHashMap<>();
-    private final Map<Long, Counter> errorsByAction = new ConcurrentHashMap<>();
-    private final Counter[] eventsSent = new Counter[4];
+    private final MessageCounters messages;
     private final Counter loginsNamed;
     private final Counter loginsAnonymous;
-    private final Map<Refusal, Counter> refusals = new ConcurrentHashMap<>();
-    private final Map<Limit, Counter> limitHits = new ConcurrentHashMap<>();
+    private final LabelledCounters<Refusal> refusals;
+    private final LabelledCounters<Limit> limitHits;
     private final Counter logouts;
     private final Timer queryAll;
     private final Timer queryNames;
@@ -70,11 +64,11 @@ public final class NodeMetrics {
     private final Timer notificationLag;
     private final Counter roundsOk;
     private final Counter roundsFailed;
-    private final Map<String, Counter> repairs = new ConcurrentHashMap<>();
+    private final LabelledCounters<String> repairs;
     private final Counter transitionsOnline;
     private final Counter transitionsOffline;
-    private final Map<String, Counter> webhookEvents = new ConcurrentHashMap<>();
-    private final Map<String, Counter> webhookPosts = new ConcurrentHashMap<>();
+    private final LabelledCounters<String> webhookEvents;
+    private final LabelledCounters<String> webhookPosts;
 
     public NodeMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -83,17 +77,26 @@ public final class NodeMetrics {
         logouts = Counter.builder("presence.logouts")
                 .description("Sessions that had logged in and closed, for any reason")
                 .register(registry);
-        Object[][] events = {
-                {PresenceMessage.Action.PRESENCE_JOIN, "named"}, {PresenceMessage.Action.PRESENCE_JOIN_ALL, "everyone"},
-                {PresenceMessage.Action.PRESENCE_LEAVE, "named"}, {PresenceMessage.Action.PRESENCE_LEAVE_ALL, "everyone"}};
-        for (int i = 0; i < events.length; i++) {
-            PresenceMessage.Action action = (PresenceMessage.Action) events[i][0];
-            eventsSent[i] = Counter.builder("presence.events.sent")
-                    .description("Login and logout notifications written to subscribers, by kind and subscription")
-                    .tags("event", action.name().startsWith("PRESENCE_JOIN") ? "online" : "offline",
-                            "subscription", (String) events[i][1])
-                    .register(registry);
-        }
+        messages = new MessageCounters(registry);
+        refusals = new LabelledCounters<>(registry, why -> Counter.builder("presence.logins.refused")
+                .description("Logins that did not succeed, by reason")
+                .tag("reason", why.label()));
+        limitHits = new LabelledCounters<>(registry, limit -> Counter.builder("presence.limit.hits")
+                .description("Requests or connections refused, or clients dropped, by the limit they hit "
+                        + "(send_backlog: a client that stopped reading)")
+                .tag("limit", limit.label()));
+        repairs = new LabelledCounters<>(registry, kind -> Counter.builder("presence.reconciliation.repairs")
+                .description("What reconciliation repaired: users held only by members that left (departed), holds the "
+                        + "cluster lost (held_again), holds without a session (released), changes this node missed "
+                        + "(caught_up), notifications delivered late (corrected)")
+                .tag("kind", kind));
+        webhookEvents = new LabelledCounters<>(registry, result -> Counter.builder("presence.webhook.events")
+                .description("Webhook events this node sent and every receiver took (delivered), or gave up on after "
+                        + "retrying or because its queue was full (dropped)")
+                .tag("result", result));
+        webhookPosts = new LabelledCounters<>(registry, result -> Counter.builder("presence.webhook.posts")
+                .description("POSTs of webhook batches: answered 2xx in time (ok), or not (failed, retried with backoff)")
+                .tag("result", result));
         queryAll = query("all");
         queryNames = query("names");
         answerNames = DistributionSummary.builder("presence.query.answer")
@@ -180,65 +183,12 @@ public final class NodeMetrics {
 
     /** A client's message was decoded. */
     public void received(Message message) {
-        long key = key(message);
-        Counter counter = receivedByAction.get(key);
-        if (counter == null) {
-            counter = receivedByAction.computeIfAbsent(key, k -> Counter.builder("presence.messages.received")
-                    .description("Messages received from clients, by topic and action")
-                    .tags("topic", message.topic().name(), "action", actionName(message))
-                    .register(registry));
-        }
-        counter.increment();
+        messages.received(message);
     }
 
     /** A message was written to a client: errors and notifications are counted. */
     public void sent(Message message) {
-        if (message instanceof PresenceMessage p) {
-            switch (p.action()) {
-                case PRESENCE_JOIN -> eventsSent[0].increment();
-                case PRESENCE_JOIN_ALL -> eventsSent[1].increment();
-                case PRESENCE_LEAVE -> eventsSent[2].increment();
-                case PRESENCE_LEAVE_ALL -> eventsSent[3].increment();
-                default -> countIfError(message);
-            }
-        } else {
-            countIfError(message);
-        }
-    }
-
-    private void countIfError(Message message) {
-        if (!isError(message)) {
-            return;
-        }
-        errorsByAction.computeIfAbsent(key(message), k -> Counter.builder("presence.errors.sent")
-                .description("Errors sent to clients, by topic and kind")
-                .tags("topic", message.topic().name(), "error", actionName(message))
-                .register(registry)).increment();
-    }
-
-    /** deepstream's error actions: every PARSER message, ERROR, and codes from 100 up. */
-    private static boolean isError(Message message) {
-        if (message instanceof ParserMessage || message instanceof AuthMessage a && a.action() == AuthMessage.Action.AUTH_UNSUCCESSFUL) {
-            return true;
-        }
-        return message.actionCode() == 1 || message.actionCode() >= 100;
-    }
-
-    private static long key(Message message) {
-        return ((long) message.topic().code() << 32) | (message.actionCode() & 0xffffffffL);
-    }
-
-    private static String actionName(Message message) {
-        if (message instanceof PresenceMessage p) {
-            return p.action().name();
-        }
-        if (message instanceof ConnectionMessage c) {
-            return c.action().name();
-        }
-        if (message instanceof AuthMessage a) {
-            return a.action().name();
-        }
-        return ((ParserMessage) message).action().name();
+        messages.sent(message);
     }
 
     /** A notification decided at {@code decidedAtMillis} (wall clock; 0: not known) was written. */
@@ -253,11 +203,7 @@ public final class NodeMetrics {
     }
 
     public void limitHit(Limit limit) {
-        limitHits.computeIfAbsent(limit, l -> Counter.builder("presence.limit.hits")
-                .description("Requests or connections refused, or clients dropped, by the limit they hit "
-                        + "(send_backlog: a client that stopped reading)")
-                .tag("limit", l.label())
-                .register(registry)).increment();
+        limitHits.increment(limit, 1);
     }
 
     // --- sessions --------------------------------------------------------------------------
@@ -267,10 +213,7 @@ public final class NodeMetrics {
     }
 
     public void loginRefused(Refusal why) {
-        refusals.computeIfAbsent(why, w -> Counter.builder("presence.logins.refused")
-                .description("Logins that did not succeed, by reason")
-                .tag("reason", w.label())
-                .register(registry)).increment();
+        refusals.increment(why, 1);
     }
 
     public void loggedOut() {
@@ -300,12 +243,7 @@ public final class NodeMetrics {
      */
     public void repaired(String kind, int count) {
         if (count > 0) {
-            repairs.computeIfAbsent(kind, k -> Counter.builder("presence.reconciliation.repairs")
-                    .description("What reconciliation repaired: users held only by members that left (departed), holds the "
-                            + "cluster lost (held_again), holds without a session (released), changes this node missed "
-                            + "(caught_up), notifications delivered late (corrected)")
-                    .tag("kind", k)
-                    .register(registry)).increment(count);
+            repairs.increment(kind, count);
         }
     }
 
@@ -313,28 +251,17 @@ public final class NodeMetrics {
 
     /** Webhook events that left this node's hands: {@code delivered}, or {@code dropped} (retries over, queue full). */
     public void webhookEvents(String result, int count) {
-        webhookEvents.computeIfAbsent(result, r -> Counter.builder("presence.webhook.events")
-                .description("Webhook events this node sent and every receiver took (delivered), or gave up on after "
-                        + "retrying or because its queue was full (dropped)")
-                .tag("result", r)
-                .register(registry)).increment(count);
+        webhookEvents.increment(result, count);
     }
 
     /** POSTs of webhook batches, by whether the receiver took them (a 2xx answer in time). */
     public void webhookPosts(int ok, int failed) {
         if (ok > 0) {
-            webhookPost("ok").increment(ok);
+            webhookPosts.increment("ok", ok);
         }
         if (failed > 0) {
-            webhookPost("failed").increment(failed);
+            webhookPosts.increment("failed", failed);
         }
-    }
-
-    private Counter webhookPost(String result) {
-        return webhookPosts.computeIfAbsent(result, r -> Counter.builder("presence.webhook.posts")
-                .description("POSTs of webhook batches: answered 2xx in time (ok), or not (failed, retried with backoff)")
-                .tag("result", r)
-                .register(registry));
     }
 
     public void watchWebhookQueue(IntSupplier queued) {

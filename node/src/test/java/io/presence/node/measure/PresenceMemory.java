@@ -5,22 +5,14 @@ import io.presence.node.cluster.ClusterAdapter;
 import io.presence.node.cluster.HazelcastMember;
 import io.presence.node.config.NodeConfig;
 import io.presence.node.config.NodeConfigLoader;
-import io.presence.node.metrics.NodeMetrics;
-import io.presence.node.presence.ClusterRepair;
 import io.presence.node.presence.PresenceChange;
-import io.presence.node.presence.PresenceCluster;
-import io.presence.node.presence.PresenceExecutor;
 import io.presence.node.presence.PresenceService;
+import io.presence.node.support.NoPresence;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 
 /**
  * Heap per online user, for docs/scaling.md: {@code map N} holds N users through the hot path of
@@ -73,59 +65,8 @@ public final class PresenceMemory {
     }
 
     private static Runnable view(int users) {
-        List<Consumer<List<PresenceChange>>> published = new ArrayList<>();
-        PresenceCluster cluster = new PresenceCluster() {
-            @Override
-            public CompletionStage<List<PresenceChange>> hold(Collection<String> usernames) {
-                return CompletableFuture.completedFuture(List.of());
-            }
-
-            @Override
-            public CompletionStage<List<PresenceChange>> release(Collection<String> usernames) {
-                return CompletableFuture.completedFuture(List.of());
-            }
-
-            @Override
-            public void onChange(Consumer<List<PresenceChange>> listener) {
-                published.add(listener);
-            }
-        };
-        ClusterRepair repair = new ClusterRepair() {
-            @Override
-            public CompletionStage<Set<String>> heldHere() {
-                return CompletableFuture.completedFuture(Set.of());
-            }
-
-            @Override
-            public CompletionStage<Map<String, PresenceChange>> latestChangesFromMap() {
-                return CompletableFuture.completedFuture(Map.of());
-            }
-
-            @Override
-            public CompletionStage<Integer> dropDepartedHolders() {
-                return CompletableFuture.completedFuture(0);
-            }
-
-            @Override
-            public void onTopologyChange(Runnable listener) {
-            }
-        };
-        PresenceExecutor inline = new PresenceExecutor() {
-            @Override
-            public void execute(Runnable task) {
-                task.run();
-            }
-
-            @Override
-            public void schedule(long delayMillis, Runnable task) {
-            }
-
-            @Override
-            public long nowMillis() {
-                return System.nanoTime() / 1_000_000;
-            }
-        };
-        PresenceService presence = new PresenceService(cluster, repair, inline, 0, 30_000, NodeMetrics.detached());
+        NoPresence cluster = new NoPresence();
+        PresenceService presence = cluster.presenceService();
         kept = presence;
         return () -> {
             for (int i = 0; i < users; i += 1000) {
@@ -133,7 +74,7 @@ public final class PresenceMemory {
                 for (String name : names(i, Math.min(users, i + 1000))) {
                     batch.add(new PresenceChange(name, true, 1_000_000L + batch.size(), 0));
                 }
-                published.get(0).accept(batch);
+                cluster.publish(batch);
             }
             presence.online().names(); // the snapshot queries answer from
         };

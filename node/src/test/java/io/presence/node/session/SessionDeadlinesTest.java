@@ -1,6 +1,7 @@
 package io.presence.node.session;
 
 import io.presence.node.metrics.NodeMetrics;
+import io.presence.node.support.NoPresence;
 import io.presence.node.access.PresencePermissions;
 import io.presence.protocol.AuthMessage;
 import io.presence.protocol.ConnectionMessage;

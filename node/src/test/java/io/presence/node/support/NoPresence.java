@@ -1,4 +1,4 @@
-package io.presence.node.session;
+package io.presence.node.support;
 
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.presence.ClusterRepair;
@@ -15,12 +15,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
-/** A presence service over an empty cluster, run inline: for session tests that do not get as far as presence. */
-final class NoPresence implements PresenceCluster, ClusterRepair, PresenceExecutor {
+/**
+ * A presence service over an empty cluster, run inline: for session tests that do not get as far
+ * as presence, and for measuring the service alone (changes published by hand).
+ */
+public final class NoPresence implements PresenceCluster, ClusterRepair, PresenceExecutor {
 
-    static PresenceService service() {
-        NoPresence none = new NoPresence();
-        return new PresenceService(none, none, none, 0, 60_000, NodeMetrics.detached());
+    private Consumer<List<PresenceChange>> published = changes -> { };
+
+    public static PresenceService service() {
+        return new NoPresence().presenceService();
+    }
+
+    public PresenceService presenceService() {
+        return new PresenceService(this, this, this, 0, 60_000, NodeMetrics.detached());
+    }
+
+    /** Delivers changes to the service as if the cluster had published them. */
+    public void publish(List<PresenceChange> changes) {
+        published.accept(changes);
     }
 
     @Override
@@ -35,6 +48,7 @@ final class NoPresence implements PresenceCluster, ClusterRepair, PresenceExecut
 
     @Override
     public void onChange(Consumer<List<PresenceChange>> listener) {
+        published = listener;
     }
 
     @Override
