@@ -1,5 +1,7 @@
 package io.presence.node.cluster;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -12,14 +14,17 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Keeps only the holders that are current cluster members; deletes the entry (a logout) when
- * none is left. Heals entries that outlived their members, e.g. restored by a split-brain merge.
- * Deterministic, so primary and backup agree.
+ * Keeps only the holders that are alive ({@link LiveHolders}: as the requesting member and the
+ * entry's owner see it); deletes the entry (a logout) when none is left. Heals entries that
+ * outlived their members, e.g. restored by a split-brain merge. The backup is given the set the
+ * primary kept, so the two agree.
  */
 public final class DropDepartedProcessor implements EntryProcessor<String, UserHolders, Change>,
-        IdentifiedDataSerializable {
+        IdentifiedDataSerializable, HazelcastInstanceAware {
 
-    private Set<UUID> members;
+    private LiveHolders live;
+    /** Set on the processor a backup runs: it keeps exactly what the primary kept. */
+    private boolean backup;
     private long proposedVersion;
     /** The member running the round, which sends the logouts' webhook events; null when webhooks are off. */
     private UUID sender;
@@ -28,15 +33,36 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
         // for deserialization
     }
 
-    DropDepartedProcessor(Set<UUID> members, long proposedVersion, UUID sender) {
-        this.members = members;
+    /**
+     * @param members   the holders the requester counts as alive
+     * @param requester the member asking
+     */
+    DropDepartedProcessor(Set<UUID> members, UUID requester, long proposedVersion, UUID sender) {
+        this(new LiveHolders(members, requester), proposedVersion, sender, false);
+    }
+
+    private DropDepartedProcessor(LiveHolders live, long proposedVersion, UUID sender, boolean backup) {
+        this.live = live;
         this.proposedVersion = proposedVersion;
         this.sender = sender;
+        this.backup = backup;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance owner) {
+        if (!backup) {
+            live.addOwnerView(owner);
+        }
     }
 
     @Override
     public Change process(Map.Entry<String, UserHolders> entry) {
-        return UserHolders.release(entry, holder -> !members.contains(holder), proposedVersion, sender);
+        return UserHolders.release(entry, holder -> !live.isLive(holder), proposedVersion, sender);
+    }
+
+    @Override
+    public EntryProcessor<String, UserHolders, Change> getBackupProcessor() {
+        return new DropDepartedProcessor(new LiveHolders(live.kept(), live.requester()), proposedVersion, sender, true);
     }
 
     @Override
@@ -56,18 +82,22 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
         if (sender != null) {
             PresenceSerialization.writeUuid(out, sender);
         }
-        PresenceSerialization.writeUuids(out, members);
+        out.writeBoolean(backup);
+        PresenceSerialization.writeUuid(out, live.requester());
+        PresenceSerialization.writeUuids(out, live.kept());
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         proposedVersion = in.readLong();
         sender = in.readBoolean() ? PresenceSerialization.readUuid(in) : null;
-        members = PresenceSerialization.readUuids(in);
+        backup = in.readBoolean();
+        UUID requester = PresenceSerialization.readUuid(in);
+        live = new LiveHolders(PresenceSerialization.readUuids(in), requester);
     }
 
     @Override
     public String toString() {
-        return "DropDepartedProcessor" + Arrays.toString(members.toArray());
+        return "DropDepartedProcessor" + Arrays.toString(live.kept().toArray());
     }
 }

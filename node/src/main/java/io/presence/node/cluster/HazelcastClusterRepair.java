@@ -84,10 +84,13 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
 
     @Override
     public CompletionStage<Integer> dropDepartedHolders() {
-        Set<UUID> kept = member.liveMembers();
         return workers.supply(() -> {
+                    // who asks, then what it sees: should a merge change this member's UUID in
+                    // between, the owners do not know the old one and trust no stale view (LiveHolders)
+                    UUID me = member.uuid();
+                    Set<UUID> kept = member.liveMembers();
                     kept.addAll(departedWithinGrace());
-                    return users.executeOnEntries(new DropDepartedProcessor(kept, member.proposedVersion(), webhooks.sender()));
+                    return users.executeOnEntries(new DropDepartedProcessor(kept, me, member.proposedVersion(), webhooks.sender()));
                 })
                 .thenCompose(results -> {
                     List<Change> released = ChangeTopic.made(results.values());

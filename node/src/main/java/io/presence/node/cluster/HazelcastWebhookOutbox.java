@@ -61,9 +61,11 @@ final class HazelcastWebhookOutbox implements WebhookOutbox {
         if (!enabled) {
             return CompletableFuture.completedFuture(null);
         }
-        Set<UUID> live = member.liveMembers();
-        UUID me = member.uuid();
-        return workers.supply(() -> users.executeOnEntries(new TakeOverProcessor(live, me), new OrphanedEventsPredicate(live)))
+        return workers.supply(() -> {
+                    UUID me = member.uuid(); // before the view, as in HazelcastClusterRepair
+                    Set<UUID> live = member.liveMembers();
+                    return users.executeOnEntries(new TakeOverProcessor(live, me), new OrphanedEventsPredicate(live));
+                })
                 .thenAccept(results -> {
                     List<Change> taken = new ArrayList<>();
                     for (Map.Entry<String, ChangeBatch> e : results.entrySet()) {

@@ -1,10 +1,8 @@
 package io.presence.node.cluster;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 
@@ -37,11 +35,7 @@ final class LocalMember {
     }
 
     Set<UUID> liveMembers() {
-        Set<UUID> live = new HashSet<>();
-        for (Member m : hazelcast.getCluster().getMembers()) {
-            live.add(m.getUuid());
-        }
-        return live;
+        return LiveHolders.seenBy(hazelcast);
     }
 
     /** Whether this member runs and sees at least {@code members} members, itself included. */

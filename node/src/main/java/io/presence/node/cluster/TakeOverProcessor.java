@@ -1,5 +1,7 @@
 package io.presence.node.cluster;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -15,27 +17,48 @@ import java.util.UUID;
 /**
  * Gives the undelivered webhook events of senders that are no longer members to the member that
  * runs this, and returns them (as changes, oldest first; null when none). Whichever member runs
- * it on an entry first takes that entry's events: each event has one sender at a time.
+ * it on an entry first takes that entry's events: each event has one sender at a time. Alive
+ * means as {@link LiveHolders} has it; the backup is given the set the primary kept.
  */
 public final class TakeOverProcessor implements EntryProcessor<String, UserHolders, ChangeBatch>,
-        IdentifiedDataSerializable {
+        IdentifiedDataSerializable, HazelcastInstanceAware {
 
-    private Set<UUID> members;
+    private LiveHolders live;
     private UUID taker;
+    /** Set on the processor a backup runs: it keeps exactly what the primary kept. */
+    private boolean backup;
 
     public TakeOverProcessor() {
         // for deserialization
     }
 
+    /** @param taker the member asking, which takes the events over */
     TakeOverProcessor(Set<UUID> members, UUID taker) {
-        this.members = members;
+        this(members, taker, false);
+    }
+
+    private TakeOverProcessor(Set<UUID> members, UUID taker, boolean backup) {
+        this.live = new LiveHolders(members, taker);
         this.taker = taker;
+        this.backup = backup;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance owner) {
+        if (!backup) {
+            live.addOwnerView(owner);
+        }
+    }
+
+    @Override
+    public EntryProcessor<String, UserHolders, ChangeBatch> getBackupProcessor() {
+        return new TakeOverProcessor(live.kept(), taker, true);
     }
 
     @Override
     public ChangeBatch process(Map.Entry<String, UserHolders> entry) {
         UserHolders before = entry.getValue();
-        List<UserHolders.PendingEvent> taken = UserHolders.takeOver(entry, sender -> !members.contains(sender), taker);
+        List<UserHolders.PendingEvent> taken = UserHolders.takeOver(entry, sender -> !live.isLive(sender), taker);
         if (taken.isEmpty()) {
             return null;
         }
@@ -60,12 +83,14 @@ public final class TakeOverProcessor implements EntryProcessor<String, UserHolde
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         PresenceSerialization.writeUuid(out, taker);
-        PresenceSerialization.writeUuids(out, members);
+        out.writeBoolean(backup);
+        PresenceSerialization.writeUuids(out, live.kept());
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         taker = PresenceSerialization.readUuid(in);
-        members = PresenceSerialization.readUuids(in);
+        backup = in.readBoolean();
+        live = new LiveHolders(PresenceSerialization.readUuids(in), taker);
     }
 }

@@ -183,4 +183,36 @@ class ClusterPresenceTest {
                     && holders.isHeldBy(cluster.node(1).hazelcast().getCluster().getLocalMember().getUuid());
         });
     }
+
+    /**
+     * A member that hung and woke up may still believe in an old member list and reach
+     * partitions whose owners removed it long ago. Here a request from such a member asks every
+     * partition to drop all holders but the requester: the owners no longer know the requester
+     * and see node 1 alive, so its users stay online, in the map and at every subscriber.
+     */
+    @Test
+    void aMemberWithAStaleViewReleasesNoLiveMembersUsers() {
+        TestClient watcher = login(2, unique("watcher"));
+        watcher.subscribeAll();
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            names.add(unique("kept"));
+            login(1, names.get(i));
+        }
+        names.forEach(n -> watcher.expect(presence(Action.PRESENCE_JOIN_ALL, n)));
+
+        // as node 2 asking after the others removed it: its UUID is no member's any more
+        com.hazelcast.core.HazelcastInstance stale = cluster.node(0).hazelcast();
+        UUID removed = UUID.randomUUID();
+        Map<String, Change> released = stale.<String, UserHolders>getMap(HazelcastPresenceCluster.USERS_MAP)
+                .executeOnEntries(new DropDepartedProcessor(java.util.Set.of(removed), removed, Long.MAX_VALUE / 2, null));
+
+        assertTrue(released.values().stream().noneMatch(java.util.Objects::nonNull), "released: " + released);
+        UUID node1 = cluster.node(1).hazelcast().getCluster().getLocalMember().getUuid();
+        Map<String, UserHolders> map = cluster.node(2).hazelcast().getMap(HazelcastPresenceCluster.USERS_MAP);
+        for (String n : names) {
+            assertTrue(map.get(n) != null && map.get(n).isHeldBy(node1), n + " is still held by node 1");
+        }
+        assertTrue(watcher.queryAll().containsAll(names));
+    }
 }

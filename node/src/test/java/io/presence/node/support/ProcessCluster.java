@@ -39,6 +39,44 @@ public final class ProcessCluster implements AutoCloseable {
         return cluster;
     }
 
+    /**
+     * As {@link #start(int, Map)}, with node {@code oldest} started (and serving) before the
+     * others: it is the cluster's oldest member, its master, whose failure is the harder case.
+     */
+    public static ProcessCluster startWithOldest(int size, int oldest, Map<String, String> settings) {
+        ProcessCluster cluster = new ProcessCluster(settings);
+        for (int i = 0; i < size; i++) {
+            cluster.ports.add(TestCluster.freePort());
+            cluster.nodes.add(null);
+        }
+        cluster.startNode(oldest).awaitHealthy();
+        for (int i = 0; i < size; i++) {
+            if (i != oldest) {
+                cluster.startNode(i);
+            }
+        }
+        cluster.nodes.forEach(NodeProcess::awaitHealthy);
+        return cluster;
+    }
+
+    /** What each node logged about membership and repairs, one line per node, to say why a bound was missed. */
+    public String timeline() {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < nodes.size(); i++) {
+            out.append(" | node").append(i).append(':');
+            for (String line : nodes.get(i).logLines()) {
+                if (line.contains("member left") || line.contains("member joined") || line.contains("released ")
+                        || line.contains("Suspecting") || line.contains("Mastership") || line.contains("reconciliation failed")
+                        || line.contains("is merging")) {
+                    out.append(' ').append(line, Math.min(11, line.length()), Math.min(23, line.length()))
+                            .append(' ').append(line.replaceAll(".*(member left|member joined|released \\d+|Suspecting|Mastership|reconciliation failed|is merging).*", "$1"))
+                            .append(';');
+                }
+            }
+        }
+        return out.toString();
+    }
+
     /** Starts (or starts again, on the same port) node {@code index}; does not wait for it. */
     public NodeProcess startNode(int index) {
         NodeProcess node = NodeProcess.start("node" + index, ports.get(index), name, HAZELCAST_BASE_PORT, settings);
