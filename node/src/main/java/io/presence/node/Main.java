@@ -1,6 +1,7 @@
 package io.presence.node;
 
 import io.presence.node.auth.PasswordHash;
+import io.presence.node.cluster.DataMember;
 import io.presence.node.config.AuthSettings;
 import io.presence.node.config.ConfigException;
 import io.presence.node.config.NodeConfig;
@@ -20,9 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts one node: {@code java -jar presence-node.jar [--config node.properties]}; or prints a
- * password hash for a users file: {@code java -jar presence-node.jar hash-password [--config f]},
- * with the password on standard input (so it stays out of the shell history and process list).
+ * Starts one node: {@code java -jar presence-node.jar [--config node.properties]}; or a data
+ * member for nodes in client mode: {@code java -jar presence-node.jar data-member [--config f]};
+ * or prints a password hash for a users file: {@code java -jar presence-node.jar hash-password
+ * [--config f]}, with the password on standard input (so it stays out of the shell history and
+ * process list).
  */
 public final class Main {
 
@@ -53,6 +56,10 @@ public final class Main {
             return;
         }
         Logging.apply(config.operations());
+        if (args.length > 0 && args[0].equals("data-member")) {
+            runDataMember(config);
+            return;
+        }
         PresenceNode node = PresenceNode.create(config);
         long stopSeconds = config.operations().drainDelayMillis() / 1000 + 60;
         CountDownLatch stopped = new CountDownLatch(1);
@@ -78,6 +85,18 @@ public final class Main {
             LOG.error("node did not start within 120 s");
             System.exit(1);
         }
+        stopped.await();
+    }
+
+    /** Runs a data member until the process is asked to stop; then it leaves gracefully. */
+    private static void runDataMember(NodeConfig config) throws InterruptedException {
+        DataMember member = DataMember.start(config);
+        LOG.info("data member serving as {} ({} members)", member.address(), member.memberCount());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            member.close();
+            stopped.countDown();
+        }, "presence-data-member-stop"));
         stopped.await();
     }
 

@@ -7,6 +7,7 @@ import io.presence.node.access.PresencePermissions;
 import io.presence.node.auth.Authentication;
 import io.presence.node.cluster.ClusterAdapter;
 import io.presence.node.cluster.HazelcastMember;
+import io.presence.node.config.ClusterMode;
 import io.presence.node.config.ConfigException;
 import io.presence.node.config.Limits;
 import io.presence.node.config.NodeConfig;
@@ -38,8 +39,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One presence node: a Vert.x HTTP/WebSocket server and an embedded Hazelcast member. Embeddable:
- * tests and benchmarks start real nodes in-process. The only class that sees every concrete part.
+ * One presence node: a Vert.x HTTP/WebSocket server on a Hazelcast member of its own (embedded
+ * mode) or on a Hazelcast client of data members (client mode). Embeddable: tests and benchmarks
+ * start real nodes in-process. The only class that sees every concrete part.
  */
 public final class PresenceNode implements AutoCloseable, NodeOperations {
 
@@ -97,8 +99,9 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                         PresencePermissions everyone = PresencePermissions.allowAll();
                         permissions = () -> everyone;
                     }
-                    hazelcast = HazelcastMember.start(config);
-                    return new ClusterAdapter(hazelcast, config.logoutGraceMillis(), config.webhooks().enabled());
+                    hazelcast = HazelcastMember.startForNode(config);
+                    return new ClusterAdapter(hazelcast, config.clusterMode() == ClusterMode.CLIENT,
+                            config.logoutGraceMillis(), config.webhooks().enabled());
                 }, false)
                 .compose(adapter -> {
                     cluster = adapter;
@@ -143,7 +146,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                     serving = true;
                     LOG.atInfo().log(() -> "settings: " + config.summary());
                     LOG.atInfo().log(() -> "presence node serving on " + config.host() + ":" + port()
-                            + " as cluster member " + hazelcast.getCluster().getLocalMember().getAddress()
+                            + " as " + cluster.identity()
                             + " (" + cluster.memberCount() + " members; auth " + config.auth().strategies()
                             + (config.permissionsFile().isPresent() ? "; permissions " + config.permissionsFile().get() : "")
                             + (config.transportSecurity().tlsEnabled() ? "; TLS" : "") + ")");

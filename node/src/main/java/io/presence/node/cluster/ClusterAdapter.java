@@ -21,21 +21,27 @@ public final class ClusterAdapter implements AutoCloseable {
     private final HazelcastInstance hazelcast;
 
     public ClusterAdapter(HazelcastInstance hazelcast) {
-        this(hazelcast, 0, false);
+        this(hazelcast, false, 0, false);
     }
 
     /**
+     * @param client              whether {@code hazelcast} is a client of data members (client
+     *                            mode) rather than a member of its own
      * @param departedGraceMillis how long the users of a member that left stay held, so that
      *                            their clients can reconnect elsewhere without events (the logout
      *                            grace period); 0 releases them at once
      * @param webhooks            whether transitions are recorded as webhook events to send
      */
-    public ClusterAdapter(HazelcastInstance hazelcast, long departedGraceMillis, boolean webhooks) {
+    public ClusterAdapter(HazelcastInstance hazelcast, boolean client, long departedGraceMillis, boolean webhooks) {
         this.hazelcast = hazelcast;
-        this.member = new LocalMember(hazelcast);
-        this.directory = new MemberDirectory(hazelcast, workers);
+        this.member = new LocalMember(hazelcast, client);
+        this.directory = new MemberDirectory(hazelcast, member, workers);
         this.changes = new ChangeTopic(hazelcast);
         this.outbox = new HazelcastWebhookOutbox(webhooks, hazelcast, member, workers);
+        if (client) {
+            // logouts the data members decided (for nodes that went) leave their events to us
+            outbox.takeOverWhenOrphaned(hazelcast);
+        }
         this.presence = new HazelcastPresenceCluster(hazelcast, member, changes, outbox);
         this.repair = new HazelcastClusterRepair(hazelcast, member, changes, workers, departedGraceMillis, outbox);
     }
@@ -56,7 +62,13 @@ public final class ClusterAdapter implements AutoCloseable {
         return directory;
     }
 
-    /** How many members this one sees, itself included; 0 once it stopped. */
+    /** This node's identity in the cluster, as the live page and logs show it. */
+    public String identity() {
+        return member.isClient() ? "client " + member.uuid() + " of the data members"
+                : "cluster member " + hazelcast.getCluster().getLocalMember().getAddress();
+    }
+
+    /** How many members this one sees (data members, in client mode), itself included; 0 once it stopped. */
     public int memberCount() {
         return member.isRunning() ? hazelcast.getCluster().getMembers().size() : 0;
     }

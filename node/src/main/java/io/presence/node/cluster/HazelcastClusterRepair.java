@@ -155,6 +155,12 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
                 LOG.info("merged back into the cluster after a split; holding this node's users again");
                 // this member rejoined under a new UUID: its users must be held again now
                 listener.run();
+            } else if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_CONNECTED) {
+                // client mode: back after losing every data member, whose view of this node may be gone
+                LOG.info("connected to the data members; holding this node's users again");
+                listener.run();
+            } else if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED) {
+                LOG.warn("lost the connection to every data member; reconnecting");
             }
         });
     }

@@ -80,6 +80,13 @@ final class HazelcastWebhookOutbox implements WebhookOutbox {
                 });
     }
 
+    /** In client mode: takes over at once the events of logouts that a data member decided. */
+    void takeOverWhenOrphaned(HazelcastInstance hazelcast) {
+        if (enabled) {
+            hazelcast.getTopic(ClientDepartures.ORPHANED_EVENTS_TOPIC).addMessageListener(message -> takeOver());
+        }
+    }
+
     @Override
     public void onEvents(Consumer<List<WebhookEvent>> listener) {
         this.listener = listener;

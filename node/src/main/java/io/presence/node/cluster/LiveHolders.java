@@ -1,5 +1,6 @@
 package io.presence.node.cluster;
 
+import com.hazelcast.client.Client;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 
@@ -8,12 +9,14 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The holders a repair keeps: those the requesting member counts as alive, unless the member that
- * owns the entry no longer counts the requester among its members. Such a requester has a stale
- * view (it hung, woke up and still believes in an old member list) and reaches partitions it no
- * longer has a say over: then the owner also keeps every holder it sees alive. A requester the
- * owner knows is trusted, so an owner a moment behind on a member leaving holds up nothing.
- * A backup applies exactly what its primary kept.
+ * The holders a repair keeps: those the requester counts as alive, the nodes connected to the
+ * entry's owner as clients (in client mode each node connects to every data member, so a node
+ * is let go only once its owner saw it disconnect too), and, when the owner no longer counts the
+ * requester among its members, every member the owner sees. Such a requester has a stale view
+ * (it hung, woke up and still believes in an old member list) or is a client that knows no
+ * members, and must never let go of holders the owner sees alive. A requesting member the owner
+ * knows is trusted about members, so an owner a moment behind on a member leaving holds up
+ * nothing. A backup applies exactly what its primary kept.
  */
 final class LiveHolders {
 
@@ -27,10 +30,19 @@ final class LiveHolders {
     }
 
     /** The members that {@code hazelcast} sees in its cluster, itself included. */
-    static Set<UUID> seenBy(HazelcastInstance hazelcast) {
+    static Set<UUID> members(HazelcastInstance hazelcast) {
         Set<UUID> live = new HashSet<>();
         for (Member m : hazelcast.getCluster().getMembers()) {
             live.add(m.getUuid());
+        }
+        return live;
+    }
+
+    /** The clients connected to the member {@code hazelcast} (the nodes, in client mode). */
+    static Set<UUID> clients(HazelcastInstance member) {
+        Set<UUID> live = new HashSet<>();
+        for (Client c : member.getClientService().getConnectedClients()) {
+            live.add(c.getUuid());
         }
         return live;
     }
@@ -41,14 +53,13 @@ final class LiveHolders {
      */
     synchronized void addOwnerView(HazelcastInstance owner) {
         if (kept == null) {
-            Set<UUID> seen = seenBy(owner);
-            if (seen.contains(requester)) {
-                kept = requested;
-            } else {
-                Set<UUID> union = new HashSet<>(requested);
-                union.addAll(seen);
-                kept = union;
+            Set<UUID> union = new HashSet<>(requested);
+            union.addAll(clients(owner));
+            Set<UUID> members = members(owner);
+            if (!members.contains(requester)) {
+                union.addAll(members);
             }
+            kept = union;
         }
     }
 

@@ -1,26 +1,48 @@
 package io.presence.node.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * This member as the cluster's rules see it: its identity, its place among the members, and the
- * clock that proposes the versions of the transitions it causes.
+ * This node as the cluster's rules see it: its identity as a holder of users, its place among the
+ * members, and the clock that proposes the versions of the transitions it causes. In client mode
+ * the node is a Hazelcast client: its identity is its client UUID, it has no place among the
+ * members, and "the members" are the data members it talks to.
  */
 final class LocalMember {
 
     private final HazelcastInstance hazelcast;
+    private final boolean client;
 
-    LocalMember(HazelcastInstance hazelcast) {
+    /** A client is connected once started (its start waits for that) until it says otherwise. */
+    private volatile boolean connected = true;
+
+    LocalMember(HazelcastInstance hazelcast, boolean client) {
         this.hazelcast = hazelcast;
+        this.client = client;
+        if (client) {
+            hazelcast.getLifecycleService().addLifecycleListener(event -> {
+                if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_CONNECTED) {
+                    connected = true;
+                } else if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED) {
+                    connected = false;
+                }
+            });
+        }
     }
 
-    /** Looked up each time: the UUID changes when a split-brain merge restarts the member. */
+    /** Looked up each time: a member's UUID changes when a split-brain merge restarts it. */
     UUID uuid() {
-        return hazelcast.getCluster().getLocalMember().getUuid();
+        return client ? hazelcast.getLocalEndpoint().getUuid() : hazelcast.getCluster().getLocalMember().getUuid();
+    }
+
+    boolean isClient() {
+        return client;
     }
 
     /** The wall clock in microseconds: versions must agree across members, so not a monotonic clock. */
@@ -29,18 +51,23 @@ final class LocalMember {
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
-    /** The oldest member is the first of the member list, the same on every member. */
+    /** The oldest member is the first of the member list, the same on every member; a client is never it. */
     boolean isOldest() {
-        return hazelcast.getCluster().getMembers().iterator().next().localMember();
+        return !client && hazelcast.getCluster().getMembers().iterator().next().localMember();
     }
 
+    /**
+     * The holders this node counts as alive: the members it sees; a client only knows itself,
+     * and the owners of the entries add the nodes they see ({@link LiveHolders}).
+     */
     Set<UUID> liveMembers() {
-        return LiveHolders.seenBy(hazelcast);
+        return client ? new HashSet<>(Set.of(uuid())) : LiveHolders.members(hazelcast);
     }
 
-    /** Whether this member runs and sees at least {@code members} members, itself included. */
+    /** Whether this node runs and sees at least {@code members} (data) members, itself included when a member. */
     boolean seesAtLeast(int members) {
-        return hazelcast.getLifecycleService().isRunning() && hazelcast.getCluster().getMembers().size() >= members;
+        return hazelcast.getLifecycleService().isRunning() && connected
+                && hazelcast.getCluster().getMembers().size() >= members;
     }
 
     boolean isRunning() {

@@ -29,11 +29,13 @@ public final class MemberDirectory {
     }
 
     private final HazelcastInstance hazelcast;
+    private final LocalMember member;
     private final IMap<String, String> figures;
     private final ClusterWorkers workers;
 
-    MemberDirectory(HazelcastInstance hazelcast, ClusterWorkers workers) {
+    MemberDirectory(HazelcastInstance hazelcast, LocalMember member, ClusterWorkers workers) {
         this.hazelcast = hazelcast;
+        this.member = member;
         this.figures = hazelcast.getMap(FIGURES_MAP);
         this.workers = workers;
     }
@@ -41,15 +43,27 @@ public final class MemberDirectory {
     /** Publishes this member's figures (JSON text). */
     public CompletionStage<Void> publish(String json) {
         try {
-            String me = hazelcast.getCluster().getLocalMember().getUuid().toString();
+            String me = member.uuid().toString();
             return figures.setAsync(me, json, FIGURES_TTL_SECONDS, TimeUnit.SECONDS);
         } catch (RuntimeException notRunning) {
             return CompletableFuture.failedFuture(notRunning);
         }
     }
 
-    /** Every member in the cluster's order, each with the figures it last published. */
+    /**
+     * Every member in the cluster's order, each with the figures it last published; in client
+     * mode, the nodes that published figures lately (the members are data members, not nodes).
+     */
     public CompletionStage<List<Entry>> members() {
+        if (member.isClient()) {
+            return workers.supply(() -> {
+                String me = member.uuid().toString();
+                List<Entry> entries = new ArrayList<>();
+                new java.util.TreeMap<>(figures.getAll(figures.keySet())).forEach((id, json) ->
+                        entries.add(new Entry(id, "client", id.equals(me), json)));
+                return entries;
+            });
+        }
         return workers.supply(() -> {
             Set<Member> members = hazelcast.getCluster().getMembers();
             Set<String> ids = new HashSet<>();

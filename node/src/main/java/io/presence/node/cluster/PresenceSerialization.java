@@ -1,6 +1,6 @@
 package io.presence.node.cluster;
 
-import com.hazelcast.config.Config;
+import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializableFactory;
@@ -52,8 +52,8 @@ final class PresenceSerialization implements DataSerializableFactory {
         return uuids;
     }
 
-    static void register(Config config) {
-        config.getSerializationConfig().addDataSerializableFactory(FACTORY_ID, new PresenceSerialization());
+    static void register(SerializationConfig config) {
+        config.addDataSerializableFactory(FACTORY_ID, new PresenceSerialization());
     }
 
     @Override

@@ -28,7 +28,8 @@ import java.util.Optional;
  * @param minClusterSize     the health check answers 503 while this node sees fewer cluster members,
  *                           so that a load balancer stops sending clients to a node cut off from
  *                           the others (a hang, a network split) until it is back; 1 turns it off
- * @param hazelcastConfig    Hazelcast YAML file; empty means the embedded local-cluster default
+ * @param clusterMode        a Hazelcast member itself, or a client of separate data members
+ * @param hazelcastConfig    Hazelcast YAML file (a client's in client mode); empty means the embedded local default
  * @param clusterName        overrides the Hazelcast cluster name when present
  * @param hazelcastPort      overrides the first Hazelcast port when present
  * @param hazelcastMembers   overrides the TCP-IP member list when not empty
@@ -56,6 +57,7 @@ public record NodeConfig(
         int maxUsernameLength,
         int transportInstances,
         int minClusterSize,
+        ClusterMode clusterMode,
         Optional<String> hazelcastConfig,
         Optional<String> clusterName,
         Optional<Integer> hazelcastPort,
@@ -82,6 +84,7 @@ public record NodeConfig(
                 + "; limits: connections " + limits.maxConnections() + ", per address " + limits.maxConnectionsPerAddress()
                 + ", pending logins " + limits.maxPendingLogins() + ", messages/s " + limits.messagesPerSecond()
                 + ", subscriptions " + limits.maxSubscriptions()
+                + "; cluster.mode " + clusterMode
                 + "; hazelcast " + hazelcastConfig.orElse("(embedded local config)")
                 + "; " + transportInstances + " event loops"
                 + (webhooks.enabled() ? "; webhooks to " + webhooks.urls().size() + " URLs" : "");

@@ -47,6 +47,7 @@ public final class NodeConfigLoader {
         d.put("max.username.length", "128");
         d.put("transport.instances", String.valueOf(Runtime.getRuntime().availableProcessors()));
         d.put("min.cluster.size", "1");
+        d.put("cluster.mode", "embedded");
         d.put("hazelcast.config", "");
         d.put("cluster.name", "");
         d.put("hazelcast.port", "");
@@ -155,6 +156,7 @@ public final class NodeConfigLoader {
                 r.integer("max.username.length", 1, 65536),
                 r.integer("transport.instances", 1, 256),
                 r.integer("min.cluster.size", 1, 1000),
+                ClusterMode.parse(r.text("cluster.mode")).orElse(ClusterMode.EMBEDDED),
                 r.optionalText("hazelcast.config"),
                 r.optionalText("cluster.name"),
                 r.optionalText("hazelcast.port").map(p -> r.integer("hazelcast.port", 1, 65535)),
@@ -189,6 +191,9 @@ public final class NodeConfigLoader {
             if (!url.startsWith("http://") && !url.startsWith("https://")) {
                 problems.add("webhook.urls: '" + url + "' is not an http:// or https:// URL");
             }
+        }
+        if (ClusterMode.parse(values.get("cluster.mode")).isEmpty()) {
+            problems.add("cluster.mode must be embedded or client (got '" + values.get("cluster.mode") + "')");
         }
         if (!Operations.LOG_FORMATS.contains(config.operations().logFormat())) {
             problems.add("log.format must be one of " + Operations.LOG_FORMATS);

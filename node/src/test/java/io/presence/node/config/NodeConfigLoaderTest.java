@@ -29,12 +29,21 @@ class NodeConfigLoaderTest {
         assertEquals(30_000, c.clientTimeoutMillis());
         assertEquals(3, c.maxAuthAttempts());
         assertEquals(128, c.maxUsernameLength());
+        assertEquals(ClusterMode.EMBEDDED, c.clusterMode());
         assertEquals(Optional.empty(), c.hazelcastConfig());
         assertEquals(List.of(), c.hazelcastMembers());
         assertEquals(List.of("none"), c.auth().strategies());
         assertEquals(Optional.empty(), c.permissionsFile());
         assertEquals(new Limits(50_000, 5_000, 5_000, 1_000, 2_000, 10_000, 10_000), c.limits());
         assertTrue(!c.transportSecurity().tlsEnabled());
+    }
+
+    @Test
+    void clusterModeIsEmbeddedOrClient() {
+        assertEquals(ClusterMode.CLIENT, NodeConfigLoader.load(Optional.empty(), Map.of("PRESENCE_CLUSTER_MODE", "client")).clusterMode());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> NodeConfigLoader.load(Optional.empty(), Map.of("PRESENCE_CLUSTER_MODE", "member")));
+        assertTrue(e.getMessage().contains("cluster.mode must be embedded or client (got 'member')"), e.getMessage());
     }
 
     @Test

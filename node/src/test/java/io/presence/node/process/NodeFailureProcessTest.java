@@ -27,14 +27,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Nodes as real processes, failed with real signals: kill -9, SIGSTOP/SIGCONT, SIGTERM, and a
- * whole-cluster restart. Measured times are printed as "MEASURED ..." lines (docs/resilience.md).
+ * whole-cluster restart, with each node a Hazelcast member (embedded mode; {@link
+ * NodeFailureClientModeTest} runs the same in client mode). Measured times are printed as
+ * "MEASURED ..." lines (docs/resilience.md).
  */
 class NodeFailureProcessTest {
 
-    private Vertx vertx;
-    private WebSocketClient ws;
-    private ProcessCluster cluster;
-    private final List<TestClient> clients = new ArrayList<>();
+    protected Vertx vertx;
+    protected WebSocketClient ws;
+    protected ProcessCluster cluster;
+    protected final List<TestClient> clients = new ArrayList<>();
+
+    protected ProcessCluster.Topology topology() {
+        return ProcessCluster.Topology.EMBEDDED;
+    }
+
+    private ProcessCluster startCluster() {
+        return ProcessCluster.start(topology(), 3, Map.of());
+    }
 
     @BeforeEach
     void setUp() {
@@ -53,17 +63,17 @@ class NodeFailureProcessTest {
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
-    private TestClient login(int node, String username) {
+    protected TestClient login(int node, String username) {
         TestClient c = TestClient.loggedIn(ws, cluster.port(node), Endpoint.BINARY, username);
         clients.add(c);
         return c;
     }
 
-    private static Predicate<Message> event(Action action, String prefix) {
+    protected static Predicate<Message> event(Action action, String prefix) {
         return m -> m instanceof PresenceMessage p && p.action() == action && p.name() != null && p.name().startsWith(prefix);
     }
 
-    private static void measured(String what, long millis) {
+    protected static void measured(String what, long millis) {
         System.out.println("MEASURED " + what + ": " + millis + " ms");
     }
 
@@ -95,7 +105,7 @@ class NodeFailureProcessTest {
         return p;
     }
 
-    private List<TestClient> watchers(int... nodes) {
+    protected List<TestClient> watchers(int... nodes) {
         List<TestClient> watchers = new ArrayList<>();
         for (int n : nodes) {
             TestClient w = login(n, "watcher-" + n + "-" + UUID.randomUUID());
@@ -113,19 +123,19 @@ class NodeFailureProcessTest {
     }
 
     /** Waits until every watcher has {@code n} events matching, returns the ms since {@code since}. */
-    private static long awaitAll(List<TestClient> watchers, long n, Predicate<Message> matching, long since, Duration within) {
+    protected static long awaitAll(List<TestClient> watchers, long n, Predicate<Message> matching, long since, Duration within) {
         await().atMost(within).pollInterval(Duration.ofMillis(5))
                 .until(() -> watchers.stream().allMatch(w -> w.count(matching) >= n));
         return System.currentTimeMillis() - since;
     }
 
-    private static void assertExactlyOnce(List<TestClient> watchers, List<String> names, Action action) {
+    protected static void assertExactlyOnce(List<TestClient> watchers, List<String> names, Action action) {
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> watchers.stream()
                 .allMatch(w -> names.stream().allMatch(n -> w.count(m -> m instanceof PresenceMessage p
                         && p.action() == action && n.equals(p.name())) == 1)));
     }
 
-    private static Set<String> onlineAmong(TestClient asker, String... prefixes) {
+    protected static Set<String> onlineAmong(TestClient asker, String... prefixes) {
         Set<String> online = new HashSet<>();
         for (String name : asker.queryAll()) {
             for (String prefix : prefixes) {
@@ -139,7 +149,7 @@ class NodeFailureProcessTest {
 
     @Test
     void killedNodesUsersAreLoggedOutOnceWithinTwoSecondsAndSharedUsersStay() {
-        cluster = ProcessCluster.start(3, Map.of());
+        cluster = startCluster();
         cluster.awaitOneCluster(vertx, ws);
         List<TestClient> watchers = watchers(0, 1);
         Population pop = populate(2, 900, 100);
@@ -163,7 +173,7 @@ class NodeFailureProcessTest {
         // the node that hangs is the master: the others elect a new one before they can act, and
         // it wakes up believing in its old member list (the default 30 s interval: healing after
         // the merge must not wait for it)
-        cluster = ProcessCluster.startWithOldest(3, 2, Map.of());
+        cluster = topology() == ProcessCluster.Topology.EMBEDDED ? ProcessCluster.startWithOldest(3, 2, Map.of()) : startCluster();
         cluster.awaitOneCluster(vertx, ws);
         List<TestClient> watchers = watchers(0, 1);
         Population pop = populate(2, 80, 20);
@@ -203,7 +213,7 @@ class NodeFailureProcessTest {
 
     @Test
     void stoppedNodeClosesItsClientsAndItsUsersLogOutWithinOneSecond() {
-        cluster = ProcessCluster.start(3, Map.of());
+        cluster = startCluster();
         cluster.awaitOneCluster(vertx, ws);
         List<TestClient> watchers = watchers(0, 1);
         Population pop = populate(2, 50, 10);
@@ -229,7 +239,7 @@ class NodeFailureProcessTest {
 
     @Test
     void wholeClusterRestartKeepsNothingStaleAndReconnectingClientsAreOnlineAgain() {
-        cluster = ProcessCluster.start(3, Map.of());
+        cluster = startCluster();
         cluster.awaitOneCluster(vertx, ws);
         Population pop = populate(1, 30, 0);
         TestClient asker = login(2, null);
@@ -238,8 +248,10 @@ class NodeFailureProcessTest {
         for (int i = 0; i < 3; i++) {
             cluster.node(i).kill9();
         }
+        cluster.killDataTier();
         clients.forEach(TestClient::awaitClosed);
         clients.clear();
+        cluster.startDataTier();
         for (int i = 0; i < 3; i++) {
             cluster.startNode(i);
         }

@@ -17,7 +17,11 @@ import static org.awaitility.Awaitility.await;
  */
 public final class NodeProcess implements AutoCloseable {
 
+    /** What a data member logs once it is a member; it serves no HTTP to ask. */
+    private static final String DATA_MEMBER_SERVING = "data member serving";
+
     private final Process process;
+    /** The node's HTTP port; 0 for a data member. */
     private final int port;
     private final Path log;
 
@@ -29,6 +33,16 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts a node; {@link #awaitHealthy()} waits until it serves. */
     public static NodeProcess start(String name, int port, String clusterName, int hazelcastPort, Map<String, String> settings) {
+        return start(name, port, clusterName, hazelcastPort, settings, List.of());
+    }
+
+    /** Starts a data member (client mode's data tier); {@link #awaitHealthy()} waits until it is a member. */
+    public static NodeProcess startDataMember(String name, String clusterName, int hazelcastPort, Map<String, String> settings) {
+        return start(name, 0, clusterName, hazelcastPort, settings, List.of("data-member"));
+    }
+
+    private static NodeProcess start(String name, int port, String clusterName, int hazelcastPort, Map<String, String> settings,
+                                     List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // the --add-opens/--add-exports Hazelcast needs, as this test JVM got them
@@ -40,6 +54,7 @@ public final class NodeProcess implements AutoCloseable {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.presence.node.Main");
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.put("PRESENCE_PORT", String.valueOf(port));
@@ -88,6 +103,9 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     public boolean isHealthy() {
+        if (port == 0) {
+            return logLines().stream().anyMatch(line -> line.contains(DATA_MEMBER_SERVING));
+        }
         try {
             return NodeHttp.status(port) == 200;
         } catch (IOException e) {

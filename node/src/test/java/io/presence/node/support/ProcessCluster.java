@@ -11,8 +11,20 @@ import java.util.UUID;
 
 import static org.awaitility.Awaitility.await;
 
-/** Nodes as separate JVMs on loopback, with a port range and cluster name of their own. */
+/**
+ * Nodes as separate JVMs on loopback, with a port range and cluster name of their own: in
+ * embedded mode each node a member; in client mode the nodes clients of two data members, which
+ * are processes too.
+ */
 public final class ProcessCluster implements AutoCloseable {
+
+    /** How the nodes reach the cluster (the node setting cluster.mode). */
+    public enum Topology {
+        EMBEDDED, CLIENT
+    }
+
+    /** Data members in client mode: two, so that one can die without losing data. */
+    public static final int DATA_MEMBERS = 2;
 
     /** Hazelcast ports for process tests, apart from the dev cluster (5701) and in-JVM tests (5901). */
     public static final int HAZELCAST_BASE_PORT = 5951;
@@ -20,14 +32,31 @@ public final class ProcessCluster implements AutoCloseable {
     private final String name = "presence-process-test-" + UUID.randomUUID();
     private final Map<String, String> settings;
     private final List<NodeProcess> nodes = new ArrayList<>();
+    private final List<NodeProcess> dataMembers = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
+    private final Topology topology;
 
-    private ProcessCluster(Map<String, String> settings) {
-        this.settings = settings;
+    private ProcessCluster(Topology topology, Map<String, String> settings) {
+        this.topology = topology;
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        if (topology == Topology.CLIENT) {
+            all.put("cluster.mode", "client");
+            List<String> members = new ArrayList<>();
+            for (int i = 0; i < DATA_MEMBERS; i++) {
+                members.add("127.0.0.1:" + (HAZELCAST_BASE_PORT + i));
+            }
+            all.put("hazelcast.members", String.join(",", members));
+        }
+        this.settings = Map.copyOf(all);
     }
 
     public static ProcessCluster start(int size, Map<String, String> settings) {
-        ProcessCluster cluster = new ProcessCluster(settings);
+        return start(Topology.EMBEDDED, size, settings);
+    }
+
+    public static ProcessCluster start(Topology topology, int size, Map<String, String> settings) {
+        ProcessCluster cluster = new ProcessCluster(topology, settings);
+        cluster.startDataTier();
         for (int i = 0; i < size; i++) {
             cluster.ports.add(TestCluster.freePort());
             cluster.nodes.add(null);
@@ -39,12 +68,39 @@ public final class ProcessCluster implements AutoCloseable {
         return cluster;
     }
 
+    /** In client mode, starts the data members (again) and waits until they are members; else nothing. */
+    public void startDataTier() {
+        if (topology != Topology.CLIENT) {
+            return;
+        }
+        dataMembers.clear();
+        // one after the other: started together, they may form two clusters that merge later
+        for (int i = 0; i < DATA_MEMBERS; i++) {
+            dataMembers.add(NodeProcess.startDataMember("data" + i, name, HAZELCAST_BASE_PORT,
+                    Map.of("hazelcast.members", "127.0.0.1")).awaitHealthy());
+        }
+    }
+
+    /** In client mode, kills every data member (kill -9); else nothing. */
+    public void killDataTier() {
+        dataMembers.forEach(NodeProcess::kill9);
+    }
+
+    /** The data members (client mode; none in embedded mode). */
+    public NodeProcess dataMember(int index) {
+        return dataMembers.get(index);
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
     /**
      * As {@link #start(int, Map)}, with node {@code oldest} started (and serving) before the
      * others: it is the cluster's oldest member, its master, whose failure is the harder case.
      */
     public static ProcessCluster startWithOldest(int size, int oldest, Map<String, String> settings) {
-        ProcessCluster cluster = new ProcessCluster(settings);
+        ProcessCluster cluster = new ProcessCluster(Topology.EMBEDDED, settings);
         for (int i = 0; i < size; i++) {
             cluster.ports.add(TestCluster.freePort());
             cluster.nodes.add(null);
@@ -62,14 +118,17 @@ public final class ProcessCluster implements AutoCloseable {
     /** What each node logged about membership and repairs, one line per node, to say why a bound was missed. */
     public String timeline() {
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < nodes.size(); i++) {
-            out.append(" | node").append(i).append(':');
-            for (String line : nodes.get(i).logLines()) {
+        List<NodeProcess> all = new ArrayList<>(nodes);
+        all.addAll(dataMembers);
+        for (int i = 0; i < all.size(); i++) {
+            out.append(i < nodes.size() ? " | node" + i : " | data" + (i - nodes.size())).append(':');
+            for (String line : all.get(i).logLines()) {
                 if (line.contains("member left") || line.contains("member joined") || line.contains("released ")
+                        || line.contains("disconnected")
                         || line.contains("Suspecting") || line.contains("Mastership") || line.contains("reconciliation failed")
                         || line.contains("is merging")) {
                     out.append(' ').append(line, Math.min(11, line.length()), Math.min(23, line.length()))
-                            .append(' ').append(line.replaceAll(".*(member left|member joined|released \\d+|Suspecting|Mastership|reconciliation failed|is merging).*", "$1"))
+                            .append(' ').append(line.replaceAll(".*(member left|member joined|released \\d+|disconnected|Suspecting|Mastership|reconciliation failed|is merging).*", "$1"))
                             .append(';');
                 }
             }
@@ -111,5 +170,6 @@ public final class ProcessCluster implements AutoCloseable {
                 n.close();
             }
         });
+        dataMembers.forEach(NodeProcess::close);
     }
 }

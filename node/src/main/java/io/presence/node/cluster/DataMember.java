@@ -1,0 +1,43 @@
+package io.presence.node.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.presence.node.config.NodeConfig;
+
+/**
+ * A data member for client mode: a Hazelcast member that keeps a share of the presence map and
+ * runs its entry processors, and serves no clients of its own. It releases the users of nodes
+ * that go ({@link ClientDepartures}). Started with {@code presence-node.jar data-member}.
+ */
+public final class DataMember implements AutoCloseable {
+
+    private final HazelcastInstance hazelcast;
+    private final ClientDepartures departures;
+
+    private DataMember(HazelcastInstance hazelcast, ClientDepartures departures) {
+        this.hazelcast = hazelcast;
+        this.departures = departures;
+    }
+
+    /** Blocks until the member has joined (or formed) its cluster. */
+    public static DataMember start(NodeConfig config) {
+        HazelcastInstance hazelcast = HazelcastMember.start(config);
+        ClientDepartures departures = new ClientDepartures(hazelcast, config.logoutGraceMillis(),
+                config.webhooks().enabled(), config.reconcileMillis()).start();
+        return new DataMember(hazelcast, departures);
+    }
+
+    public String address() {
+        return hazelcast.getCluster().getLocalMember().getAddress().toString();
+    }
+
+    public int memberCount() {
+        return hazelcast.getCluster().getMembers().size();
+    }
+
+    /** Leaves gracefully: its partitions move to the others first, so nothing is lost. */
+    @Override
+    public void close() {
+        departures.close();
+        hazelcast.shutdown();
+    }
+}
