@@ -19,31 +19,40 @@ public final class NodeProcess implements AutoCloseable {
 
     /** What a data member logs once it is a member; it serves no HTTP to ask. */
     private static final String DATA_MEMBER_SERVING = "data member serving";
+    /** What a node logs once it serves: asked instead of HTTP when it runs in a network namespace. */
+    private static final String NODE_SERVING = "presence node serving";
 
     private final Process process;
     /** The node's HTTP port; 0 for a data member. */
     private final int port;
     private final Path log;
+    /** The log line that says it serves, for a process this JVM cannot reach by HTTP; null: ask HTTP. */
+    private final String servingLine;
 
-    private NodeProcess(Process process, int port, Path log) {
+    private NodeProcess(Process process, int port, Path log, String servingLine) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.servingLine = servingLine;
     }
 
     /** Starts a node; {@link #awaitHealthy()} waits until it serves. */
     public static NodeProcess start(String name, int port, String clusterName, int hazelcastPort, Map<String, String> settings) {
-        return start(name, port, clusterName, hazelcastPort, settings, List.of());
+        return start(List.of(), name, port, clusterName, hazelcastPort, settings, List.of());
     }
 
     /** Starts a data member (client mode's data tier); {@link #awaitHealthy()} waits until it is a member. */
     public static NodeProcess startDataMember(String name, String clusterName, int hazelcastPort, Map<String, String> settings) {
-        return start(name, 0, clusterName, hazelcastPort, settings, List.of("data-member"));
+        return start(List.of(), name, 0, clusterName, hazelcastPort, settings, List.of("data-member"));
     }
 
-    private static NodeProcess start(String name, int port, String clusterName, int hazelcastPort, Map<String, String> settings,
-                                     List<String> arguments) {
-        List<String> command = new ArrayList<>();
+    /**
+     * Starts a node or (with {@code arguments} "data-member") a data member under {@code wrapper},
+     * e.g. {@code ip netns exec <namespace>}: it is then asked whether it serves through its log.
+     */
+    public static NodeProcess start(List<String> wrapper, String name, int port, String clusterName, int hazelcastPort,
+                                    Map<String, String> settings, List<String> arguments) {
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // the --add-opens/--add-exports Hazelcast needs, as this test JVM got them
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -66,7 +75,8 @@ public final class NodeProcess implements AutoCloseable {
             Path logs = Files.createDirectories(Path.of("target", "node-processes"));
             Path log = logs.resolve(name + "-" + port + ".log");
             builder.redirectErrorStream(true).redirectOutput(log.toFile());
-            return new NodeProcess(builder.start(), port, log);
+            String servingLine = arguments.contains("data-member") ? DATA_MEMBER_SERVING : wrapper.isEmpty() ? null : NODE_SERVING;
+            return new NodeProcess(builder.start(), port, log, servingLine);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start a node process", e);
         }
@@ -103,8 +113,8 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     public boolean isHealthy() {
-        if (port == 0) {
-            return logLines().stream().anyMatch(line -> line.contains(DATA_MEMBER_SERVING));
+        if (servingLine != null) {
+            return logLines().stream().anyMatch(line -> line.contains(servingLine));
         }
         try {
             return NodeHttp.status(port) == 200;
