@@ -23,8 +23,6 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
         IdentifiedDataSerializable, HazelcastInstanceAware {
 
     private LiveHolders live;
-    /** Set on the processor a backup runs: it keeps exactly what the primary kept. */
-    private boolean backup;
     private long proposedVersion;
     /** The member running the round, which sends the logouts' webhook events; null when webhooks are off. */
     private UUID sender;
@@ -38,21 +36,18 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
      * @param requester the member asking
      */
     DropDepartedProcessor(Set<UUID> members, UUID requester, long proposedVersion, UUID sender) {
-        this(new LiveHolders(members, requester), proposedVersion, sender, false);
+        this(new LiveHolders(members, requester), proposedVersion, sender);
     }
 
-    private DropDepartedProcessor(LiveHolders live, long proposedVersion, UUID sender, boolean backup) {
+    private DropDepartedProcessor(LiveHolders live, long proposedVersion, UUID sender) {
         this.live = live;
         this.proposedVersion = proposedVersion;
         this.sender = sender;
-        this.backup = backup;
     }
 
     @Override
     public void setHazelcastInstance(HazelcastInstance owner) {
-        if (!backup) {
-            live.addOwnerView(owner);
-        }
+        live.addOwnerView(owner);
     }
 
     @Override
@@ -62,7 +57,7 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
 
     @Override
     public EntryProcessor<String, UserHolders, Change> getBackupProcessor() {
-        return new DropDepartedProcessor(new LiveHolders(live.kept(), live.requester()), proposedVersion, sender, true);
+        return new DropDepartedProcessor(live.forBackup(), proposedVersion, sender);
     }
 
     @Override
@@ -82,18 +77,14 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
         if (sender != null) {
             PresenceSerialization.writeUuid(out, sender);
         }
-        out.writeBoolean(backup);
-        PresenceSerialization.writeUuid(out, live.requester());
-        PresenceSerialization.writeUuids(out, live.kept());
+        live.writeTo(out);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         proposedVersion = in.readLong();
         sender = in.readBoolean() ? PresenceSerialization.readUuid(in) : null;
-        backup = in.readBoolean();
-        UUID requester = PresenceSerialization.readUuid(in);
-        live = new LiveHolders(PresenceSerialization.readUuids(in), requester);
+        live = LiveHolders.readFrom(in);
     }
 
     @Override

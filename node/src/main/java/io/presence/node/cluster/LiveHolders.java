@@ -4,6 +4,10 @@ import com.hazelcast.client.Client;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -22,11 +26,35 @@ final class LiveHolders {
 
     private final Set<UUID> requested;
     private final UUID requester;
+    /** Set for a backup's copy: it keeps exactly what its primary kept and adds no view of its own. */
+    private final boolean backup;
     private volatile Set<UUID> kept;
 
     LiveHolders(Set<UUID> requested, UUID requester) {
+        this(requested, requester, false);
+    }
+
+    private LiveHolders(Set<UUID> requested, UUID requester, boolean backup) {
         this.requested = requested;
         this.requester = requester;
+        this.backup = backup;
+    }
+
+    /** What a backup applies: the holders this primary kept. */
+    LiveHolders forBackup() {
+        return new LiveHolders(kept(), requester, true);
+    }
+
+    void writeTo(ObjectDataOutput out) throws IOException {
+        out.writeBoolean(backup);
+        PresenceSerialization.writeUuid(out, requester);
+        PresenceSerialization.writeUuids(out, kept());
+    }
+
+    static LiveHolders readFrom(ObjectDataInput in) throws IOException {
+        boolean backup = in.readBoolean();
+        UUID requester = PresenceSerialization.readUuid(in);
+        return new LiveHolders(PresenceSerialization.readUuids(in), requester, backup);
     }
 
     /** The members that {@code hazelcast} sees in its cluster, itself included. */
@@ -52,7 +80,7 @@ final class LiveHolders {
      * processor, each on its own thread.
      */
     synchronized void addOwnerView(HazelcastInstance owner) {
-        if (kept == null) {
+        if (kept == null && !backup) {
             Set<UUID> union = new HashSet<>(requested);
             union.addAll(clients(owner));
             Set<UUID> members = members(owner);
@@ -65,10 +93,6 @@ final class LiveHolders {
 
     boolean isLive(UUID holder) {
         return kept().contains(holder);
-    }
-
-    UUID requester() {
-        return requester;
     }
 
     /** The requested holders, plus the owner's view once it was added. */

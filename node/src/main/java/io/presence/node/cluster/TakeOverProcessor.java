@@ -25,8 +25,6 @@ public final class TakeOverProcessor implements EntryProcessor<String, UserHolde
 
     private LiveHolders live;
     private UUID taker;
-    /** Set on the processor a backup runs: it keeps exactly what the primary kept. */
-    private boolean backup;
 
     public TakeOverProcessor() {
         // for deserialization
@@ -34,25 +32,22 @@ public final class TakeOverProcessor implements EntryProcessor<String, UserHolde
 
     /** @param taker the member asking, which takes the events over */
     TakeOverProcessor(Set<UUID> members, UUID taker) {
-        this(members, taker, false);
+        this(new LiveHolders(members, taker), taker);
     }
 
-    private TakeOverProcessor(Set<UUID> members, UUID taker, boolean backup) {
-        this.live = new LiveHolders(members, taker);
+    private TakeOverProcessor(LiveHolders live, UUID taker) {
+        this.live = live;
         this.taker = taker;
-        this.backup = backup;
     }
 
     @Override
     public void setHazelcastInstance(HazelcastInstance owner) {
-        if (!backup) {
-            live.addOwnerView(owner);
-        }
+        live.addOwnerView(owner);
     }
 
     @Override
     public EntryProcessor<String, UserHolders, ChangeBatch> getBackupProcessor() {
-        return new TakeOverProcessor(live.kept(), taker, true);
+        return new TakeOverProcessor(live.forBackup(), taker);
     }
 
     @Override
@@ -83,14 +78,12 @@ public final class TakeOverProcessor implements EntryProcessor<String, UserHolde
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         PresenceSerialization.writeUuid(out, taker);
-        out.writeBoolean(backup);
-        PresenceSerialization.writeUuids(out, live.kept());
+        live.writeTo(out);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         taker = PresenceSerialization.readUuid(in);
-        backup = in.readBoolean();
-        live = new LiveHolders(PresenceSerialization.readUuids(in), taker);
+        live = LiveHolders.readFrom(in);
     }
 }
