@@ -32,6 +32,10 @@ class WebhookKillTest {
     private final List<TestClient> clients = new ArrayList<>();
     private ProcessCluster cluster;
 
+    protected ProcessCluster.Topology topology() {
+        return ProcessCluster.Topology.EMBEDDED;
+    }
+
     @AfterEach
     void tearDown() {
         if (cluster != null) {
@@ -44,7 +48,7 @@ class WebhookKillTest {
 
     @Test
     void aKilledSenderLosesNoEvent() {
-        cluster = ProcessCluster.start(3, Map.of("webhook.urls", receiver.url(), "webhook.secret", SECRET));
+        cluster = ProcessCluster.start(topology(), 3, Map.of("webhook.urls", receiver.url(), "webhook.secret", SECRET));
         cluster.awaitOneCluster(vertx, ws);
         String tag = UUID.randomUUID().toString().substring(0, 6);
         receiver.mode(WebhookReceiver.Mode.HOLD);
@@ -63,7 +67,7 @@ class WebhookKillTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertTrue(users.stream().allMatch(u ->
                 receiver.byUser().getOrDefault(u, List.of()).size() == 2), () -> "received " + receiver.byUser()
                 + "; held " + receiver.held() + "; requests " + receiver.log() + "; killed at " + killedAt));
-        System.out.println("MEASURED kill -9 of the webhook sender -> every login and logout delivered: "
+        System.out.println("MEASURED [" + topology() + "] kill -9 of the webhook sender -> every login and logout delivered: "
                 + (System.currentTimeMillis() - killedAt) + " ms");
         for (String user : users) {
             List<WebhookReceiver.Event> events = receiver.byUser().get(user);

@@ -74,10 +74,13 @@ public final class ProcessCluster implements AutoCloseable {
             return;
         }
         dataMembers.clear();
+        // the nodes' settings (webhooks, grace), as members rather than clients
+        Map<String, String> memberSettings = new java.util.HashMap<>(settings);
+        memberSettings.remove("cluster.mode");
+        memberSettings.put("hazelcast.members", "127.0.0.1");
         // one after the other: started together, they may form two clusters that merge later
         for (int i = 0; i < DATA_MEMBERS; i++) {
-            dataMembers.add(NodeProcess.startDataMember("data" + i, name, HAZELCAST_BASE_PORT,
-                    Map.of("hazelcast.members", "127.0.0.1")).awaitHealthy());
+            dataMembers.add(NodeProcess.startDataMember("data" + i, name, HAZELCAST_BASE_PORT, memberSettings).awaitHealthy());
         }
     }
 

@@ -1,0 +1,15 @@
+package io.presence.node.process;
+
+import io.presence.node.support.ProcessCluster;
+
+/**
+ * {@link WebhookKillTest} in client mode: the data members decide the killed node's logouts, with
+ * no live sender, and the surviving nodes take those and the dead node's unsent logins over.
+ */
+class WebhookKillClientModeTest extends WebhookKillTest {
+
+    @Override
+    protected ProcessCluster.Topology topology() {
+        return ProcessCluster.Topology.CLIENT;
+    }
+}
