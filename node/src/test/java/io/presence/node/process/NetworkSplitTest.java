@@ -159,14 +159,19 @@ class NetworkSplitTest {
         Map<String, String> settings = new HashMap<>();
         if (topology == Topology.EMBEDDED) {
             settings.put("hazelcast.config", memberConfig.toString());
-            settings.put("hazelcast.members", lab.address(0) + "," + lab.address(1) + "," + lab.address(2));
+            // with ports: a split-brain search tries every address of the list in turn and gives
+            // each that does not answer 5 s (fixed in Hazelcast), so a bare address, which stands
+            // for three ports, made the cut-off node's return take 12-32 s instead of a few
+            settings.put("hazelcast.members", lab.address(0) + ":" + HAZELCAST_PORT + "," + lab.address(1) + ":" + HAZELCAST_PORT
+                    + "," + lab.address(2) + ":" + HAZELCAST_PORT);
             settings.put("min.cluster.size", "2");
         } else {
             // data members on hosts 3 and 4, each in its own namespace, started one after the other
             for (int d = 3; d < 5; d++) {
                 processes.add(NodeProcess.start(lab.inside(d), "split-data" + d, 0, cluster, HAZELCAST_PORT,
-                        Map.of("hazelcast.config", memberConfig.toString(),
-                                "hazelcast.members", lab.address(3) + "," + lab.address(4)), List.of("data-member")).awaitHealthy());
+                        Map.of("hazelcast.config", memberConfig.toString(), "hazelcast.members",
+                                lab.address(3) + ":" + HAZELCAST_PORT + "," + lab.address(4) + ":" + HAZELCAST_PORT),
+                        List.of("data-member")).awaitHealthy());
             }
             settings.put("cluster.mode", "client");
             settings.put("hazelcast.members", lab.address(3) + ":" + HAZELCAST_PORT + "," + lab.address(4) + ":" + HAZELCAST_PORT);
