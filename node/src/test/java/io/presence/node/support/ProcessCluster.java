@@ -98,26 +98,6 @@ public final class ProcessCluster implements AutoCloseable {
         return topology;
     }
 
-    /**
-     * As {@link #start(int, Map)}, with node {@code oldest} started (and serving) before the
-     * others: it is the cluster's oldest member, its master, whose failure is the harder case.
-     */
-    public static ProcessCluster startWithOldest(int size, int oldest, Map<String, String> settings) {
-        ProcessCluster cluster = new ProcessCluster(Topology.EMBEDDED, settings);
-        for (int i = 0; i < size; i++) {
-            cluster.ports.add(TestCluster.freePort());
-            cluster.nodes.add(null);
-        }
-        cluster.startNode(oldest).awaitHealthy();
-        for (int i = 0; i < size; i++) {
-            if (i != oldest) {
-                cluster.startNode(i);
-            }
-        }
-        cluster.nodes.forEach(NodeProcess::awaitHealthy);
-        return cluster;
-    }
-
     /** What each node logged about membership and repairs, one line per node, to say why a bound was missed. */
     public String timeline() {
         StringBuilder out = new StringBuilder();
