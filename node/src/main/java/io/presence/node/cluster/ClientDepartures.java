@@ -2,9 +2,13 @@ package io.presence.node.cluster;
 
 import com.hazelcast.client.Client;
 import com.hazelcast.client.ClientListener;
+import com.hazelcast.client.impl.ClientEngineImpl;
+import com.hazelcast.client.impl.ClientHeartbeatMonitor;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.instance.impl.HazelcastInstanceProxy;
+import com.hazelcast.instance.impl.Node;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
@@ -106,10 +110,9 @@ public final class ClientDepartures implements AutoCloseable {
     private void checkHeartbeatsOften() {
         Runnable check;
         try {
-            com.hazelcast.instance.impl.Node node = ((com.hazelcast.instance.impl.HazelcastInstanceProxy) hazelcast).getOriginal().node;
-            com.hazelcast.client.impl.ClientEngineImpl engine = (com.hazelcast.client.impl.ClientEngineImpl) node.getClientEngine();
-            check = new com.hazelcast.client.impl.ClientHeartbeatMonitor(engine.getEndpointManager(),
-                    node.getLogger(com.hazelcast.client.impl.ClientHeartbeatMonitor.class),
+            Node node = ((HazelcastInstanceProxy) hazelcast).getOriginal().node;
+            ClientEngineImpl engine = (ClientEngineImpl) node.getClientEngine();
+            check = new ClientHeartbeatMonitor(engine.getEndpointManager(), node.getLogger(ClientHeartbeatMonitor.class),
                     node.getNodeEngine().getExecutionService(), node.getProperties());
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("cannot check nodes' heartbeats more often than every 10 s ({}); a hung node's users are released later", e.toString());

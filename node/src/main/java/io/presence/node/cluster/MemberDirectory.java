@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +60,7 @@ public final class MemberDirectory {
             return workers.supply(() -> {
                 String me = member.uuid().toString();
                 List<Entry> entries = new ArrayList<>();
-                new java.util.TreeMap<>(figures.getAll(figures.keySet())).forEach((id, json) ->
+                new TreeMap<>(figures.getAll(figures.keySet())).forEach((id, json) ->
                         entries.add(new Entry(id, "client", id.equals(me), json)));
                 return entries;
             });

@@ -31,13 +31,10 @@ public final class SplitAgent {
         Vertx vertx = Vertx.vertx();
         WebSocketClient ws = TestClient.sharedClient(vertx);
         List<TestClient> users = new ArrayList<>();
-        TestClient[] watcher = new TestClient[1];
+        TestClient watcher = null;
         // queries go over a connection of their own: an answer taken from the watcher's inbox
-        // would shift what the event reporter reads; anonymous, so it is nobody online
+        // is no event, and keeping them apart keeps the watcher's stream just events
         TestClient asker = null;
-        Thread events = new Thread(() -> reportEvents(watcher), "split-agent-events");
-        events.setDaemon(true);
-        events.start();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null && !line.equals("quit"); line = in.readLine()) {
             String[] words = line.split(" ", 2);
@@ -48,9 +45,9 @@ public final class SplitAgent {
                         say("OK " + line);
                     }
                     case "watch" -> {
-                        TestClient w = TestClient.loggedIn(ws, port, TestClient.Endpoint.BINARY, words[1]);
-                        w.subscribeAll();
-                        watcher[0] = w;
+                        watcher = TestClient.loggedIn(ws, port, TestClient.Endpoint.BINARY, words[1]);
+                        watcher.onArrival(SplitAgent::report);
+                        watcher.subscribeAll();
                         say("OK " + line);
                     }
                     case "query" -> {
@@ -78,26 +75,13 @@ public final class SplitAgent {
         }
     }
 
-    private static void reportEvents(TestClient[] watcher) {
-        int reported = 0;
-        while (true) {
-            TestClient w = watcher[0];
-            if (w != null) {
-                List<Message> received = w.received();
-                for (; reported < received.size(); reported++) {
-                    if (received.get(reported) instanceof PresenceMessage p && p.name() != null) {
-                        if (p.action() == Action.PRESENCE_JOIN_ALL) {
-                            say("EVENT JOIN " + p.name());
-                        } else if (p.action() == Action.PRESENCE_LEAVE_ALL) {
-                            say("EVENT LEAVE " + p.name());
-                        }
-                    }
-                }
-            }
-            try {
-                Thread.sleep(10); // a poll of the watcher's inbox, not a synchronisation
-            } catch (InterruptedException e) {
-                return;
+    /** Reports a join or leave the moment the watcher receives it. */
+    private static void report(Message message) {
+        if (message instanceof PresenceMessage p && p.name() != null) {
+            if (p.action() == Action.PRESENCE_JOIN_ALL) {
+                say("EVENT JOIN " + p.name());
+            } else if (p.action() == Action.PRESENCE_LEAVE_ALL) {
+                say("EVENT LEAVE " + p.name());
             }
         }
     }

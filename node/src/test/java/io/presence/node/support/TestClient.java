@@ -48,6 +48,8 @@ public final class TestClient implements AutoCloseable {
     private final WebSocket socket;
     private final WebSocketClient client;
     private final List<Message> received = new ArrayList<>();
+    /** Told of every message as it arrives, before any expect() can take it (e.g. an agent reporting events). */
+    private volatile java.util.function.Consumer<Message> arrivals = m -> { };
     private volatile boolean closed;
     private volatile Short closeStatus;
     private volatile String closeReason;
@@ -141,13 +143,21 @@ public final class TestClient implements AutoCloseable {
     }
 
     private void record(Decoder decoder, String raw) {
-        synchronized (received) {
-            try {
-                received.add(decoder.decode());
-            } catch (DecodeException e) {
-                throw new IllegalStateException("the node sent a frame that does not decode: " + raw, e);
-            }
+        Message message;
+        try {
+            message = decoder.decode();
+        } catch (DecodeException e) {
+            throw new IllegalStateException("the node sent a frame that does not decode: " + raw, e);
         }
+        arrivals.accept(message);
+        synchronized (received) {
+            received.add(message);
+        }
+    }
+
+    /** Calls {@code listener} with each message from now on, on the connection's thread. */
+    public void onArrival(java.util.function.Consumer<Message> listener) {
+        arrivals = listener;
     }
 
     public void send(Message message) {
