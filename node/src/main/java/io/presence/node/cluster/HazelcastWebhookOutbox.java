@@ -9,12 +9,12 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -106,26 +106,37 @@ final class HazelcastWebhookOutbox implements WebhookOutbox {
     }
 
     @Override
-    public CompletionStage<Set<WebhookEvent>> free(Collection<WebhookEvent> waiting) {
-        List<CompletableFuture<WebhookEvent>> checks = new ArrayList<>(waiting.size());
+    public CompletionStage<Ahead> ahead(Collection<WebhookEvent> waiting) {
+        UUID me = member.uuid();
+        Set<WebhookEvent> free = ConcurrentHashMap.newKeySet();
+        Set<WebhookEvent> behindOwn = ConcurrentHashMap.newKeySet();
+        Set<WebhookEvent> ownOlder = ConcurrentHashMap.newKeySet();
+        List<CompletableFuture<?>> checks = new ArrayList<>(waiting.size());
         try {
             for (WebhookEvent e : waiting) {
-                checks.add(users.getAsync(e.user()).toCompletableFuture()
-                        .thenApply(entry -> entry == null || entry.oldestPending() == e.version()
-                                || entry.oldestPending() == -1 ? e : null));
+                checks.add(users.getAsync(e.user()).toCompletableFuture().thenAccept(entry -> {
+                    // older events the entry no longer keeps (past MAX_PENDING) hold nothing back
+                    List<UserHolders.PendingEvent> older = entry == null ? List.of() : entry.pendingBefore(e.version());
+                    boolean othersAhead = false;
+                    for (int i = 0; i < older.size(); i++) {
+                        UserHolders.PendingEvent p = older.get(i);
+                        if (p.sender().equals(me)) {
+                            ownOlder.add(new WebhookEvent(e.user(), p.online(), p.version(), i > 0));
+                        } else {
+                            othersAhead = true;
+                        }
+                    }
+                    if (older.isEmpty()) {
+                        free.add(e);
+                    } else if (!othersAhead) {
+                        behindOwn.add(e);
+                    }
+                }));
             }
         } catch (RuntimeException notRunning) {
             return CompletableFuture.failedFuture(notRunning);
         }
-        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            Set<WebhookEvent> free = new HashSet<>();
-            checks.forEach(c -> {
-                WebhookEvent e = c.join();
-                if (e != null) {
-                    free.add(e);
-                }
-            });
-            return free;
-        });
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+                .thenApply(v -> new Ahead(Set.copyOf(free), Set.copyOf(behindOwn), List.copyOf(ownOlder)));
     }
 }

@@ -158,6 +158,15 @@ public final class UserHolders implements IdentifiedDataSerializable {
         return pending.length == 0 ? -1 : pending[0].version();
     }
 
+    /** The undelivered events older than {@code version}, oldest first. */
+    List<PendingEvent> pendingBefore(long version) {
+        int n = 0;
+        while (n < pending.length && pending[n].version() < version) {
+            n++;
+        }
+        return List.of(pending).subList(0, n);
+    }
+
     List<PendingEvent> pending() {
         return List.of(pending);
     }

@@ -22,6 +22,18 @@ public interface WebhookOutbox {
     /** Forgets delivered (or given up) events in the cluster. */
     CompletionStage<Void> delivered(Collection<WebhookEvent> events);
 
-    /** Which of {@code waiting} are now the oldest undelivered events of their users, free to go. */
-    CompletionStage<Set<WebhookEvent>> free(Collection<WebhookEvent> waiting);
+    /**
+     * What stands ahead of {@code waiting}, events recorded behind older undelivered ones of
+     * their users: which of them nothing older holds back any more, which only this member's own
+     * older events hold back, and those own older events (one this member lost track of would
+     * otherwise hold its user's later events back for good).
+     */
+    CompletionStage<Ahead> ahead(Collection<WebhookEvent> waiting);
+
+    /**
+     * {@code free}: waiting events with nothing older undelivered; {@code behindOwn}: waiting
+     * events with only {@code ownOlder} ahead, older events that are this member's to send.
+     */
+    record Ahead(Set<WebhookEvent> free, Set<WebhookEvent> behindOwn, List<WebhookEvent> ownOlder) {
+    }
 }

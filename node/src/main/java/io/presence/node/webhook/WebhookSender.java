@@ -62,6 +62,8 @@ public final class WebhookSender {
     private final ArrayDeque<WebhookEvent> queue = new ArrayDeque<>();
     /** Events recorded behind others that the outbox has since seen delivered. */
     private final Set<WebhookEvent> freed = new HashSet<>();
+    /** Ids of events sent or dropped whose "delivered" the cluster has not confirmed yet. */
+    private final Set<String> finishing = new HashSet<>();
     private volatile int queued;
     private Batch inFlight;
     private boolean checking;
@@ -156,11 +158,18 @@ public final class WebhookSender {
         }
         if (!waiting.isEmpty() && !checking) {
             checking = true;
-            Future.fromCompletionStage(outbox.free(waiting), context).onComplete(result -> {
+            Future.fromCompletionStage(outbox.ahead(waiting), context).onComplete(result -> {
                 checking = false;
                 if (result.succeeded()) {
-                    freed.addAll(result.result());
-                    if (!result.result().isEmpty()) {
+                    WebhookOutbox.Ahead ahead = result.result();
+                    int before = freed.size();
+                    freed.addAll(ahead.free());
+                    // behind only this node's own events that the receiver already has: free too
+                    Set<String> usersHeldBack = new HashSet<>();
+                    ahead.ownOlder().stream().filter(o -> !finishing.contains(o.id())).forEach(o -> usersHeldBack.add(o.user()));
+                    ahead.behindOwn().stream().filter(e -> !usersHeldBack.contains(e.user())).forEach(freed::add);
+                    boolean adopted = adoptLost(ahead.ownOlder());
+                    if (adopted || freed.size() > before) {
                         tick();
                     }
                 }
@@ -215,13 +224,38 @@ public final class WebhookSender {
 
     private void finished(Batch batch, String result) {
         metrics.webhookEvents(result, batch.events().size());
+        batch.events().forEach(e -> finishing.add(e.id()));
         outbox.delivered(batch.events()).whenComplete((v, failure) -> {
             if (failure != null) {
                 LOG.debug("delivered webhook events not forgotten in the cluster (they may be sent again): {}", failure.toString());
             }
+            context.runOnContext(x -> batch.events().forEach(e -> finishing.remove(e.id())));
         });
         inFlight = null;
         tick();
+    }
+
+    /**
+     * Queues the events the cluster still has this node sending that it has neither queued nor
+     * in flight nor being forgotten: a request whose answer was lost, or a "delivered" that did
+     * not reach the cluster. Without this they would hold their users' later events back for
+     * good; a receiver may see one twice and drops it by its id. Returns whether any was queued.
+     */
+    private boolean adoptLost(List<WebhookEvent> own) {
+        if (own.isEmpty()) {
+            return false;
+        }
+        Set<String> known = new HashSet<>(finishing);
+        queue.forEach(e -> known.add(e.id()));
+        if (inFlight != null) {
+            inFlight.events().forEach(e -> known.add(e.id()));
+        }
+        List<WebhookEvent> lost = own.stream().filter(e -> !known.contains(e.id())).toList();
+        if (!lost.isEmpty()) {
+            LOG.info("sending {} webhook events again that this node had lost track of", lost.size());
+            enqueue(lost);
+        }
+        return !lost.isEmpty();
     }
 
     /** {"time_ms", "events": [{"id", "name", "user", "at", "version"}]}: the bytes signed and sent. */

@@ -141,6 +141,35 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void moreTransitionsOfOneUserThanTheClusterKeepsDuringAnOutageStillAllArriveAfterIt() {
+        start(1);
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        TestClient watcher = watching(tag);
+        await().atMost(WAIT).until(() -> receiver.byUser().containsKey("watcher-" + tag));
+        receiver.mode(WebhookReceiver.Mode.REFUSE);
+        String flapping = "flapping-" + tag;
+        int rounds = 70; // 140 transitions: more than an entry keeps undelivered
+        for (int i = 1; i <= rounds; i++) {
+            TestClient session = clients.loginUntracked(0, flapping);
+            int logins = i;
+            // each transition heard before the next step, so none is folded into the next
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(5))
+                    .until(() -> watcher.presenceStream(flapping).size() == 2 * logins - 1);
+            session.close();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(5))
+                    .until(() -> watcher.presenceStream(flapping).size() == 2 * logins);
+        }
+        String steady = "steady-" + tag;
+        clients.login(0, steady);
+        await().atMost(WAIT).until(() -> watcher.presenceStream(steady).size() == 1);
+        receiver.mode(WebhookReceiver.Mode.ACCEPT);
+        Map<String, List<Boolean>> heard = transitions(watcher, tag);
+        heard.remove("watcher-" + tag);
+        assertEquals(2 * rounds, heard.get(flapping).size());
+        everyTransitionArrivedInOrder(heard);
+    }
+
+    @Test
     void aSenderThatCrashesWithABatchInFlightLosesNothing() {
         start(3);
         String tag = UUID.randomUUID().toString().substring(0, 6);
