@@ -18,6 +18,7 @@ import io.presence.node.session.CloseCode;
 import io.presence.node.session.SessionFactory;
 import io.presence.node.session.SessionRegistry;
 import io.presence.node.session.SessionSettings;
+import io.presence.node.session.UsernameLimit;
 import io.presence.node.transport.Admission;
 import io.presence.node.transport.NodeOperations;
 import io.presence.node.transport.TransportVerticle;
@@ -87,7 +88,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
      */
     public Future<PresenceNode> start() {
         return vertx.executeBlocking(() -> {
-                    authentication = new Authentication(config.auth(), config.maxUsernameLength(), vertx);
+                    authentication = new Authentication(config.auth(), new UsernameLimit(config.maxUsernameLength()), vertx);
                     if (config.permissionsFile().isPresent()) {
                         try {
                             permissionsFile = new PermissionsFile(Path.of(config.permissionsFile().get()));
@@ -124,7 +125,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                     SessionFactory sessionFactory = new SessionFactory(presence, authentication.authenticator(),
                             new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts(),
                                     limits.messagesPerSecond(), limits.messageBurst(), limits.maxSubscriptions(),
-                                    limits.maxRequestNames()),
+                                    limits.maxRequestNames(), new UsernameLimit(config.maxUsernameLength())),
                             ContextExecutor::monotonicMillis, sessions, permissions, metrics);
                     Admission admission = new Admission(limits, sessions::awaitingLogin);
                     ApiQueries api = new ApiQueries(presence, authentication.authenticator(), permissions, metrics);

@@ -3,12 +3,16 @@ package io.presence.node.auth;
 import io.presence.node.config.AuthSettings;
 import io.presence.node.config.ConfigException;
 import io.presence.node.session.Authenticator;
+import io.presence.node.session.LoginOutcome;
+import io.presence.node.session.UsernameLimit;
+import io.presence.protocol.JsonText;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
@@ -22,7 +26,7 @@ public final class Authentication implements AutoCloseable {
     private final WorkerExecutor hashing;
 
     /** @throws ConfigException when a strategy cannot be built from its settings */
-    public Authentication(AuthSettings settings, int maxUsernameLength, Vertx vertx) {
+    public Authentication(AuthSettings settings, UsernameLimit usernames, Vertx vertx) {
         this.hashing = vertx.createSharedWorkerExecutor("presence-auth-hashing", 2);
         Executor offLoop = task -> hashing.executeBlocking(() -> {
             task.run();
@@ -33,7 +37,7 @@ public final class Authentication implements AutoCloseable {
         for (String name : settings.strategies()) {
             try {
                 strategies.add(switch (name) {
-                    case "none" -> new NoneStrategy(maxUsernameLength);
+                    case "none" -> new NoneStrategy(usernames);
                     case "file" -> {
                         AuthSettings.FileAuth file = settings.file();
                         PasswordHash hash = file.hash().equalsIgnoreCase("none") ? null
@@ -54,7 +58,13 @@ public final class Authentication implements AutoCloseable {
             hashing.close();
             throw new ConfigException(problems);
         }
-        this.chain = strategies.size() == 1 ? strategies.get(0) : new StrategyChain(strategies);
+        Authenticator decided = strategies.size() == 1 ? strategies.get(0) : new StrategyChain(strategies);
+        // a strategy that hands out names (a JWT claim, a webhook's answer) is held to the same bound
+        this.chain = request -> decided.authenticate(request).thenApply(outcome ->
+                outcome instanceof LoginOutcome.Accepted accepted && accepted.username() != null
+                        && !usernames.fits(accepted.username())
+                        ? new LoginOutcome.Refused(JsonText.write(Map.of("error", usernames.rule())))
+                        : outcome);
     }
 
     public Authenticator authenticator() {

@@ -3,6 +3,7 @@ package io.presence.node.auth;
 import io.presence.node.session.Authenticator;
 import io.presence.node.session.LoginOutcome;
 import io.presence.node.session.LoginRequest;
+import io.presence.node.session.UsernameLimit;
 import io.presence.protocol.JsonText;
 
 import java.util.Map;
@@ -15,10 +16,10 @@ import java.util.concurrent.CompletionStage;
  */
 final class NoneStrategy implements Authenticator {
 
-    private final int maxUsernameLength;
+    private final UsernameLimit usernames;
 
-    NoneStrategy(int maxUsernameLength) {
-        this.maxUsernameLength = maxUsernameLength;
+    NoneStrategy(UsernameLimit usernames) {
+        this.usernames = usernames;
     }
 
     @Override
@@ -27,9 +28,8 @@ final class NoneStrategy implements Authenticator {
         if (username == null) {
             return done(new LoginOutcome.Accepted(null, null));
         }
-        if (!(username instanceof String name) || name.isEmpty() || name.codePointCount(0, name.length()) > maxUsernameLength) {
-            return done(new LoginOutcome.Refused(JsonText.write(Map.of("error",
-                    "username must be a non-empty string of at most " + maxUsernameLength + " characters"))));
+        if (!(username instanceof String name) || !usernames.fits(name)) {
+            return done(new LoginOutcome.Refused(JsonText.write(Map.of("error", usernames.rule()))));
         }
         return done(new LoginOutcome.Accepted(name, null));
     }

@@ -105,11 +105,7 @@ final class PresenceRequests implements PresenceListener {
             }
             case QUERY -> {
                 long started = System.nanoTime();
-                if (request.names().stream().anyMatch(n -> n == null || n.isEmpty())) {
-                    invalidUsers(request, "usernames must be non-empty strings");
-                    return;
-                }
-                if (!withinNameLimit(request)) {
+                if (!withinNameLimit(request) || !namesFit(request)) {
                     return;
                 }
                 List<String> names = allowedNames(PresenceAction.QUERY, request);
@@ -210,11 +206,19 @@ final class PresenceRequests implements PresenceListener {
             invalidUsers(request, "names must list at least one username");
             return false;
         }
-        if (request.names().stream().anyMatch(n -> n == null || n.isEmpty())) {
-            invalidUsers(request, "usernames must be non-empty strings");
-            return false;
+        return withinNameLimit(request) && namesFit(request);
+    }
+
+    /** Every name of the request is a username; otherwise the client is told what one must be. */
+    private boolean namesFit(PresenceMessage request) {
+        for (String name : request.names()) {
+            if (!limits.usernames().fits(name)) {
+                metrics.limitHit(NodeMetrics.Limit.USERNAME_LENGTH);
+                invalidUsers(request, limits.usernames().rule());
+                return false;
+            }
         }
-        return withinNameLimit(request);
+        return true;
     }
 
     private boolean withinNameLimit(PresenceMessage request) {

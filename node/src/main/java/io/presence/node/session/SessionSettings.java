@@ -9,9 +9,11 @@ package io.presence.node.session;
  * @param messageBurst      messages it may send at once
  * @param maxSubscriptions  names one connection may be subscribed to at a time
  * @param maxRequestNames   names in one SUBSCRIBE, UNSUBSCRIBE or QUERY
+ * @param usernames         how long a name in a request may be
  */
 public record SessionSettings(long authTimeoutMillis, long clientTimeoutMillis, int maxAuthAttempts,
-                              int messagesPerSecond, int messageBurst, int maxSubscriptions, int maxRequestNames) {
+                              int messagesPerSecond, int messageBurst, int maxSubscriptions, int maxRequestNames,
+                              UsernameLimit usernames) {
 
     public static final int SWEEPS_PER_TIMEOUT = 30;
 

@@ -1,6 +1,7 @@
 package io.presence.node.transport;
 
 import io.presence.node.session.ApiQueries;
+import io.presence.node.session.UsernameLimit;
 import io.presence.protocol.JsonText;
 import io.presence.protocol.PresenceMessage;
 import io.vertx.core.Future;
@@ -39,11 +40,13 @@ final class PresenceApi {
     private final ApiQueries queries;
     private final ClientAddress clientAddress;
     private final int maxNames;
+    private final UsernameLimit usernames;
 
-    PresenceApi(ApiQueries queries, ClientAddress clientAddress, int maxNames) {
+    PresenceApi(ApiQueries queries, ClientAddress clientAddress, int maxNames, UsernameLimit usernames) {
         this.queries = queries;
         this.clientAddress = clientAddress;
         this.maxNames = maxNames;
+        this.usernames = usernames;
     }
 
     void mount(Router router, long maxBody) {
@@ -52,6 +55,10 @@ final class PresenceApi {
                 queries.count(caller).map(n -> new JsonObject().put("count", n)), "QUERY_ALL")));
         router.get(PRESENCE_PATH + "/:user").handler(ctx -> asCaller(ctx, caller -> {
             String user = ctx.pathParam("user");
+            if (!usernames.fits(user)) {
+                json(ctx, 400, error("user: " + usernames.rule()));
+                return;
+            }
             answer(ctx, queries.status(caller, user).map(status -> userJson(user, status)), "QUERY");
         }));
         router.get(PRESENCE_PATH).handler(ctx -> asCaller(ctx, caller -> onlineUsers(ctx, caller)));
@@ -147,8 +154,8 @@ final class PresenceApi {
         if (names == null) {
             return null;
         }
-        if (!(names instanceof JsonArray list) || list.stream().anyMatch(n -> !(n instanceof String s) || s.isEmpty())) {
-            return "property 'names' must be an array of non-empty strings";
+        if (!(names instanceof JsonArray list) || list.stream().anyMatch(n -> !(n instanceof String s) || !usernames.fits(s))) {
+            return "property 'names' must be an array of usernames: " + usernames.rule();
         }
         if (list.size() > maxNames) {
             return "at most " + maxNames + " names per query";
@@ -175,6 +182,10 @@ final class PresenceApi {
             List<String> asked = Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
             if (asked.isEmpty() || asked.size() > maxNames) {
                 json(ctx, 400, error("names: give 1 to " + maxNames + " comma-separated usernames"));
+                return;
+            }
+            if (!asked.stream().allMatch(usernames::fits)) {
+                json(ctx, 400, error("names: " + usernames.rule()));
                 return;
             }
             answer(ctx, queries.areOnline(caller, asked).map(users -> new JsonObject().put("users", new JsonObject(new LinkedHashMap<String, Object>(users)))),

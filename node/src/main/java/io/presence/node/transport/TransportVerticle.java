@@ -5,6 +5,7 @@ import io.presence.node.config.TransportSecurity;
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.session.ApiQueries;
 import io.presence.node.session.SessionFactory;
+import io.presence.node.session.UsernameLimit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
@@ -101,7 +102,8 @@ public final class TransportVerticle extends VerticleBase {
     private Router httpRoutes() {
         Router router = Router.router(vertx);
         OperationsEndpoints.mount(router, vertx, config.healthPath(), operations);
-        new PresenceApi(api, clientAddress, config.limits().maxRequestNames()).mount(router, config.maxMessageSize());
+        new PresenceApi(api, clientAddress, config.limits().maxRequestNames(),
+                new UsernameLimit(config.maxUsernameLength())).mount(router, config.maxMessageSize());
         OperationsEndpoints.mountPage(router);
         return router;
     }

@@ -3,6 +3,7 @@ package io.presence.node.auth;
 import io.presence.node.config.AuthSettings;
 import io.presence.node.session.LoginOutcome;
 import io.presence.node.session.LoginRequest;
+import io.presence.node.session.UsernameLimit;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -69,6 +70,23 @@ class JwtStrategyTest {
         assertEquals("alice", accepted.username());
         assertEquals("{\"role\":\"admin\"}", accepted.serverData());
         assertEquals("{\"theme\":\"dark\"}", accepted.clientData());
+    }
+
+    @Test
+    void anIdentityLongerThanAUsernameIsRefusedWhateverTheStrategy() throws Exception {
+        AuthSettings jwtOnly = new AuthSettings(java.util.List.of("jwt"), null, null,
+                settings("HS256", Optional.of(SECRET), Optional.empty()));
+        try (Authentication authentication = new Authentication(jwtOnly, new UsernameLimit(16), vertx)) {
+            JWTOptions hs256 = new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(60);
+            String fits = signer("HS256", SECRET).generateToken(new JsonObject().put("sub", "s".repeat(16)), hs256);
+            String tooLong = signer("HS256", SECRET).generateToken(new JsonObject().put("sub", "s".repeat(17)), hs256);
+            assertInstanceOf(LoginOutcome.Accepted.class, authentication.authenticator()
+                    .authenticate(new LoginRequest(Map.of("token", fits), null, null, Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS));
+            LoginOutcome refused = authentication.authenticator()
+                    .authenticate(new LoginRequest(Map.of("token", tooLong), null, null, Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertInstanceOf(LoginOutcome.Refused.class, refused);
+            assertTrue(((LoginOutcome.Refused) refused).clientData().contains("at most 16 characters"), refused.toString());
+        }
     }
 
     @Test
