@@ -20,13 +20,14 @@ final class ClientAddress {
 
     /**
      * @param peer          the TCP peer's address (null if unknown)
-     * @param forwardedFor  the X-Forwarded-For header, or null
+     * @param forwardedFor  every X-Forwarded-For line of the request, in order: a proxy may
+     *                      append a line of its own rather than extend the client's
      */
-    String of(String peer, String forwardedFor) {
-        if (peer == null || forwardedFor == null || !trustedProxies.contains(peer)) {
+    String of(String peer, List<String> forwardedFor) {
+        if (peer == null || forwardedFor.isEmpty() || !trustedProxies.contains(peer)) {
             return peer;
         }
-        String[] hops = forwardedFor.split(",");
+        String[] hops = String.join(",", forwardedFor).split(",");
         for (int i = hops.length - 1; i >= 0; i--) {
             String hop = hops[i].trim();
             if (!hop.isEmpty() && !trustedProxies.contains(hop)) {

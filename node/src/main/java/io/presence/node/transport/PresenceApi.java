@@ -263,7 +263,7 @@ final class PresenceApi {
         Map<String, String> headers = RequestHeaders.lowerCased(request.headers());
         // the strategies may answer on another thread; the answer is written from the request's event loop
         Future.fromCompletionStage(queries.login(authData, JsonText.write(authData),
-                        clientAddress.of(peer, request.getHeader("X-Forwarded-For")), headers), Vertx.currentContext())
+                        clientAddress.of(peer, request.headers().getAll("X-Forwarded-For")), headers), Vertx.currentContext())
                 .onSuccess(login -> {
                     if (login instanceof ApiQueries.Login.Caller caller) {
                         then.accept(caller);

@@ -133,7 +133,7 @@ public final class TransportVerticle extends VerticleBase {
 
     private void onWebSocket(ServerWebSocket socket) {
         String peer = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
-        String address = clientAddress.of(peer, socket.headers().get("X-Forwarded-For"));
+        String address = clientAddress.of(peer, socket.headers().getAll("X-Forwarded-For"));
         Admission.Refusal refusal = admission.admit(address);
         if (refusal != null) {
             metrics.limitHit(refusal.limit());

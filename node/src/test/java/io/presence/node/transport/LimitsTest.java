@@ -82,16 +82,23 @@ class LimitsTest {
     }
 
     private TestClient connect(WebSocketClient client, String forwardedFor) {
+        return connect(client, forwardedFor == null ? List.of() : List.of(forwardedFor));
+    }
+
+    /** Connects with one X-Forwarded-For header line per entry of {@code forwardedFor}. */
+    private TestClient connect(WebSocketClient client, List<String> forwardedFor) {
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port);
-        if (forwardedFor != null) {
-            options.putHeader("X-Forwarded-For", forwardedFor);
-        }
+        forwardedFor.forEach(line -> options.addHeader("X-Forwarded-For", line));
         TestClient c = TestClient.connect(client, options, Endpoint.BINARY);
         open.add(c);
         return c;
     }
 
     private TestClient loggedIn(WebSocketClient client, String forwardedFor, String username) {
+        return loggedIn(client, forwardedFor == null ? List.of() : List.of(forwardedFor), username);
+    }
+
+    private TestClient loggedIn(WebSocketClient client, List<String> forwardedFor, String username) {
         TestClient c = connect(client, forwardedFor);
         c.handshake();
         assertEquals(AuthMessage.Action.AUTH_SUCCESSFUL, c.authenticate("{\"username\":\"" + username + "\"}").action());
@@ -106,15 +113,15 @@ class LimitsTest {
 
     @Test
     void aConnectionPastTheLimitForItsAddressIsClosedWithTheReasonAndTheOthersStay() {
-        List<TestClient> three = List.of(loggedIn(direct, null, "a1"), loggedIn(direct, null, "a2"), loggedIn(direct, null, "a3"));
-        TestClient fourth = connect(direct, null);
+        List<TestClient> three = List.of(loggedIn(direct, (String) null, "a1"), loggedIn(direct, (String) null, "a2"), loggedIn(direct, (String) null, "a3"));
+        TestClient fourth = connect(direct, (String) null);
         assertRefused(fourth, (short) 1008, "at most 3 connections from one address (127.0.0.1)");
         assertTrue(log.contains("connection refused: at most 3 connections from one address"), log.lines().toString());
         three.forEach(TestClient::roundTrip);
 
         three.get(0).close();
         await().atMost(TestClient.WAIT).until(() -> cluster.node(0).connectionCount() == 2);
-        loggedIn(direct, null, "a4").roundTrip();
+        loggedIn(direct, (String) null, "a4").roundTrip();
     }
 
     @Test
@@ -131,6 +138,15 @@ class LimitsTest {
     }
 
     @Test
+    void aProxyThatAddsItsOwnForwardedForLineIsReadFromItsLineNotTheClientsForgedOne() {
+        // as HAProxy's option forwardfor does: the client's own (forged) line first, the proxy's after it
+        for (int i = 0; i < 3; i++) {
+            loggedIn(viaProxy, List.of("203.0.113." + (100 + i), "198.51.100.7"), "lines" + i);
+        }
+        assertRefused(connect(viaProxy, List.of("203.0.113.200", "198.51.100.7")), (short) 1008, "(198.51.100.7)");
+    }
+
+    @Test
     void pastTheNodesConnectionLimitNewConnectionsAreToldToTryLater() {
         for (int i = 0; i < 5; i++) {
             loggedIn(viaProxy, "203.0.113." + i, "n" + i);
@@ -141,8 +157,8 @@ class LimitsTest {
 
     @Test
     void connectionsThatDoNotLogInAreCappedAndALoginMakesRoomAgain() {
-        TestClient first = connect(direct, null);
-        connect(direct, null);
+        TestClient first = connect(direct, (String) null);
+        connect(direct, (String) null);
         await().atMost(TestClient.WAIT).until(() -> cluster.node(0).connectionCount() == 2);
         assertRefused(connect(viaProxy, "203.0.113.50"), (short) 1013, "2 connections are waiting to log in");
 
@@ -153,8 +169,8 @@ class LimitsTest {
 
     @Test
     void aClientOverItsMessageRateIsWarnedThenClosedWhileAPoliteOneIsServed() {
-        TestClient polite = loggedIn(direct, null, "polite");
-        TestClient flood = loggedIn(direct, null, "flood");
+        TestClient polite = loggedIn(direct, (String) null, "polite");
+        TestClient flood = loggedIn(direct, (String) null, "flood");
         for (int i = 0; i < 200; i++) {
             flood.send(ConnectionMessage.of(ConnectionMessage.Action.PING));
         }
@@ -174,7 +190,7 @@ class LimitsTest {
 
     @Test
     void subscriptionsPastTheLimitAreRefusedWholeAndUnsubscribingMakesRoom() {
-        TestClient c = loggedIn(direct, null, "subscriber");
+        TestClient c = loggedIn(direct, (String) null, "subscriber");
         subscribe(c, "a", "b", "c");
         assertInvalidUsers(c, Action.SUBSCRIBE, "at most 5 names", "d", "e", "f");
         subscribe(c, "c", "d", "e"); // c again: already subscribed, so still 5
@@ -188,7 +204,7 @@ class LimitsTest {
 
     @Test
     void aRequestWithTooManyNamesIsRefusedWithTheLimit() {
-        TestClient c = loggedIn(direct, null, "asker");
+        TestClient c = loggedIn(direct, (String) null, "asker");
         assertInvalidUsers(c, Action.QUERY, "at most 4 names per request", "a", "b", "c", "d", "e");
         String id = c.nextCorrelationId();
         c.send(PresenceMessage.request(Action.QUERY, id, List.of("a", "b", "c", "asker")));
