@@ -59,6 +59,8 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     /** Set once a drain began (readiness 503); completes when the drain delay has passed. */
     private CompletableFuture<Void> drained;
     private volatile boolean draining;
+    /** Set once stop() began: its drain is for good. */
+    private boolean stopping;
     private NodeStatus status;
     private WebhookSender webhooks;
     private final SessionRegistry sessions = new SessionRegistry();
@@ -234,6 +236,20 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
         return drained;
     }
 
+    @Override
+    public synchronized boolean resume() {
+        if (stopping) {
+            return false;
+        }
+        if (drained != null) {
+            drained.complete(null);
+            drained = null;
+            draining = false;
+            LOG.info("drain ended: readiness as before");
+        }
+        return true;
+    }
+
     /** The node's figures, for embedding and tests. */
     public NodeMetrics metrics() {
         return metrics;
@@ -273,6 +289,9 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     }
 
     private void stopNow() {
+        synchronized (this) {
+            stopping = true;
+        }
         if (serving) {
             try {
                 await(drain(), (int) (config.operations().drainDelayMillis() / 1000) + 10);

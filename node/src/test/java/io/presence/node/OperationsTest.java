@@ -174,6 +174,52 @@ class OperationsTest {
     }
 
     @Test
+    void withADrainTokenOnlyItsHolderDrainsEvenFromLoopbackAndCanEndTheDrain() {
+        String token = "drain-" + UUID.randomUUID();
+        cluster = TestCluster.start(1, Map.of("drain.token", token));
+        int port = cluster.node(0).port();
+        // a sidecar or local proxy connects from loopback without forwarding headers: no longer enough
+        HttpResponse<String> loopback = NodeHttp.send(HttpRequest.newBuilder(NodeHttp.uri(port, "/drain"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(401, loopback.statusCode(), loopback.body());
+        HttpResponse<String> wrong = NodeHttp.send(HttpRequest.newBuilder(NodeHttp.uri(port, "/drain"))
+                .header("Authorization", "Bearer " + token + "x").POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(401, wrong.statusCode(), wrong.body());
+        assertEquals(200, NodeHttp.get(port, "/ready").statusCode());
+
+        HttpResponse<String> drained = NodeHttp.send(HttpRequest.newBuilder(NodeHttp.uri(port, "/drain"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(200, drained.statusCode(), drained.body());
+        assertEquals(503, NodeHttp.get(port, "/ready").statusCode());
+
+        HttpResponse<String> notHolder = NodeHttp.send(HttpRequest.newBuilder(NodeHttp.uri(port, "/drain"))
+                .DELETE().build());
+        assertEquals(401, notHolder.statusCode(), notHolder.body());
+        assertEquals(503, NodeHttp.get(port, "/ready").statusCode());
+        HttpResponse<String> resumed = NodeHttp.send(HttpRequest.newBuilder(NodeHttp.uri(port, "/drain"))
+                .header("Authorization", "Bearer " + token).DELETE().build());
+        assertEquals(200, resumed.statusCode(), resumed.body());
+        assertEquals(200, NodeHttp.get(port, "/ready").statusCode(), "a drain over HTTP can be taken back");
+    }
+
+    @Test
+    void aDrainFromThisHostCanBeEndedButAStopsDrainCannot() {
+        cluster = TestCluster.start(1, Map.of("drain.delay.ms", "2000"));
+        int port = cluster.node(0).port();
+        NodeHttp.send(HttpRequest.newBuilder(NodeHttp.uri(port, "/drain")).POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(503, NodeHttp.get(port, "/ready").statusCode());
+        assertEquals(200, NodeHttp.send(HttpRequest.newBuilder(NodeHttp.uri(port, "/drain")).DELETE().build()).statusCode());
+        assertEquals(200, NodeHttp.get(port, "/ready").statusCode());
+
+        CompletableFuture<Void> stopped = cluster.node(0).stop();
+        await().atMost(WAIT).until(() -> NodeHttp.get(port, "/ready").statusCode() == 503);
+        HttpResponse<String> resume = NodeHttp.send(HttpRequest.newBuilder(NodeHttp.uri(port, "/drain")).DELETE().build());
+        assertEquals(409, resume.statusCode(), resume.body());
+        assertEquals(503, NodeHttp.get(port, "/ready").statusCode());
+        stopped.join();
+    }
+
+    @Test
     void theLivePageFiguresListEveryMemberWithItsConnectionsAndTheLoginsPerSecond() throws Exception {
         cluster = TestCluster.start(2);
         clients = new Clients(cluster);

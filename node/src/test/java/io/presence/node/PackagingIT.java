@@ -203,7 +203,7 @@ class PackagingIT {
         assertEquals(labels, byKind.get("PodDisruptionBudget").get(0).at("/spec/selector/matchLabels"));
         JsonNode container = pod.at("/spec/containers/0");
         Map<String, String> env = new HashMap<>();
-        container.get("env").forEach(e -> env.put(e.get("name").asText(), e.get("value").asText()));
+        container.get("env").forEach(e -> env.put(e.get("name").asText(), e.path("value").asText()));
         knownSettings(YAML.valueToTree(env));
 
         Config config = hazelcast(env.get("PRESENCE_HAZELCAST_CONFIG"));
@@ -223,6 +223,8 @@ class PackagingIT {
         assertEquals("/live", container.at("/livenessProbe/httpGet/path").asText());
         String preStop = container.at("/lifecycle/preStop/exec/command").toString();
         assertTrue(preStop.contains("POST") && preStop.contains("/drain"), preStop);
+        assertTrue(preStop.contains("Bearer $PRESENCE_DRAIN_TOKEN"), "the hook presents the drain token: " + preStop);
+        assertEquals("presence-drain", container.at("/env").findParent("secretKeyRef").at("/secretKeyRef/name").asText());
         long drainSeconds = Long.parseLong(env.get("PRESENCE_DRAIN_DELAY_MS")) / 1000;
         assertTrue(pod.at("/spec/terminationGracePeriodSeconds").asLong() > drainSeconds + 30,
                 "time to drain, close the clients and record their logouts");

@@ -88,6 +88,7 @@ public final class NodeConfigLoader {
         d.put("allowed.origins", "");
         d.put("trusted.proxies", "");
         d.put("drain.delay.ms", "0");
+        d.put("drain.token", "");
         d.put("log.format", "text");
         d.put("log.level", "INFO");
         d.put("webhook.urls", "");
@@ -174,7 +175,7 @@ public final class NodeConfigLoader {
                 new TransportSecurity(r.optionalText("tls.certificate"), r.optionalText("tls.key"),
                         r.optionalText("tls.client.ca"), r.list("allowed.origins"), r.list("trusted.proxies")),
                 new Operations(r.integer("drain.delay.ms", 0, 600_000), r.text("log.format").toLowerCase(java.util.Locale.ROOT),
-                        r.text("log.level").toUpperCase(java.util.Locale.ROOT)),
+                        r.text("log.level").toUpperCase(java.util.Locale.ROOT), r.optionalText("drain.token")),
                 new Webhooks(r.list("webhook.urls"), r.optionalText("webhook.secret"), r.text("webhook.key.name"),
                         r.integer("webhook.batch.ms", 1, 60_000), r.integer("webhook.batch.max", 1, 10_000),
                         r.integer("webhook.timeout.ms", 1, 600_000), r.integer("webhook.retry.ms", 0, 86_400_000),

@@ -28,4 +28,10 @@ public interface NodeOperations {
      * completes once the configured drain delay has passed. Clients already connected stay.
      */
     CompletionStage<Void> drain();
+
+    /**
+     * Ends a drain that was asked for over HTTP: readiness is as before. False when the node is
+     * stopping (a SIGTERM's drain cannot be taken back).
+     */
+    boolean resume();
 }

@@ -7,12 +7,15 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The HTTP side of a node, for operators: health ({@code /health-check}, deepstream's path: serving
  * and in a large enough cluster), liveness (the process answers at all), readiness, Prometheus metrics, the live page's figures and the live page itself, and the drain
- * that a container's pre-stop hook calls. Every path but the page's files is exact.
+ * that a container's pre-stop hook calls (and its end). Every path but the page's files is exact.
  */
 final class OperationsEndpoints {
 
@@ -28,7 +31,7 @@ final class OperationsEndpoints {
     }
 
     /** Adds the operators' routes. */
-    static void mount(Router router, Vertx vertx, String healthPath, NodeOperations node) {
+    static void mount(Router router, Vertx vertx, String healthPath, Optional<String> drainToken, NodeOperations node) {
         router.get(healthPath).handler(ctx -> {
             boolean ok = node.healthy();
             json(ctx, ok ? 200 : 503, ok ? "{\"status\":\"serving\"}" : "{\"status\":\"unavailable\"}");
@@ -51,18 +54,48 @@ final class OperationsEndpoints {
                 })
                 .onFailure(ctx::fail));
         router.post(DRAIN_PATH).handler(ctx -> {
-            if (!fromThisHost(ctx.request())) {
-                json(ctx, 403, "{\"error\":\"drain is taken from this host only (a container's pre-stop hook)\"}");
-                return;
+            if (mayDrain(ctx, drainToken)) {
+                Future.fromCompletionStage(node.drain(), Vertx.currentContext())
+                        .onComplete(done -> json(ctx, 200, "{\"status\":\"draining\"}"));
             }
-            Future.fromCompletionStage(node.drain(), Vertx.currentContext())
-                    .onComplete(done -> json(ctx, 200, "{\"status\":\"draining\"}"));
+        });
+        router.delete(DRAIN_PATH).handler(ctx -> {
+            if (mayDrain(ctx, drainToken)) {
+                if (node.resume()) {
+                    json(ctx, 200, "{\"status\":\"" + node.readiness().state() + "\"}");
+                } else {
+                    json(ctx, 409, "{\"error\":\"the node is stopping; its drain cannot be ended\"}");
+                }
+            }
         });
     }
 
     /** The live page: static files from the jar, no build step. Mounted last: it takes any other GET. */
     static void mountPage(Router router) {
         router.get().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    }
+
+    /**
+     * With a drain token, whoever presents it; without one, the pre-stop hook of the node's own
+     * container. Answers the refusal itself.
+     */
+    private static boolean mayDrain(RoutingContext ctx, Optional<String> drainToken) {
+        if (drainToken.isPresent()) {
+            String given = ctx.request().getHeader("Authorization");
+            byte[] expected = ("Bearer " + drainToken.get()).getBytes(StandardCharsets.UTF_8);
+            if (given == null || !MessageDigest.isEqual(expected, given.trim().getBytes(StandardCharsets.UTF_8))) {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+                json(ctx, 401, "{\"error\":\"drain needs the node's drain.token as a bearer token\"}");
+                return false;
+            }
+            return true;
+        }
+        if (!fromThisHost(ctx.request())) {
+            json(ctx, 403, "{\"error\":\"drain is taken from this host only (a container's pre-stop hook); "
+                    + "set drain.token to take it from elsewhere\"}");
+            return false;
+        }
+        return true;
     }
 
     /**

@@ -101,7 +101,7 @@ public final class TransportVerticle extends VerticleBase {
     /** Operators' endpoints, the HTTP presence API, then the live page's files. */
     private Router httpRoutes() {
         Router router = Router.router(vertx);
-        OperationsEndpoints.mount(router, vertx, config.healthPath(), operations);
+        OperationsEndpoints.mount(router, vertx, config.healthPath(), config.operations().drainToken(), operations);
         new PresenceApi(api, clientAddress, config.limits().maxRequestNames(),
                 new UsernameLimit(config.maxUsernameLength())).mount(router, config.maxMessageSize());
         OperationsEndpoints.mountPage(router);
