@@ -82,6 +82,8 @@ public final class NodeConfigLoader {
         d.put("max.message.burst", "2000");
         d.put("max.subscriptions", "10000");
         d.put("max.request.names", "10000");
+        d.put("api.max.commands", "100");
+        d.put("api.max.answer.bytes", "4194304");
         d.put("tls.certificate", "");
         d.put("tls.key", "");
         d.put("tls.client.ca", "");
@@ -171,7 +173,9 @@ public final class NodeConfigLoader {
                         r.integer("max.messages.per.second", 1, Integer.MAX_VALUE),
                         r.integer("max.message.burst", 1, Integer.MAX_VALUE),
                         r.integer("max.subscriptions", 1, Integer.MAX_VALUE),
-                        r.integer("max.request.names", 1, Integer.MAX_VALUE)),
+                        r.integer("max.request.names", 1, Integer.MAX_VALUE),
+                        r.integer("api.max.commands", 1, 100_000),
+                        r.integer("api.max.answer.bytes", 1024, 1024 * 1024 * 1024)),
                 new TransportSecurity(r.optionalText("tls.certificate"), r.optionalText("tls.key"),
                         r.optionalText("tls.client.ca"), r.list("allowed.origins"), r.list("trusted.proxies")),
                 new Operations(r.integer("drain.delay.ms", 0, 600_000), r.text("log.format").toLowerCase(java.util.Locale.ROOT),

@@ -1,11 +1,13 @@
 package io.presence.node.transport;
 
+import io.presence.node.config.Limits;
 import io.presence.node.session.ApiQueries;
 import io.presence.node.session.UsernameLimit;
 import io.presence.protocol.JsonText;
 import io.presence.protocol.PresenceMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -40,12 +42,16 @@ final class PresenceApi {
     private final ApiQueries queries;
     private final ClientAddress clientAddress;
     private final int maxNames;
+    private final int maxCommands;
+    private final int maxAnswerBytes;
     private final UsernameLimit usernames;
 
-    PresenceApi(ApiQueries queries, ClientAddress clientAddress, int maxNames, UsernameLimit usernames) {
+    PresenceApi(ApiQueries queries, ClientAddress clientAddress, Limits limits, UsernameLimit usernames) {
         this.queries = queries;
         this.clientAddress = clientAddress;
-        this.maxNames = maxNames;
+        this.maxNames = limits.maxRequestNames();
+        this.maxCommands = limits.maxApiCommands();
+        this.maxAnswerBytes = limits.maxApiAnswerBytes();
         this.usernames = usernames;
     }
 
@@ -94,6 +100,11 @@ final class PresenceApi {
                     + (body == null ? "exist." : "be a non-empty array of Objects."));
             return;
         }
+        if (commands.size() > maxCommands) {
+            text(ctx, 413, "Invalid message: at most " + maxCommands + " commands per request; this one had "
+                    + commands.size() + ": split it");
+            return;
+        }
         Map<String, Object> authData;
         Object given = request.getValue("authData");
         if (given != null) {
@@ -121,22 +132,47 @@ final class PresenceApi {
             JsonArray names = ((JsonObject) commands.getValue(i)).getJsonArray("names");
             parsed.add(names == null ? null : names.stream().map(String.class::cast).toList());
         }
-        login(ctx, authData, caller -> {
-            JsonArray results = new JsonArray();
-            int succeeded = 0;
-            for (List<String> names : parsed) {
-                JsonObject result = names == null
-                        ? queries.everyone(caller).map(users -> new JsonObject().put("success", true).put("users", new JsonArray(users)))
-                                .orElseGet(() -> denied(PresenceMessage.Action.QUERY_ALL))
-                        : queries.areOnline(caller, names).map(users -> new JsonObject().put("success", true)
-                                        .put("users", new JsonObject(new LinkedHashMap<String, Object>(users))))
-                                .orElseGet(() -> denied(PresenceMessage.Action.QUERY));
+        login(ctx, authData, caller -> answerCommands(ctx, caller, parsed), reason -> text(ctx, 401, reason));
+    }
+
+    /**
+     * One result per command, each encoded as it is made, and given up with 413 once the answer
+     * would pass {@code api.max.answer.bytes}: a small body may ask for the online list many times.
+     */
+    private void answerCommands(RoutingContext ctx, ApiQueries.Login.Caller caller, List<List<String>> commands) {
+        Buffer results = Buffer.buffer();
+        Buffer everyone = null; // the same answer for every such command of one request: encoded once
+        boolean everyoneAllowed = false;
+        int succeeded = 0;
+        for (List<String> names : commands) {
+            JsonObject result;
+            Buffer encoded;
+            if (names == null) {
+                if (everyone == null) {
+                    result = queries.everyone(caller).map(users -> new JsonObject().put("success", true).put("users", new JsonArray(users)))
+                            .orElseGet(() -> denied(PresenceMessage.Action.QUERY_ALL));
+                    everyone = result.toBuffer();
+                    everyoneAllowed = result.getBoolean("success");
+                }
+                encoded = everyone;
+                succeeded += everyoneAllowed ? 1 : 0;
+            } else {
+                result = queries.areOnline(caller, names).map(users -> new JsonObject().put("success", true)
+                                .put("users", new JsonObject(new LinkedHashMap<String, Object>(users))))
+                        .orElseGet(() -> denied(PresenceMessage.Action.QUERY));
+                encoded = result.toBuffer();
                 succeeded += result.getBoolean("success") ? 1 : 0;
-                results.add(result);
             }
-            String outcome = succeeded == results.size() ? "SUCCESS" : succeeded == 0 ? "FAILURE" : "PARTIAL_SUCCESS";
-            json(ctx, 200, new JsonObject().put("result", outcome).put("body", results));
-        }, reason -> text(ctx, 401, reason));
+            if (results.length() + encoded.length() + 1 > maxAnswerBytes) {
+                text(ctx, 413, "The answer would be larger than " + maxAnswerBytes + " bytes (api.max.answer.bytes): "
+                        + "ask for the online list once per request, or page through GET " + PRESENCE_PATH);
+                return;
+            }
+            results.appendString(results.length() == 0 ? "" : ",").appendBuffer(encoded);
+        }
+        String outcome = succeeded == commands.size() ? "SUCCESS" : succeeded == 0 ? "FAILURE" : "PARTIAL_SUCCESS";
+        ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8")
+                .end(Buffer.buffer("{\"result\":\"" + outcome + "\",\"body\":[").appendBuffer(results).appendString("]}"));
     }
 
     /** What is wrong with one command, or null: presence queries are all this node serves. */

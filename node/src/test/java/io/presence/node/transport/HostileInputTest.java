@@ -24,8 +24,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostileInputTest {
 
     private static final int MAX_NAME = 128; // the default max.username.length
+    private static final int MAX_ANSWER = 64 * 1024;
     private static TestCluster cluster;
     private static Vertx vertx;
     private static int port;
@@ -45,7 +48,7 @@ class HostileInputTest {
 
     @BeforeAll
     static void startNode() {
-        cluster = TestCluster.start(1);
+        cluster = TestCluster.start(1, Map.of("api.max.answer.bytes", String.valueOf(MAX_ANSWER)));
         port = cluster.node(0).port();
         vertx = Vertx.vertx();
     }
@@ -135,6 +138,44 @@ class HostileInputTest {
         TestClient newcomer = loggedIn("newcomer-after-attack");
         newcomer.roundTrip();
         bystander.expect(TestClient.presence(Action.PRESENCE_JOIN_ALL, "newcomer-after-attack"));
+    }
+
+    /**
+     * A 38-byte command asks for the whole online list: before these bounds a 1 MiB body could ask
+     * for it 27,000 times, built as one string on an event loop.
+     */
+    @Test
+    void postApiBoundsItsCommandsAndTheSizeOfItsAnswer() {
+        TestClient bystander = loggedIn("api-bystander");
+        for (int i = 0; i < 60; i++) {
+            loggedIn(String.format("%03d", i) + "u".repeat(97));
+        }
+        await().atMost(TestClient.WAIT).until(() -> bystander.queryAll().size() == 60);
+        JsonObject everyone = new JsonObject().put("topic", "presence").put("action", "query");
+
+        JsonArray tooMany = new JsonArray();
+        for (int i = 0; i < 101; i++) {
+            tooMany.add(everyone);
+        }
+        HttpResponse<String> commands = postApi(new JsonObject().put("body", tooMany));
+        assertEquals(413, commands.statusCode(), commands.body());
+        assertTrue(commands.body().contains("at most 100 commands"), commands.body());
+
+        JsonArray many = new JsonArray();
+        for (int i = 0; i < 100; i++) {
+            many.add(everyone);
+        }
+        HttpResponse<String> large = postApi(new JsonObject().put("body", many));
+        assertEquals(413, large.statusCode(), large.body());
+        assertTrue(large.body().contains("larger than " + MAX_ANSWER + " bytes"), large.body());
+
+        HttpResponse<String> some = postApi(new JsonObject().put("body", new JsonArray().add(everyone).add(everyone)));
+        assertEquals(200, some.statusCode(), some.body());
+        JsonArray results = new JsonObject(some.body()).getJsonArray("body");
+        assertEquals(2, results.size());
+        assertEquals(61, results.getJsonObject(1).getJsonArray("users").size());
+        assertEquals("SUCCESS", new JsonObject(some.body()).getString("result"));
+        bystander.roundTrip();
     }
 
     private static PresenceMessage refused(TestClient c, Action action, List<String> names) {
