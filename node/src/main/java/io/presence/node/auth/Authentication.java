@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The login strategies a node is configured with, as one {@link Authenticator}: tried in order,
@@ -28,10 +30,23 @@ public final class Authentication implements AutoCloseable {
     /** @throws ConfigException when a strategy cannot be built from its settings */
     public Authentication(AuthSettings settings, UsernameLimit usernames, Vertx vertx) {
         this.hashing = vertx.createSharedWorkerExecutor("presence-auth-hashing", 2);
-        Executor offLoop = task -> hashing.executeBlocking(() -> {
-            task.run();
-            return null;
-        }, false);
+        // bounded: a flood of password guesses is told to try again instead of queueing without end
+        AtomicInteger queuedHashes = new AtomicInteger();
+        int maxQueued = settings.file().maxQueuedHashes();
+        Executor offLoop = task -> {
+            if (queuedHashes.incrementAndGet() > maxQueued) {
+                queuedHashes.decrementAndGet();
+                throw new RejectedExecutionException(maxQueued + " password checks are queued already");
+            }
+            hashing.executeBlocking(() -> {
+                try {
+                    task.run();
+                } finally {
+                    queuedHashes.decrementAndGet();
+                }
+                return null;
+            }, false);
+        };
         List<Authenticator> strategies = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (String name : settings.strategies()) {
@@ -60,11 +75,12 @@ public final class Authentication implements AutoCloseable {
         }
         Authenticator decided = strategies.size() == 1 ? strategies.get(0) : new StrategyChain(strategies);
         // a strategy that hands out names (a JWT claim, a webhook's answer) is held to the same bound
-        this.chain = request -> decided.authenticate(request).thenApply(outcome ->
+        Authenticator bounded = request -> decided.authenticate(request).thenApply(outcome ->
                 outcome instanceof LoginOutcome.Accepted accepted && accepted.username() != null
                         && !usernames.fits(accepted.username())
                         ? new LoginOutcome.Refused(JsonText.write(Map.of("error", usernames.rule())))
                         : outcome);
+        this.chain = new FailedLoginLimit(bounded, settings.failures());
     }
 
     public Authenticator authenticator() {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,8 @@ final class FileStrategy implements Authenticator {
     /** Hashing is CPU work: not on the event loop that asked. */
     private final Executor hashing;
     private volatile Map<String, User> users;
+    /** A stored password no one has: checked against for usernames the file lacks. */
+    private final String decoy;
     private FileTime readAt;
 
     /** @throws IllegalArgumentException when the file cannot be used, with every problem found */
@@ -54,6 +57,7 @@ final class FileStrategy implements Authenticator {
         this.hash = hash;
         this.hashing = hashing;
         this.users = read();
+        this.decoy = hash == null ? "decoy" : hash.hash("decoy " + System.nanoTime());
     }
 
     @Override
@@ -64,12 +68,21 @@ final class FileStrategy implements Authenticator {
             return CompletableFuture.completedFuture(new LoginOutcome.Unknown(MISSING));
         }
         User user = users.get(username);
-        if (user == null) {
-            return CompletableFuture.completedFuture(new LoginOutcome.Unknown(INVALID));
+        try {
+            if (user == null) {
+                // the same work as for a user who exists, so that the answer's time tells nothing
+                return CompletableFuture.supplyAsync(() -> {
+                    matches(password, decoy);
+                    return new LoginOutcome.Unknown(INVALID);
+                }, hashing);
+            }
+            return CompletableFuture.supplyAsync(() -> matches(password, user.password())
+                    ? new LoginOutcome.Accepted(username, user.clientData(), user.serverData())
+                    : new LoginOutcome.Refused(INVALID), hashing);
+        } catch (RejectedExecutionException full) {
+            return CompletableFuture.completedFuture(new LoginOutcome.Throttled(
+                    "too many passwords are being checked on this node; try again in a moment", 1000));
         }
-        return CompletableFuture.supplyAsync(() -> matches(password, user.password())
-                ? new LoginOutcome.Accepted(username, user.clientData(), user.serverData())
-                : new LoginOutcome.Refused(INVALID), hashing);
     }
 
     private boolean matches(String password, String stored) {

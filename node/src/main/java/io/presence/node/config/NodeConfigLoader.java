@@ -57,6 +57,10 @@ public final class NodeConfigLoader {
         d.put("auth.file.hash", "md5");
         d.put("auth.file.iterations", "100");
         d.put("auth.file.key.length", "32");
+        d.put("auth.file.max.queued", "256");
+        d.put("auth.max.failures.per.address", "50");
+        d.put("auth.max.failures.per.username", "10");
+        d.put("auth.failure.window.ms", "60000");
         d.put("auth.http.url", "");
         d.put("auth.http.permitted.status", "200");
         d.put("auth.http.timeout.ms", "2000");
@@ -223,7 +227,8 @@ public final class NodeConfigLoader {
         return new AuthSettings(
                 r.list("auth"),
                 new AuthSettings.FileAuth(r.optionalText("auth.file.users"), r.text("auth.file.hash"),
-                        r.integer("auth.file.iterations", 1, 10_000_000), r.integer("auth.file.key.length", 1, 1024)),
+                        r.integer("auth.file.iterations", 1, 10_000_000), r.integer("auth.file.key.length", 1, 1024),
+                        r.integer("auth.file.max.queued", 1, 1_000_000)),
                 new AuthSettings.HttpAuth(r.optionalText("auth.http.url"),
                         r.integers("auth.http.permitted.status"),
                         r.integer("auth.http.timeout.ms", 1, Integer.MAX_VALUE),
@@ -235,7 +240,10 @@ public final class NodeConfigLoader {
                 new AuthSettings.JwtAuth(r.text("auth.jwt.algorithm"), r.optionalText("auth.jwt.secret"),
                         r.optionalText("auth.jwt.public.key"), r.text("auth.jwt.token.field"), r.text("auth.jwt.id.claim"),
                         r.optionalText("auth.jwt.server.data.claim"), r.optionalText("auth.jwt.client.data.claim"),
-                        r.optionalText("auth.jwt.issuer"), r.optionalText("auth.jwt.audience")));
+                        r.optionalText("auth.jwt.issuer"), r.optionalText("auth.jwt.audience")),
+                new AuthSettings.Failures(r.integer("auth.max.failures.per.address", 1, Integer.MAX_VALUE),
+                        r.integer("auth.max.failures.per.username", 1, Integer.MAX_VALUE),
+                        r.integer("auth.failure.window.ms", 1000, Integer.MAX_VALUE)));
     }
 
     /** A strategy named must have what it needs; each problem is reported. */

@@ -42,6 +42,8 @@ public final class NodeMetrics {
         MALFORMED,
         /** The strategies could not decide (an error, not an answer). */
         UNDECIDED,
+        /** Not checked: too many failed logins from its address lately, or too many being checked. */
+        THROTTLED,
         /** No successful login within the login deadline. */
         TIMEOUT;
 

@@ -35,6 +35,10 @@ public final class ApiQueries {
 
         record Refused(String reason) implements Login {
         }
+
+        /** Not checked now (too many failed logins from its address); may try again after {@code retryAfterMillis}. */
+        record Throttled(String reason, long retryAfterMillis) implements Login {
+        }
     }
 
     /** One page of the users online, in name order; {@code last} is the final name when more follow. */
@@ -66,6 +70,10 @@ public final class ApiQueries {
         return decision.thenApply(outcome -> {
             if (outcome instanceof LoginOutcome.Accepted accepted) {
                 return new Login.Caller(LoginData.requester(accepted.username(), accepted.serverData()));
+            }
+            if (outcome instanceof LoginOutcome.Throttled throttled) {
+                metrics.loginRefused(NodeMetrics.Refusal.THROTTLED);
+                return new Login.Throttled(throttled.reason(), throttled.retryAfterMillis());
             }
             metrics.loginRefused(outcome instanceof LoginOutcome.Malformed ? NodeMetrics.Refusal.MALFORMED : NodeMetrics.Refusal.REFUSED);
             String reason = null;

@@ -18,6 +18,14 @@ public sealed interface LoginOutcome {
     record Refused(String clientData) implements LoginOutcome {
     }
 
+    /**
+     * Not checked: too many logins failed from where it came lately, or too many are being
+     * checked now. {@code reason} (plain text) goes back to the client; it may try again after
+     * {@code retryAfterMillis}.
+     */
+    record Throttled(String reason, long retryAfterMillis) implements LoginOutcome {
+    }
+
     /** The request's data is not usable at all; the connection is closed. */
     record Malformed(String reason) implements LoginOutcome {
     }

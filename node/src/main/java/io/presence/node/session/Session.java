@@ -200,6 +200,9 @@ public final class Session {
             metrics.loginRefused(NodeMetrics.Refusal.UNDECIDED);
         } else if (outcome instanceof LoginOutcome.Malformed) {
             metrics.loginRefused(NodeMetrics.Refusal.MALFORMED);
+        } else if (outcome instanceof LoginOutcome.Throttled throttled) {
+            metrics.loginRefused(NodeMetrics.Refusal.THROTTLED);
+            outcome = new LoginOutcome.Refused(JsonText.write(Map.of("error", throttled.reason())));
         } else if (!(outcome instanceof LoginOutcome.Accepted)) {
             metrics.loginRefused(NodeMetrics.Refusal.REFUSED);
         }

@@ -102,7 +102,8 @@ public final class TransportVerticle extends VerticleBase {
     private Router httpRoutes() {
         Router router = Router.router(vertx);
         OperationsEndpoints.mount(router, vertx, config.healthPath(), config.operations().drainToken(), operations);
-        new PresenceApi(api, clientAddress, config.limits(), new UsernameLimit(config.maxUsernameLength())).mount(router, config.maxMessageSize());
+        new PresenceApi(api, clientAddress, config.limits(), new UsernameLimit(config.maxUsernameLength()), admission, metrics)
+                .mount(router, config.maxMessageSize());
         OperationsEndpoints.mountPage(router);
         return router;
     }

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -70,6 +72,31 @@ class FileStrategyTest {
         assertTrue(wrong.clientData().contains("invalid authentication data"), wrong.clientData());
         assertInstanceOf(LoginOutcome.Unknown.class, login(strategy, Map.of("username", "nobody", "password", "right")));
         assertInstanceOf(LoginOutcome.Unknown.class, login(strategy, Map.of("username", "chris")));
+    }
+
+    @Test
+    void anUnknownUsersPasswordIsHashedTooSoThatTheAnswersTimeTellsNothing() throws Exception {
+        Path users = usersFile("chris:\n  password: \"" + DEEPSTREAM_DEFAULTS.hash("right") + "\"\n");
+        AtomicInteger hashed = new AtomicInteger();
+        FileStrategy strategy = new FileStrategy(users, DEEPSTREAM_DEFAULTS, task -> {
+            hashed.incrementAndGet();
+            task.run();
+        });
+        login(strategy, Map.of("username", "chris", "password", "wrong"));
+        assertEquals(1, hashed.get());
+        assertInstanceOf(LoginOutcome.Unknown.class, login(strategy, Map.of("username", "nobody", "password", "wrong")));
+        assertEquals(2, hashed.get(), "an unknown user costs one password check, as a known one does");
+    }
+
+    @Test
+    void aFullHashingQueueTellsTheLoginToTryAgainInsteadOfQueueing() throws Exception {
+        Path users = usersFile("chris:\n  password: \"" + DEEPSTREAM_DEFAULTS.hash("right") + "\"\n");
+        FileStrategy strategy = new FileStrategy(users, DEEPSTREAM_DEFAULTS, task -> {
+            throw new RejectedExecutionException("full");
+        });
+        LoginOutcome.Throttled busy = assertInstanceOf(LoginOutcome.Throttled.class,
+                login(strategy, Map.of("username", "chris", "password", "right")));
+        assertTrue(busy.reason().contains("try again"), busy.reason());
     }
 
     @Test

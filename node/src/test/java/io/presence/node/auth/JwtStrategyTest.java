@@ -74,8 +74,9 @@ class JwtStrategyTest {
 
     @Test
     void anIdentityLongerThanAUsernameIsRefusedWhateverTheStrategy() throws Exception {
-        AuthSettings jwtOnly = new AuthSettings(java.util.List.of("jwt"), null, null,
-                settings("HS256", Optional.of(SECRET), Optional.empty()));
+        AuthSettings jwtOnly = new AuthSettings(java.util.List.of("jwt"),
+                new AuthSettings.FileAuth(Optional.empty(), "none", 1, 32, 16), null,
+                settings("HS256", Optional.of(SECRET), Optional.empty()), new AuthSettings.Failures(50, 10, 60_000));
         try (Authentication authentication = new Authentication(jwtOnly, new UsernameLimit(16), vertx)) {
             JWTOptions hs256 = new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(60);
             String fits = signer("HS256", SECRET).generateToken(new JsonObject().put("sub", "s".repeat(16)), hs256);
