@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The presence section of a deepstream permissions file, compiled: name patterns ({@code *}
@@ -25,11 +23,10 @@ import java.util.regex.Pattern;
 public final class PresencePermissions {
 
     private static final Logger LOG = LoggerFactory.getLogger(PresencePermissions.class);
-    private static final Pattern VARIABLE = Pattern.compile("\\$[a-zA-Z0-9]+");
 
     /** One pattern and its rule: a boolean, or a compiled expression. */
-    private record PathRule(String path, Pattern regex, List<String> variables, Boolean constant,
-                            JexlExpression expression, String source) {
+    private record PathRule(String path, NamePattern pattern, Boolean constant, JexlExpression expression,
+                            String source) {
     }
 
     private final List<PathRule> rules;
@@ -44,7 +41,7 @@ public final class PresencePermissions {
 
     /** What a node without a permissions file does: every presence request is allowed. */
     public static PresencePermissions allowAll() {
-        return new PresencePermissions(List.of(new PathRule("*", Pattern.compile("^.*$"), List.of(), true, null, "true")));
+        return new PresencePermissions(List.of(new PathRule("*", NamePattern.compile("*"), true, null, "true")));
     }
 
     /**
@@ -92,19 +89,9 @@ public final class PresencePermissions {
         if (allow == null) {
             return;
         }
-        List<String> variables = new ArrayList<>();
-        Matcher v = VARIABLE.matcher(path);
-        StringBuilder regex = new StringBuilder("^");
-        int at = 0;
-        while (v.find()) {
-            regex.append(quoteWithWildcards(path.substring(at, v.start()))).append("([^/]+)");
-            variables.add(v.group());
-            at = v.end();
-        }
-        regex.append(quoteWithWildcards(path.substring(at))).append('$');
-        Pattern compiledPath = Pattern.compile(regex.toString());
+        NamePattern compiledPath = NamePattern.compile(path);
         if (allow instanceof Boolean b) {
-            rules.add(new PathRule(path, compiledPath, variables, b, null, b.toString()));
+            rules.add(new PathRule(path, compiledPath, b, null, b.toString()));
         } else if (allow instanceof String text) {
             String problem = unsupported(text);
             if (problem != null) {
@@ -113,28 +100,13 @@ public final class PresencePermissions {
             }
             try {
                 JexlExpression expression = RuleSandbox.ENGINE.createExpression(RuleSandbox.toJexl(text));
-                rules.add(new PathRule(path, compiledPath, variables, null, expression, text));
+                rules.add(new PathRule(path, compiledPath, null, expression, text));
             } catch (JexlException e) {
                 problems.add("presence '" + path + "': cannot read rule '" + text + "': " + e.getMessage());
             }
         } else {
             problems.add("presence '" + path + "': allow must be true, false or an expression, not " + allow);
         }
-    }
-
-    /** Text of a path, with {@code *} as "anything". */
-    private static String quoteWithWildcards(String literal) {
-        StringBuilder out = new StringBuilder();
-        String[] parts = literal.split("\\*", -1);
-        for (int i = 0; i < parts.length; i++) {
-            if (i > 0) {
-                out.append(".*");
-            }
-            if (!parts[i].isEmpty()) {
-                out.append(Pattern.quote(parts[i]));
-            }
-        }
-        return out.toString();
     }
 
     /** What deepstream's rules may do and these cannot: load records, define functions. */
@@ -163,15 +135,15 @@ public final class PresencePermissions {
         }
         String subject = name == null ? "" : name;
         PathRule winner = null;
-        Matcher winnerMatch = null;
+        String[] winnerValues = null;
         for (PathRule rule : rules) {
             if (winner != null && rule.path().length() < winner.path().length()) {
                 continue;
             }
-            Matcher m = rule.regex().matcher(subject);
-            if (m.matches()) {
+            String[] values = rule.pattern().match(subject);
+            if (values != null) {
                 winner = rule;
-                winnerMatch = m;
+                winnerValues = values;
             }
         }
         if (winner == null) {
@@ -191,13 +163,14 @@ public final class PresencePermissions {
         context.set("action", action.name());
         context.set("data", null);
         context.set("oldData", null);
-        for (int i = 0; i < winner.variables().size(); i++) {
-            context.set(winner.variables().get(i), winnerMatch.group(i + 1));
+        for (int i = 0; i < winnerValues.length; i++) {
+            context.set(winner.pattern().variables().get(i), winnerValues[i]);
         }
         try {
             return Boolean.TRUE.equals(winner.expression().evaluate(context)) ? Decision.ALLOWED : Decision.DENIED;
         } catch (JexlException e) {
-            return new Decision.Failed("rule '" + winner.source() + "' of presence '" + winner.path() + "' failed: " + e.getMessage());
+            return new Decision.Failed("rule '" + winner.source() + "' of presence '" + winner.path() + "' failed: " + e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
         }
     }
 }

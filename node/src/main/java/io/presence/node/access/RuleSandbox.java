@@ -11,6 +11,7 @@ import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,14 +27,66 @@ final class RuleSandbox {
             "contains", "toUpperCase", "toLowerCase", "trim", "length", "isEmpty", "equals", "substring");
     private static final Set<String> COLLECTION_METHODS = Set.of("get", "containsKey", "contains", "size", "isEmpty");
 
-    /** What a rule calls as {@code fn:match(text, pattern, flags)}: JavaScript's match, true when found. */
+    /**
+     * What a rule calls as {@code fn:match(text, pattern, flags)}: JavaScript's match, true when
+     * found. The text is a stranger's (a name), the pattern the operator's: a pattern that
+     * backtracks without end on some text gives up after {@link #MAX_READS} characters read, and
+     * the rule fails (the request is answered with a permission error) instead of taking a thread.
+     */
     public static final class Functions {
+        static final int MAX_READS = 1_000_000;
+        /** Compiled patterns by flags and source; rules name few, so it stays small (cleared if not). */
+        private static final Map<String, Pattern> COMPILED = new ConcurrentHashMap<>();
+
         public static boolean match(Object text, String pattern, String flags) {
             if (text == null) {
                 return false;
             }
             int options = flags != null && flags.contains("i") ? Pattern.CASE_INSENSITIVE : 0;
-            return Pattern.compile(pattern, options).matcher(text.toString()).find();
+            if (COMPILED.size() > 1000) {
+                COMPILED.clear();
+            }
+            Pattern compiled = COMPILED.computeIfAbsent(options + "/" + pattern, k -> Pattern.compile(pattern, options));
+            return compiled.matcher(new BoundedText(text.toString())).find();
+        }
+    }
+
+    /** Text that a regular expression may read {@link Functions#MAX_READS} characters of, no more. */
+    private static final class BoundedText implements CharSequence {
+        private final String text;
+        private final int[] reads;
+
+        BoundedText(String text) {
+            this(text, new int[1]);
+        }
+
+        private BoundedText(String text, int[] reads) {
+            this.text = text;
+            this.reads = reads;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (++reads[0] > Functions.MAX_READS) {
+                throw new IllegalStateException("the regular expression read more than " + Functions.MAX_READS
+                        + " characters of a " + text.length() + "-character name; it backtracks too much");
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new BoundedText(text.substring(start, end), reads);
+        }
+
+        @Override
+        public String toString() {
+            return text;
         }
     }
 

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -119,6 +122,17 @@ class PresencePermissionsTest {
                     allow: 3
                 """));
         assertEquals(4, e.problems().size(), () -> String.join("\n", e.problems()));
+    }
+
+    @Test
+    void aRegularExpressionThatBacktracksWithoutEndFailsTheRuleInsteadOfTakingTheThread() throws Exception {
+        PresencePermissions p = rules("presence:\n  \"*\":\n    allow: \"name.match(/(x+x+)+y/)\"\n");
+        assertEquals(Decision.ALLOWED, p.check(ALEX, PresenceAction.QUERY, "xxy"));
+        // every way to split 128 x's in two runs, again and again, before the missing y says no
+        Decision decision = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> p.check(ALEX, PresenceAction.QUERY, "x".repeat(128)));
+        Decision.Failed failed = assertInstanceOf(Decision.Failed.class, decision);
+        assertTrue(failed.reason().contains("backtracks too much"), failed.reason());
     }
 
     @Test
