@@ -42,6 +42,8 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
     private final ClusterWorkers workers;
     private final long departedGraceMillis;
     private final IMap<UUID, Long> departed;
+    /** The members the last round (or a join since) saw, to tell who left since. */
+    private Set<UUID> lastSeen = Set.of();
     private UUID membershipRegistration;
     private UUID lifecycleRegistration;
 
@@ -89,6 +91,7 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
                     // between, the owners do not know the old one and trust no stale view (LiveHolders)
                     UUID me = member.uuid();
                     Set<UUID> kept = member.liveMembers();
+                    recordDepartures(kept);
                     kept.addAll(departedWithinGrace());
                     return users.executeOnEntries(new DropDepartedProcessor(kept, me, member.proposedVersion(), webhooks.sender()));
                 })
@@ -102,6 +105,30 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
                 })
                 // then the undelivered webhook events of members that left: this member sends them
                 .thenCompose(dropped -> webhooks.takeOver().thenApply(v -> dropped));
+    }
+
+    /**
+     * Records as departed now the members seen before and gone from {@code live}: a round can run
+     * between Hazelcast dropping a member from its view and this member's memberRemoved handler
+     * recording it, and must not drop that member's users before their grace period.
+     */
+    private synchronized void recordDepartures(Set<UUID> live) {
+        if (departedGraceMillis == 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (UUID seen : lastSeen) {
+            if (!live.contains(seen)) {
+                departed.putIfAbsent(seen, now);
+            }
+        }
+        lastSeen = Set.copyOf(live);
+    }
+
+    private synchronized void seen(UUID joined) {
+        Set<UUID> more = new HashSet<>(lastSeen);
+        more.add(joined);
+        lastSeen = Set.copyOf(more);
     }
 
     /** Members that left less than the grace period ago, whose holds stay for now. */
@@ -123,10 +150,12 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
 
     @Override
     public void onTopologyChange(Runnable listener) {
+        member.liveMembers().forEach(this::seen);
         membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
                 LOG.info("member joined: {}; {} members", event.getMember().getAddress(), event.getMembers().size());
+                seen(event.getMember().getUuid());
                 // a member that merged back may bring stale entries: reconcile now, not at the next tick
                 listener.run();
             }
