@@ -126,7 +126,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                     Limits limits = config.limits();
                     SessionFactory sessionFactory = new SessionFactory(presence, authentication.authenticator(),
                             new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts(),
-                                    limits.messagesPerSecond(), limits.messageBurst(), limits.maxSubscriptions(),
+                                    limits.messagesPerSecond(), limits.messageBurst(), limits.maxSubscriptions(), limits.maxNodeSubscriptions(),
                                     limits.maxRequestNames(), new UsernameLimit(config.maxUsernameLength())),
                             ContextExecutor::monotonicMillis, sessions, permissions, metrics);
                     Admission admission = new Admission(limits, sessions::awaitingLogin);

@@ -85,6 +85,7 @@ public final class NodeConfigLoader {
         d.put("max.messages.per.second", "1000");
         d.put("max.message.burst", "2000");
         d.put("max.subscriptions", "10000");
+        d.put("max.node.subscriptions", "1000000");
         d.put("max.request.names", "10000");
         d.put("api.max.commands", "100");
         d.put("api.max.answer.bytes", "4194304");
@@ -177,6 +178,7 @@ public final class NodeConfigLoader {
                         r.integer("max.messages.per.second", 1, Integer.MAX_VALUE),
                         r.integer("max.message.burst", 1, Integer.MAX_VALUE),
                         r.integer("max.subscriptions", 1, Integer.MAX_VALUE),
+                        r.integer("max.node.subscriptions", 1, Integer.MAX_VALUE),
                         r.integer("max.request.names", 1, Integer.MAX_VALUE),
                         r.integer("api.max.commands", 1, 100_000),
                         r.integer("api.max.answer.bytes", 1024, 1024 * 1024 * 1024)),

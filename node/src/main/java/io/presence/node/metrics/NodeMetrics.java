@@ -27,7 +27,7 @@ public final class NodeMetrics {
 
     /** The limits whose hits are counted. */
     public enum Limit {
-        CONNECTIONS, CONNECTIONS_PER_ADDRESS, PENDING_LOGINS, MESSAGE_RATE, SUBSCRIPTIONS, REQUEST_NAMES, USERNAME_LENGTH, SEND_BACKLOG;
+        CONNECTIONS, CONNECTIONS_PER_ADDRESS, PENDING_LOGINS, MESSAGE_RATE, SUBSCRIPTIONS, NODE_SUBSCRIPTIONS, REQUEST_NAMES, USERNAME_LENGTH, SEND_BACKLOG;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -79,6 +79,9 @@ final class PresenceRequests implements PresenceListener {
                     // as deepstream: denied names are reported one by one; the rest are served and
                     // acked, and a request with nothing left gets no ack
                     List<String> names = allowedNames(PresenceAction.SUBSCRIBE, request);
+                    if (!names.isEmpty() && overNodeSubscriptionLimit(request, names.size())) {
+                        return;
+                    }
                     if (!names.isEmpty()) {
                         presence.subscribe(this, names, limits.maxSubscriptions()).thenAccept(already -> {
                             if (already == null) {
@@ -231,6 +234,22 @@ final class PresenceRequests implements PresenceListener {
         invalidUsers(request, "at most " + limits.maxRequestNames() + " names per request; this one had "
                 + request.names().size() + ": split it");
         return false;
+    }
+
+    /**
+     * Whether the node's subscriptions, as last counted, would pass their limit: the heap they
+     * take is the node's, whoever asks. Refuses the request if so.
+     */
+    private boolean overNodeSubscriptionLimit(PresenceMessage request, int adding) {
+        if ((long) presence.subscriptionsNow() + adding <= limits.maxNodeSubscriptions()) {
+            return false;
+        }
+        metrics.limitHit(NodeMetrics.Limit.NODE_SUBSCRIPTIONS);
+        LOG.atWarn().log(() -> "this node holds " + presence.subscriptionsNow() + " subscriptions; SUBSCRIBE of "
+                + connection.describe() + " refused (max.node.subscriptions " + limits.maxNodeSubscriptions() + ")");
+        invalidUsers(request, "this node holds " + limits.maxNodeSubscriptions()
+                + " subscriptions, its limit; try again later or another node");
+        return true;
     }
 
     private void overSubscriptionLimit(PresenceMessage request) {

@@ -8,11 +8,12 @@ package io.presence.node.session;
  * @param messagesPerSecond messages a connection may send a second, on average
  * @param messageBurst      messages it may send at once
  * @param maxSubscriptions  names one connection may be subscribed to at a time
+ * @param maxNodeSubscriptions subscriptions to names all sessions of the node may hold together
  * @param maxRequestNames   names in one SUBSCRIBE, UNSUBSCRIBE or QUERY
  * @param usernames         how long a name in a request may be
  */
 public record SessionSettings(long authTimeoutMillis, long clientTimeoutMillis, int maxAuthAttempts,
-                              int messagesPerSecond, int messageBurst, int maxSubscriptions, int maxRequestNames,
+                              int messagesPerSecond, int messageBurst, int maxSubscriptions, int maxNodeSubscriptions, int maxRequestNames,
                               UsernameLimit usernames) {
 
     public static final int SWEEPS_PER_TIMEOUT = 30;

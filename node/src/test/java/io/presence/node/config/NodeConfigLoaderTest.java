@@ -34,7 +34,7 @@ class NodeConfigLoaderTest {
         assertEquals(List.of(), c.hazelcastMembers());
         assertEquals(List.of("none"), c.auth().strategies());
         assertEquals(Optional.empty(), c.permissionsFile());
-        assertEquals(new Limits(50_000, 5_000, 5_000, 1_000, 2_000, 10_000, 10_000, 100, 4_194_304), c.limits());
+        assertEquals(new Limits(50_000, 5_000, 5_000, 1_000, 2_000, 10_000, 1_000_000, 10_000, 100, 4_194_304), c.limits());
         assertTrue(!c.transportSecurity().tlsEnabled());
     }
 

@@ -55,6 +55,7 @@ class LimitsTest {
                 "max.messages.per.second", "20",
                 "max.message.burst", "10",
                 "max.subscriptions", "5",
+                "max.node.subscriptions", "12",
                 "max.request.names", "4",
                 "trusted.proxies", PROXY));
         port = cluster.node(0).port();
@@ -200,6 +201,27 @@ class LimitsTest {
         c.expect(PresenceMessage.ack(Action.UNSUBSCRIBE, id));
         subscribe(c, "f");
         assertTrue(log.contains("would be subscribed to more than 5 names"), log.lines().toString());
+    }
+
+    @Test
+    void pastTheNodesSubscriptionLimitASubscribeIsRefusedWhateverTheConnectionHolds() {
+        // the subscriptions of earlier tests' connections go once their closes reach the presence thread
+        await().atMost(TestClient.WAIT).until(() -> cluster.node(0).subscriptionCount() == 0);
+        TestClient first = loggedIn(direct, (String) null, "node-subs-1");
+        TestClient second = loggedIn(direct, (String) null, "node-subs-2");
+        TestClient third = loggedIn(viaProxy, "203.0.113.77", "node-subs-3");
+        subscribe(first, "a", "b", "c", "d");
+        subscribe(first, "e");
+        subscribe(second, "a", "b", "c", "d");
+        subscribe(second, "e");
+        assertInvalidUsers(third, Action.SUBSCRIBE, "this node holds 12 subscriptions, its limit", "f", "g", "h");
+        assertTrue(log.contains("subscriptions; SUBSCRIBE of"), log.lines().toString());
+        first.close();
+        await().atMost(TestClient.WAIT).untilAsserted(() -> {
+            String id = third.nextCorrelationId();
+            third.send(PresenceMessage.request(Action.SUBSCRIBE, id, List.of("f", "g", "h")));
+            third.expect(m -> m instanceof PresenceMessage p && id.equals(p.correlationId()) && p.isAck());
+        });
     }
 
     @Test
