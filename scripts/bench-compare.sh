@@ -9,6 +9,10 @@
 #                                                      passes, each server in turn; best of the last two
 #   scripts/bench-compare.sh burst [USERS] [RUNS]     connections opened first, then all logins at once;
 #                                                      defaults 19000 users, 3 runs (medians)
+#   scripts/bench-compare.sh fanout [SUBSCRIBERS] [RUNS]  SUBSCRIBERS (1000) subscribed to everyone; FANOUT_USERS
+#                                                      (300) log in at FANOUT_RATE (100) a second, each its own
+#                                                      WebSocket, then close at that rate; measured by
+#                                                      bench/node/fanout.js (Node + ws, not our stack); 3 runs
 #
 # deepstream is installed into bench/.deepstream/ (ignored by git). Its GitHub-only dependency
 # uWebSockets.js cannot be fetched here, so an npm override maps it to a local stub; the default
@@ -20,7 +24,8 @@ SCENARIO="${1:-logins}"
 case "$SCENARIO" in
   logins) USERS="${2:-10000}"; RUNS="${3:-5}" ;;
   burst) USERS="${2:-19000}"; RUNS="${3:-3}" ;;
-  *) echo "usage: $0 logins|burst [USERS] [RUNS]" >&2; exit 2 ;;
+  fanout) USERS="${2:-1000}"; RUNS="${3:-3}" ;;
+  *) echo "usage: $0 logins|burst|fanout [USERS|SUBSCRIBERS] [RUNS]" >&2; exit 2 ;;
 esac
 DS_PORT="${DS_PORT:-6120}"
 OUR_PORT="${OUR_PORT:-6220}"
@@ -83,6 +88,40 @@ for port in "$DS_PORT" "$OUR_PORT"; do
 done
 
 generator=(java -Xmx1g -cp "bench/target/presence-bench.jar:bench/target/lib/*" io.presence.bench.LoadGenerator)
+
+if [ "$SCENARIO" = fanout ]; then
+  [ -d bench/node/node_modules/ws ] || (cd bench/node && npm ci --no-audit --no-fund --loglevel=error)
+  fanout() { # port pid json
+    node bench/node/fanout.js --url "ws://127.0.0.1:$1/deepstream" --pid "$2" --subscribers "$USERS" \
+      --users "${FANOUT_USERS:-300}" --rate "${FANOUT_RATE:-100}" > "$3" || true
+    cat "$3"
+  }
+  echo "warm-up (100 subscribers each)..."
+  node bench/node/fanout.js --url "ws://127.0.0.1:$DS_PORT/deepstream" --pid "$ds_pid" --subscribers 100 > /dev/null || true
+  node bench/node/fanout.js --url "ws://127.0.0.1:$OUR_PORT/deepstream" --pid "$our_pid" --subscribers 100 > /dev/null || true
+  for run in $(seq 1 "$RUNS"); do
+    echo "run $run of $RUNS: $USERS subscribers to everyone, ${FANOUT_USERS:-300} users in and out at ${FANOUT_RATE:-100}/s"
+    fanout "$DS_PORT" "$ds_pid" "$out/run$run-deepstream.json"
+    fanout "$OUR_PORT" "$our_pid" "$out/run$run-presence.json"
+  done
+  node - "$out" "$RUNS" <<'JS'
+const fs = require('fs'), [dir, runs] = process.argv.slice(2)
+const load = (who) => Array.from({ length: Number(runs) }, (_, i) => JSON.parse(fs.readFileSync(`${dir}/run${i + 1}-${who}.json`)))
+const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
+const ds = load('deepstream'), us = load('presence')
+console.log(`\nmedians of ${runs} runs (generator: bench/node/fanout.js)\n`)
+console.log('metric'.padEnd(36), 'presence'.padStart(10), 'deepstream'.padStart(11), 'ratio'.padStart(7))
+const summary = {}
+for (const key of ['cpuPerEventUs', 'joinP50Ms', 'joinP99Ms', 'leaveP50Ms', 'leaveP99Ms', 'missing', 'duplicates']) {
+  const a = median(us.map(r => r[key])), b = median(ds.map(r => r[key]))
+  summary[key] = { presence: a, deepstream: b, ratio: b ? a / b : null }
+  console.log(key.padEnd(36), String(a).padStart(10), String(b).padStart(11), (b ? (a / b).toFixed(2) : '-').padStart(7))
+}
+fs.writeFileSync(`${dir}/summary.json`, JSON.stringify(summary, null, 2))
+console.log(`\nraw results: ${dir}`)
+JS
+  exit 0
+fi
 
 if [ "$SCENARIO" = burst ]; then
   generate() { # port pid users json
