@@ -50,12 +50,17 @@ final class MessageCounters {
     }
 
     void sent(Message message) {
+        sent(message, 1);
+    }
+
+    /** {@code count} copies of {@code message} were sent (a notification to its subscribers). */
+    void sent(Message message, int count) {
         if (message instanceof PresenceMessage p) {
             switch (p.action()) {
-                case PRESENCE_JOIN -> events[0].increment();
-                case PRESENCE_JOIN_ALL -> events[1].increment();
-                case PRESENCE_LEAVE -> events[2].increment();
-                case PRESENCE_LEAVE_ALL -> events[3].increment();
+                case PRESENCE_JOIN -> events[0].increment(count);
+                case PRESENCE_JOIN_ALL -> events[1].increment(count);
+                case PRESENCE_LEAVE -> events[2].increment(count);
+                case PRESENCE_LEAVE_ALL -> events[3].increment(count);
                 default -> countIfError(message);
             }
         } else {

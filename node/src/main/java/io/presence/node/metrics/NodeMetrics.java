@@ -193,8 +193,13 @@ public final class NodeMetrics {
         messages.sent(message);
     }
 
-    /** A notification decided at {@code decidedAtMillis} (wall clock; 0: not known) was written. */
-    public void notificationWritten(long decidedAtMillis) {
+    /**
+     * A notification decided at {@code decidedAtMillis} (wall clock; 0: not known) was written to
+     * {@code count} connections at about the same moment: counted {@code count} times, its lag
+     * timed once.
+     */
+    public void notificationWritten(Message notification, int count, long decidedAtMillis) {
+        messages.sent(notification, count);
         if (decidedAtMillis > 0) {
             notificationLag.record(Math.max(0, System.currentTimeMillis() - decidedAtMillis), TimeUnit.MILLISECONDS);
         }

@@ -1,7 +1,6 @@
 package io.presence.node.session;
 
 import io.presence.protocol.Message;
-import io.presence.protocol.PresenceMessage;
 
 import java.util.Map;
 
@@ -12,11 +11,10 @@ public interface Connection {
     void send(Message message);
 
     /**
-     * Writes a login or logout notification; as {@link #send}.
-     *
-     * @param decidedAt when the cluster decided the change (wall clock, ms; 0 when not known)
+     * Writes a login or logout notification, the same one (and the same bytes) as the change's
+     * other subscribers get; as {@link #send}.
      */
-    void sendNotification(PresenceMessage notification, long decidedAt);
+    void sendNotification(Notification notification);
 
     /** Writes a QUERY_ALL_RESPONSE; as {@link #send}. */
     void sendOnline(OnlineAnswer answer);

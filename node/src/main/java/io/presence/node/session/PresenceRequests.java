@@ -38,9 +38,12 @@ final class PresenceRequests implements PresenceListener {
     private final Supplier<PresencePermissions> permissions;
     private final SessionSettings limits;
     private final NodeMetrics metrics;
+    private final ChangeNotifications notifications;
 
     PresenceRequests(Connection connection, PresenceService presence, String username, Requester requester,
-                     Supplier<PresencePermissions> permissions, SessionSettings limits, NodeMetrics metrics) {
+                     Supplier<PresencePermissions> permissions, SessionSettings limits, ChangeNotifications notifications,
+                     NodeMetrics metrics) {
+        this.notifications = notifications;
         this.metrics = metrics;
         this.connection = connection;
         this.presence = presence;
@@ -201,7 +204,7 @@ final class PresenceRequests implements PresenceListener {
         Action action = scope == Scope.EVERYONE
                 ? (online ? Action.PRESENCE_JOIN_ALL : Action.PRESENCE_LEAVE_ALL)
                 : (online ? Action.PRESENCE_JOIN : Action.PRESENCE_LEAVE);
-        connection.sendNotification(PresenceMessage.named(action, name), decidedAt);
+        connection.sendNotification(notifications.of(action, name, decidedAt));
     }
 
     private boolean validNames(PresenceMessage request) {

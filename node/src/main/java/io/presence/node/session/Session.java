@@ -62,9 +62,12 @@ public final class Session {
      * @param registry where the session is listed while open
      * @param permissions the presence rules in force (they may be reloaded)
      */
+    private final ChangeNotifications notifications;
+
     Session(Connection connection, PresenceService presence, Authenticator authenticator,
             SessionSettings settings, LongSupplier clock, SessionRegistry registry,
-            Supplier<PresencePermissions> permissions, NodeMetrics metrics) {
+            Supplier<PresencePermissions> permissions, ChangeNotifications notifications, NodeMetrics metrics) {
+        this.notifications = notifications;
         this.metrics = metrics;
         this.connection = connection;
         this.presence = presence;
@@ -212,7 +215,8 @@ public final class Session {
             registry.loggedIn(anonymous);
             metrics.loggedIn(anonymous);
             requests = new PresenceRequests(connection, presence, accepted.username(),
-                    LoginData.requester(accepted.username(), accepted.serverData()), permissions, settings, metrics);
+                    LoginData.requester(accepted.username(), accepted.serverData()), permissions, settings, notifications,
+                    metrics);
             connection.send(AuthMessage.of(AuthMessage.Action.AUTH_SUCCESSFUL, accepted.clientData()));
         } else if (outcome instanceof LoginOutcome.Malformed malformed) {
             connection.send(AuthMessage.error(AuthMessage.Action.INVALID_MESSAGE_DATA, malformed.reason()));

@@ -17,6 +17,8 @@ public final class SessionFactory {
     private final SessionRegistry registry;
     private final Supplier<PresencePermissions> permissions;
     private final NodeMetrics metrics;
+    /** Shared by every session: each change's notifications are made once. */
+    private final ChangeNotifications notifications = new ChangeNotifications();
 
     /**
      * @param clock       a monotonic clock in milliseconds; the registry's sweep must pass the same one's time
@@ -35,7 +37,8 @@ public final class SessionFactory {
     }
 
     public Session open(Connection connection) {
-        Session session = new Session(connection, presence, authenticator, settings, clock, registry, permissions, metrics);
+        Session session = new Session(connection, presence, authenticator, settings, clock, registry, permissions,
+                notifications, metrics);
         registry.add(session);
         return session;
     }

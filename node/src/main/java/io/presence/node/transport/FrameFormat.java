@@ -1,5 +1,6 @@
 package io.presence.node.transport;
 
+import io.presence.node.session.Notification;
 import io.presence.node.session.OnlineAnswer;
 import io.presence.protocol.DecodeException;
 import io.presence.protocol.Message;
@@ -8,6 +9,8 @@ import io.presence.protocol.codec.EncodedNames;
 import io.presence.protocol.codec.JsonCodec;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -30,6 +33,11 @@ enum FrameFormat {
         @Override
         int write(ServerWebSocket socket, Message message) {
             return write(socket, codec.encode(message));
+        }
+
+        @Override
+        int writeNotification(ServerWebSocket socket, Notification notification) {
+            return write(socket, notification.<byte[]>encoded(ordinal(), codec::encode));
         }
 
         @Override
@@ -62,6 +70,14 @@ enum FrameFormat {
         }
 
         @Override
+        int writeNotification(ServerWebSocket socket, Notification notification) {
+            byte[] utf8 = notification.encoded(ordinal(), m -> codec.encode(m).getBytes(StandardCharsets.UTF_8));
+            // a text frame from the bytes encoded once: writeTextMessage would encode the String again
+            socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true));
+            return utf8.length;
+        }
+
+        @Override
         EncodedNames encodeNames(List<String> names) {
             return codec.encodeNames(names);
         }
@@ -89,6 +105,9 @@ enum FrameFormat {
 
     /** Encodes and writes {@code message}; returns about how many bytes that queued (chars for text). */
     abstract int write(ServerWebSocket socket, Message message);
+
+    /** Writes a notification in the bytes it was encoded to once for all its subscribers; as {@link #write}. */
+    abstract int writeNotification(ServerWebSocket socket, Notification notification);
 
     abstract EncodedNames encodeNames(List<String> names);
 

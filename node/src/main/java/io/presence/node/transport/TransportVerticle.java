@@ -40,6 +40,7 @@ public final class TransportVerticle extends VerticleBase {
     private final ApiQueries api;
     private final BooleanSupplier accepting;
     private final Admission admission;
+    private final NotificationQueues notifications;
     private final ClientAddress clientAddress;
     private final Set<String> allowedOrigins;
     private HttpServer server;
@@ -59,6 +60,7 @@ public final class TransportVerticle extends VerticleBase {
         this.metrics = metrics;
         this.accepting = accepting;
         this.admission = admission;
+        this.notifications = new NotificationQueues(metrics);
         this.clientAddress = new ClientAddress(config.transportSecurity().trustedProxies());
         this.allowedOrigins = Set.copyOf(config.transportSecurity().allowedOrigins());
     }
@@ -145,7 +147,7 @@ public final class TransportVerticle extends VerticleBase {
         // the connection's own context (Vert.x gives each connection one), not the verticle's:
         // writes made on it need no hop
         WebSocketConnection connection = new WebSocketConnection(socket, format, address, config.maxMessageSize(),
-                config.maxSendBacklog(), Vertx.currentContext(), metrics);
+                config.maxSendBacklog(), Vertx.currentContext(), notifications, metrics);
         String endpoint = format.name().toLowerCase(Locale.ROOT);
         metrics.connectionOpened(endpoint);
         connection.attach(sessions.open(connection), () -> {

@@ -3,12 +3,12 @@ package io.presence.node.transport;
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.session.CloseCode;
 import io.presence.node.session.Connection;
+import io.presence.node.session.Notification;
 import io.presence.node.session.OnlineAnswer;
 import io.presence.node.session.Session;
 import io.presence.protocol.DecodeException;
 import io.presence.protocol.Message;
 import io.presence.protocol.ParserMessage;
-import io.presence.protocol.PresenceMessage;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -50,6 +50,7 @@ final class WebSocketConnection implements Connection {
     private final int maxMessageSize;
     private final long maxSendBacklog;
     private final NodeMetrics metrics;
+    private final NotificationQueues notifications;
     /** Bytes written since the socket last drained while it could take no more; any thread. */
     private final AtomicLong backlog = new AtomicLong();
     /** Set by the close handler, or first by the drop of a client that stopped reading. */
@@ -57,7 +58,8 @@ final class WebSocketConnection implements Connection {
     private Session session;
 
     WebSocketConnection(ServerWebSocket socket, FrameFormat format, String address, int maxMessageSize,
-                        long maxSendBacklog, Context context, NodeMetrics metrics) {
+                        long maxSendBacklog, Context context, NotificationQueues notifications, NodeMetrics metrics) {
+        this.notifications = notifications;
         this.metrics = metrics;
         this.socket = socket;
         this.address = address;
@@ -123,14 +125,20 @@ final class WebSocketConnection implements Connection {
     }
 
     @Override
-    public void sendNotification(PresenceMessage notification, long decidedAt) {
-        onLoop(() -> {
-            if (!closed.get()) {
-                written(format.write(socket, notification));
-                metrics.sent(notification);
-                metrics.notificationWritten(decidedAt);
-            }
-        });
+    public void sendNotification(Notification notification) {
+        notifications.add(this, context, notification);
+    }
+
+    /**
+     * Writes a notification, uncounted ({@link NotificationQueues} counts a batch at once); on this
+     * connection's event loop. False when the connection is closed.
+     */
+    boolean writeNotification(Notification notification) {
+        if (closed.get()) {
+            return false;
+        }
+        written(format.writeNotification(socket, notification));
+        return true;
     }
 
     @Override

@@ -23,8 +23,8 @@ final class FakeConnection implements Connection {
     }
 
     @Override
-    public void sendNotification(PresenceMessage notification, long decidedAt) {
-        sent.add(notification);
+    public void sendNotification(Notification notification) {
+        sent.add(notification.message());
     }
 
     @Override
