@@ -31,8 +31,10 @@ import java.util.concurrent.Executor;
  * executor given to the builder. A callback that throws is logged and does not affect the client.
  *
  * <p><b>Connection.</b> {@code login} connects. When the connection drops, the client reconnects
- * by itself with a bounded exponential backoff, moving to the next URL of its list each time,
- * logs in again with the same data, and re-sends its subscriptions. Queries waiting for an answer
+ * by itself with a bounded exponential backoff (each delay at random in the upper half of its
+ * step, so that clients dropped together do not return together), moving to the next URL of its
+ * list each time (the first one tried is chosen at random), logs in again with the same data, and
+ * re-sends its subscriptions (at most 1,000 names a request). Queries waiting for an answer
  * when it drops fail with {@link PresenceException.ConnectionLost}; calls made while offline wait
  * up to the offline timeout, then fail with {@link PresenceException.ClientOffline}.
  */

@@ -75,10 +75,12 @@ class ReconnectionTest {
         String later = unique("later");
         mover.presence().subscribe(everyone);
         mover.presence().subscribe(later, named);
-        await().atMost(WAIT).until(() -> cluster.node(0).subscriptionCount() == 2);
+        // the client starts at either URL, at random: find out which, then stop that node
+        await().atMost(WAIT).until(() -> cluster.node(0).subscriptionCount() + cluster.node(1).subscriptionCount() == 2);
+        int on = cluster.node(0).subscriptionCount() == 2 ? 0 : 1;
 
-        cluster.stop(0);
-        await().atMost(WAIT).until(() -> cluster.node(1).subscriptionCount() == 2);
+        cluster.stop(on);
+        await().atMost(WAIT).until(() -> cluster.node(1 - on).subscriptionCount() == 2);
         assertEquals(List.of(ConnectionState.CONNECTED, ConnectionState.RECONNECTING, ConnectionState.CONNECTED), states.seen);
 
         track(builderFor(2).build()).login(Map.of("username", later)).join();
@@ -136,14 +138,18 @@ class ReconnectionTest {
         States states = new States();
         String witness = unique("witness");
         track(builderFor(2).build()).login(Map.of("username", witness)).join();
-        // node 1 knows the witness before the crash: what it answers afterwards is then its own doing
-        PresenceClient probe = track(builderFor(1).build());
-        probe.login().join();
-        await().atMost(WAIT).until(() -> probe.presence().getAll().join().contains(witness));
         PresenceClient c = track(builderFor(0, 1).heartbeatInterval(Duration.ofMillis(300)).connectionListener(states).build());
         c.login(Map.of("username", unique("beat"))).join();
-        // a crash stops the node's event loops; the client notices and moves to node 1
-        cluster.crash(0);
+        // the client starts at either URL, at random; its subscription tells which node it is on
+        c.presence().subscribe(new PresenceClientTest.Recorder());
+        await().atMost(WAIT).until(() -> cluster.node(0).subscriptionCount() + cluster.node(1).subscriptionCount() == 1);
+        int on = cluster.node(0).subscriptionCount() == 1 ? 0 : 1;
+        // the other node knows the witness before the crash: what it answers afterwards is then its own doing
+        PresenceClient probe = track(builderFor(1 - on).build());
+        probe.login().join();
+        await().atMost(WAIT).until(() -> probe.presence().getAll().join().contains(witness));
+        // a crash stops the node's event loops; the client notices and moves to the other one
+        cluster.crash(on);
         await().atMost(WAIT).until(() -> states.seen.contains(ConnectionState.RECONNECTING)
                 && c.state() == ConnectionState.CONNECTED);
         assertTrue(c.presence().getAll().join().contains(witness), "queries work on the node it moved to");

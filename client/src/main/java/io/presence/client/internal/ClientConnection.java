@@ -8,12 +8,13 @@ import io.presence.protocol.codec.BinaryCodec;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.random.RandomGenerator;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The connection to one node at a time: opens it, notices when it is lost (closed, failed, or
  * silent for two heartbeat intervals), and opens the next one after a backoff that doubles from
- * the minimum delay to the maximum, moving along the URL list. Speaks protobuf frames. Confined
+ * the minimum delay to the maximum (jittered), moving along the URL list from a random start. Speaks protobuf frames. Confined
  * to the loop; every connection gets a generation, so events of an older one are ignored.
  */
 final class ClientConnection {
@@ -32,6 +33,7 @@ final class ClientConnection {
     }
 
     private final List<URI> urls;
+    private final RandomGenerator random;
     private final Transport transport;
     private final Loop loop;
     private final long heartbeatMillis;
@@ -49,9 +51,15 @@ final class ClientConnection {
     private long lastReceivedAt;
     private Loop.Timer heartbeat;
 
+    /**
+     * @param random where the first URL and each backoff's jitter come from: clients that lose the
+     *               same node must not all reconnect to the same survivor in the same instant
+     */
     ClientConnection(List<URI> urls, Transport transport, Loop loop, Duration heartbeatInterval,
-                     Duration minDelay, Duration maxDelay) {
+                     Duration minDelay, Duration maxDelay, RandomGenerator random) {
         this.urls = urls;
+        this.random = random;
+        this.urlIndex = random.nextInt(urls.size());
         this.transport = transport;
         this.loop = loop;
         this.heartbeatMillis = heartbeatInterval.toMillis();
@@ -160,11 +168,15 @@ final class ClientConnection {
         events.lost(why);
     }
 
-    /** Opens the next URL's connection after the backoff, which doubles with each attempt. */
+    /**
+     * Opens the next URL's connection after the backoff, which doubles with each attempt; each
+     * delay is taken at random from its upper half, so that clients dropped together spread out.
+     */
     void reconnectLater() {
         attempt++;
         urlIndex = (urlIndex + 1) % urls.size();
-        long delay = Math.min(maxDelayMillis, minDelayMillis << Math.min(20, attempt - 1));
+        long backoff = Math.min(maxDelayMillis, minDelayMillis << Math.min(20, attempt - 1));
+        long delay = backoff - random.nextLong(backoff / 2 + 1);
         int scheduledFor = generation;
         loop.schedule(delay, () -> {
             if (scheduledFor == generation) {

@@ -18,6 +18,9 @@ import java.util.function.Supplier;
  */
 final class ClientSubscriptions {
 
+    /** Names per SUBSCRIBE when subscribing again: well below the servers' usual limits. */
+    static final int NAMES_PER_REQUEST = 1000;
+
     private final List<PresenceCallback> everyone = new ArrayList<>();
     private final Map<String, List<PresenceCallback>> byName = new LinkedHashMap<>();
     private final Supplier<String> correlationIds;
@@ -88,14 +91,19 @@ final class ClientSubscriptions {
         return List.of();
     }
 
-    /** What a new connection must ask for to hear what this client listens to. */
+    /**
+     * What a new connection must ask for to hear what this client listens to: the names in
+     * SUBSCRIBEs of at most {@link #NAMES_PER_REQUEST}, since a server refuses a request with more
+     * names than its limit (ours: max.request.names) and the whole request would be lost.
+     */
     List<PresenceMessage> resubscribe() {
         List<PresenceMessage> requests = new ArrayList<>();
         if (!everyone.isEmpty()) {
             requests.add(PresenceMessage.of(Action.SUBSCRIBE_ALL));
         }
-        if (!byName.isEmpty()) {
-            requests.add(subscribeRequest(Action.SUBSCRIBE, List.copyOf(byName.keySet())));
+        List<String> names = List.copyOf(byName.keySet());
+        for (int from = 0; from < names.size(); from += NAMES_PER_REQUEST) {
+            requests.add(subscribeRequest(Action.SUBSCRIBE, names.subList(from, Math.min(names.size(), from + NAMES_PER_REQUEST))));
         }
         return requests;
     }

@@ -18,7 +18,11 @@ final class PendingQueries {
     private final long timeoutMillis;
     private final Callbacks callbacks;
     private final Map<String, Pending> pending = new HashMap<>();
-    /** QUERY_ALL ids, oldest first: an official server drops QUERY_ALL's correlationId. */
+    /**
+     * QUERY_ALL ids sent on this connection and not answered yet, oldest first, including those
+     * that timed out: an official server drops QUERY_ALL's correlationId but answers in order,
+     * so an answer without one is the oldest's, even when the oldest has given up.
+     */
     private final Deque<String> queryAllOrder = new ArrayDeque<>();
 
     PendingQueries(Loop loop, long timeoutMillis, Callbacks callbacks) {
@@ -28,8 +32,7 @@ final class PendingQueries {
     }
 
     void track(String id, boolean all, CompletableFuture<Object> answer) {
-        Loop.Timer timeout = loop.schedule(timeoutMillis, () -> fail(id, all,
-                new PresenceException.Timeout("no answer within " + timeoutMillis + " ms")));
+        Loop.Timer timeout = loop.schedule(timeoutMillis, () -> timedOut(id));
         pending.put(id, new Pending(answer, timeout));
         if (all) {
             queryAllOrder.add(id);
@@ -50,6 +53,14 @@ final class PendingQueries {
         }
     }
 
+    /** Fails the query; a QUERY_ALL keeps its place in line, for its answer may still come. */
+    private void timedOut(String id) {
+        Pending p = pending.remove(id);
+        if (p != null) {
+            callbacks.fail(p.answer(), new PresenceException.Timeout("no answer within " + timeoutMillis + " ms"));
+        }
+    }
+
     void failAll(PresenceException error) {
         for (Pending p : pending.values()) {
             p.timeout().cancel();
@@ -59,10 +70,14 @@ final class PendingQueries {
         queryAllOrder.clear();
     }
 
-    /** The query an answer belongs to: its own id, or for QUERY_ALL without a known one, the oldest. */
+    /**
+     * The query an answer belongs to: its own id, or for a QUERY_ALL answer without one, the
+     * oldest in line. Null when that query has already given up (a late answer is dropped, not
+     * handed to the next query).
+     */
     private Pending take(String correlationId, boolean all) {
         String id = correlationId;
-        if (id == null || !pending.containsKey(id)) {
+        if (id == null) {
             id = all ? queryAllOrder.peekFirst() : null;
         }
         if (id == null) {

@@ -16,6 +16,8 @@ import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -69,11 +71,12 @@ public final class RealPresenceClient implements PresenceClient, Presence {
         ExecutorService own = callbackExecutor == null
                 ? Executors.newSingleThreadExecutor(daemon("presence-client-" + id + "-callbacks")) : null;
         return new RealPresenceClient(settings, new ThreadLoop("presence-client-" + id + "-io"),
-                WebSocketTransport.jdk(sslContext), callbackExecutor == null ? own : callbackExecutor, own, listener);
+                WebSocketTransport.jdk(sslContext), callbackExecutor == null ? own : callbackExecutor, own, listener,
+                new SplittableRandom());
     }
 
     RealPresenceClient(Settings settings, Loop loop, Transport transport, Executor callbackExecutor,
-                       ExecutorService ownCallbackThread, ConnectionListener listener) {
+                       ExecutorService ownCallbackThread, ConnectionListener listener, RandomGenerator random) {
         this.settings = settings;
         this.loop = loop;
         this.callbacks = new Callbacks(callbackExecutor);
@@ -83,7 +86,7 @@ public final class RealPresenceClient implements PresenceClient, Presence {
         this.queries = new PendingQueries(loop, settings.requestTimeout().toMillis(), callbacks);
         this.offline = new OfflineQueue(loop, settings.offlineTimeout().toMillis(), callbacks);
         this.connection = new ClientConnection(settings.urls(), transport, loop, settings.heartbeatInterval(),
-                settings.reconnectMinDelay(), settings.reconnectMaxDelay());
+                settings.reconnectMinDelay(), settings.reconnectMaxDelay(), random);
         this.login = new ClientLogin(connection, loop, callbacks, settings.offlineTimeout());
         connection.start(new ServerMessages(connection, login, subscriptions, queries, offline, callbacks,
                 listener, this::setState));

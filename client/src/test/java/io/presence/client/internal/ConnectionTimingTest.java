@@ -11,7 +11,11 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -45,7 +49,10 @@ class ConnectionTimingTest {
                 public void onStateChanged(ConnectionState state) {
                     states.add(state);
                 }
-            });
+            }, NO_JITTER);
+
+    /** Always the first URL and the whole backoff: the figures below stay exact. */
+    private static final RandomGenerator NO_JITTER = () -> 0L;
 
     private LoginResult login() {
         return client.login(Map.of("username", "Alex")).join();
@@ -102,6 +109,56 @@ class ConnectionTimingTest {
         loop.advance(1);
         assertInstanceOf(PresenceException.ClientOffline.class, assertThrows(CompletionException.class, login::join).getCause(),
                 "no connection within the offline timeout");
+    }
+
+    @Test
+    void clientsStartAtRandomUrlsAndTakeEachBackoffAtRandomFromItsUpperHalf() {
+        Set<URI> firstUrls = new HashSet<>();
+        List<Long> delays = new ArrayList<>();
+        for (int seed = 0; seed < 20; seed++) {
+            FakeLoop ownLoop = new FakeLoop();
+            FakeServer refusing = new FakeServer(ownLoop);
+            refusing.refusing = true;
+            RealPresenceClient c = new RealPresenceClient(new RealPresenceClient.Settings(List.of(A, B),
+                    Duration.ofMillis(BEAT), Duration.ofMillis(MIN_DELAY), Duration.ofMillis(MAX_DELAY),
+                    Duration.ofMillis(OFFLINE), Duration.ofMillis(REQUEST)), ownLoop, refusing, Runnable::run, null,
+                    new ConnectionListener() { }, new SplittableRandom(seed));
+            c.login(Map.of("username", "Alex"));
+            ownLoop.advance(MIN_DELAY + 2 * MIN_DELAY);
+            firstUrls.add(refusing.attempts.get(0).url());
+            delays.add(refusing.attempts.get(1).at() - refusing.attempts.get(0).at());
+        }
+        assertEquals(Set.of(A, B), firstUrls, "clients of one list do not all start at its first URL");
+        assertTrue(delays.stream().allMatch(d -> d >= MIN_DELAY / 2 && d <= MIN_DELAY), delays.toString());
+        assertTrue(delays.stream().distinct().count() > 5, "the same loss does not bring them back together: " + delays);
+    }
+
+    @Test
+    void subscriptionsAreAskedForAgainInRequestsTheServerTakes() {
+        login();
+        for (int i = 0; i < 2500; i++) {
+            client.presence().subscribe("user-" + i, (name, online) -> { });
+        }
+        server.last().handler.onClosed(1001, "node stopping");
+        loop.advance(MIN_DELAY);
+        List<Integer> sizes = server.last().received.stream()
+                .filter(m -> m instanceof PresenceMessage p && p.action() == PresenceMessage.Action.SUBSCRIBE)
+                .map(m -> ((PresenceMessage) m).names().size()).toList();
+        assertEquals(List.of(1000, 1000, 500), sizes);
+    }
+
+    @Test
+    void aLateAnswerToAGetAllThatTimedOutDoesNotAnswerTheNextOne() {
+        login();
+        CompletableFuture<List<String>> first = client.presence().getAll();
+        loop.advance(REQUEST);
+        assertTrue(first.isCompletedExceptionally());
+        CompletableFuture<List<String>> second = client.presence().getAll();
+        // as deepstream answers: in order, without the correlationId
+        server.last().reply(PresenceMessage.queryAllResponse(null, List.of("stale")));
+        assertFalse(second.isDone(), "the first query's late answer is not the second's");
+        server.last().reply(PresenceMessage.queryAllResponse(null, List.of("fresh")));
+        assertEquals(List.of("fresh"), second.join());
     }
 
     @Test
