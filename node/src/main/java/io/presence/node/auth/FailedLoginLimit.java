@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,6 +40,7 @@ final class FailedLoginLimit implements Authenticator {
     private final Executor delayed;
     private final ConcurrentHashMap<String, Window> byAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Window> byUsername = new ConcurrentHashMap<>();
+    private final AtomicLong lastPurge = new AtomicLong(Long.MIN_VALUE / 2);
 
     FailedLoginLimit(Authenticator strategies, AuthSettings.Failures limits, LongSupplier nowMillis, Executor delayed) {
         this.strategies = strategies;
@@ -91,7 +93,11 @@ final class FailedLoginLimit implements Authenticator {
             return;
         }
         if (windows.size() >= MAX_TRACKED && !windows.containsKey(key)) {
-            windows.values().removeIf(w -> now - w.startMillis() >= limits.windowMillis());
+            // a scan of every key, so at most once a second however many new keys come
+            long last = lastPurge.get();
+            if (now - last >= 1000 && lastPurge.compareAndSet(last, now)) {
+                windows.values().removeIf(w -> now - w.startMillis() >= limits.windowMillis());
+            }
             if (windows.size() >= MAX_TRACKED) {
                 LOG.debug("{} failed-login keys counted already; this one goes uncounted", MAX_TRACKED);
                 return;

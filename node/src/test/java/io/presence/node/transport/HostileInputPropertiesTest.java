@@ -4,12 +4,11 @@ import io.presence.node.support.LogCapture;
 import io.presence.node.support.NodeHttp;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.TestClient.Endpoint;
-import io.presence.node.support.TestCluster;
+import io.presence.node.support.OneNode;
 import io.presence.protocol.Message;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 import io.presence.protocol.testing.RandomInput;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,8 +41,7 @@ class HostileInputPropertiesTest {
 
     private static final Set<Integer> CLEAR_ANSWERS = Set.of(200, 400, 401, 403, 404, 405, 413, 415, 429);
     private static final int MAX_NAME = 16;
-    private static TestCluster cluster;
-    private static Vertx vertx;
+    private static OneNode node;
     private static int port;
 
     @BeforeAll
@@ -59,17 +57,15 @@ class HostileInputPropertiesTest {
                     allow: "$team != 'blocked'"
                 """);
         rules.toFile().deleteOnExit();
-        cluster = TestCluster.start(1, Map.of("max.username.length", String.valueOf(MAX_NAME),
+        node = OneNode.start(Map.of("max.username.length", String.valueOf(MAX_NAME),
                 "permissions.file", rules.toString(), "auth.max.failures.per.address", "1000000",
                 "max.messages.per.second", "1000000", "max.message.burst", "1000000"));
-        port = cluster.node(0).port();
-        vertx = Vertx.vertx();
+        port = node.port();
     }
 
     @AfterAll
     static void stopNode() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        cluster.close();
+        node.close();
     }
 
     /** A name as a stranger might send one: empty, long, odd characters, or one the patterns above almost match. */
@@ -135,7 +131,7 @@ class HostileInputPropertiesTest {
 
     @Test
     void everyHttpApiRequestGetsAClearAnswerAndTheNodeKeepsServing() {
-        TestClient bystander = TestClient.loggedIn(vertx, port, Endpoint.BINARY, "http-bystander");
+        TestClient bystander = node.loggedIn("http-bystander");
         try (LogCapture log = LogCapture.start()) {
             property("HTTP API requests get clear answers").tries(400).within(Duration.ofSeconds(12))
                     .forAll(HostileInputPropertiesTest::request, request -> {
@@ -156,8 +152,8 @@ class HostileInputPropertiesTest {
 
     @Test
     void everyNameInEveryPresenceRequestGetsItsAnswerAndTheConnectionStays() {
-        TestClient asker = TestClient.loggedIn(vertx, port, Endpoint.BINARY, "name-asker");
-        TestClient bystander = TestClient.loggedIn(vertx, port, Endpoint.JSON, "name-bystander");
+        TestClient asker = node.loggedIn("name-asker");
+        TestClient bystander = node.loggedIn("name-bystander", Endpoint.JSON);
         try (LogCapture log = LogCapture.start()) {
             property("names in requests get answers").tries(2_000).within(Duration.ofSeconds(12)).forAll(random -> {
                 Action action = List.of(Action.SUBSCRIBE, Action.UNSUBSCRIBE, Action.QUERY).get(random.nextInt(3));

@@ -2,13 +2,11 @@ package io.presence.node.transport;
 
 import io.presence.node.support.NodeHttp;
 import io.presence.node.support.TestClient;
-import io.presence.node.support.TestClient.Endpoint;
-import io.presence.node.support.TestCluster;
+import io.presence.node.support.OneNode;
 import io.presence.protocol.AuthMessage;
 import io.presence.protocol.Message;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +20,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -41,33 +38,27 @@ class HostileInputTest {
 
     private static final int MAX_NAME = 128; // the default max.username.length
     private static final int MAX_ANSWER = 64 * 1024;
-    private static TestCluster cluster;
-    private static Vertx vertx;
+    private static OneNode node;
     private static int port;
-    private final List<TestClient> open = new ArrayList<>();
 
     @BeforeAll
     static void startNode() {
-        cluster = TestCluster.start(1, Map.of("api.max.answer.bytes", String.valueOf(MAX_ANSWER)));
-        port = cluster.node(0).port();
-        vertx = Vertx.vertx();
+        node = OneNode.start(Map.of("api.max.answer.bytes", String.valueOf(MAX_ANSWER)));
+        port = node.port();
     }
 
     @AfterAll
     static void stopNode() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        cluster.close();
+        node.close();
     }
 
     @AfterEach
     void closeAll() {
-        open.forEach(TestClient::close);
+        node.closeClients();
     }
 
     private TestClient loggedIn(String username) {
-        TestClient c = TestClient.loggedIn(vertx, port, Endpoint.BINARY, username);
-        open.add(c);
-        return c;
+        return node.loggedIn(username);
     }
 
     @Test
@@ -85,8 +76,7 @@ class HostileInputTest {
         c.send(PresenceMessage.request(Action.SUBSCRIBE, id, List.of(longest, emoji)));
         c.expect(PresenceMessage.ack(Action.SUBSCRIBE, id));
 
-        TestClient tooLongLogin = TestClient.connect(vertx, port, Endpoint.BINARY);
-        open.add(tooLongLogin);
+        TestClient tooLongLogin = node.connected();
         tooLongLogin.handshake();
         AuthMessage answer = tooLongLogin.authenticate("{\"username\":\"" + tooLong + "\"}");
         assertEquals(AuthMessage.Action.AUTH_UNSUCCESSFUL, answer.action());
