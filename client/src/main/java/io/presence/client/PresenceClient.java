@@ -71,6 +71,7 @@ public interface PresenceClient extends AutoCloseable {
         private Executor callbackExecutor;
         private ConnectionListener connectionListener = new ConnectionListener() { };
         private SSLContext sslContext;
+        private boolean firstUrlFirst;
 
         private Builder() {
         }
@@ -85,6 +86,15 @@ public interface PresenceClient extends AutoCloseable {
         public Builder urls(List<String> nodes) {
             Objects.requireNonNull(nodes, "urls");
             nodes.forEach(this::url);
+            return this;
+        }
+
+        /**
+         * Connects to the first URL first, the others being fallbacks. By default the first URL
+         * tried is one at random, so that the clients of one list spread over its nodes.
+         */
+        public Builder firstUrlFirst() {
+            firstUrlFirst = true;
             return this;
         }
 
@@ -136,7 +146,7 @@ public interface PresenceClient extends AutoCloseable {
             if (urls.isEmpty()) {
                 throw new IllegalStateException("give at least one url");
             }
-            return RealPresenceClient.create(new RealPresenceClient.Settings(List.copyOf(urls), heartbeatInterval,
+            return RealPresenceClient.create(new RealPresenceClient.Settings(List.copyOf(urls), firstUrlFirst, heartbeatInterval,
                     reconnectMinDelay, reconnectMaxDelay, offlineTimeout, requestTimeout), sslContext, callbackExecutor, connectionListener);
         }
 

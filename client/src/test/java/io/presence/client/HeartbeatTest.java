@@ -50,6 +50,7 @@ class HeartbeatTest {
         client = PresenceClient.builder()
                 .url("127.0.0.1:" + cluster.port(0))
                 .url("127.0.0.1:" + cluster.port(1))
+                .firstUrlFirst() // node 0 is the one frozen below
                 .heartbeatInterval(Duration.ofMillis(300))
                 .reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(200))
                 .connectionListener(new ConnectionListener() {

@@ -52,14 +52,15 @@ final class ClientConnection {
     private Loop.Timer heartbeat;
 
     /**
-     * @param random where the first URL and each backoff's jitter come from: clients that lose the
-     *               same node must not all reconnect to the same survivor in the same instant
+     * @param firstUrlFirst start at the first URL rather than at one chosen by {@code random}
+     * @param random        where the first URL and each backoff's jitter come from: clients that
+     *                      lose the same node must not all reconnect to the same survivor at once
      */
-    ClientConnection(List<URI> urls, Transport transport, Loop loop, Duration heartbeatInterval,
+    ClientConnection(List<URI> urls, boolean firstUrlFirst, Transport transport, Loop loop, Duration heartbeatInterval,
                      Duration minDelay, Duration maxDelay, RandomGenerator random) {
         this.urls = urls;
         this.random = random;
-        this.urlIndex = random.nextInt(urls.size());
+        this.urlIndex = firstUrlFirst ? 0 : random.nextInt(urls.size());
         this.transport = transport;
         this.loop = loop;
         this.heartbeatMillis = heartbeatInterval.toMillis();

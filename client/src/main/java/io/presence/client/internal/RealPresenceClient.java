@@ -44,7 +44,7 @@ public final class RealPresenceClient implements PresenceClient, Presence {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     /** How the builder's settings reach the client. */
-    public record Settings(List<URI> urls, Duration heartbeatInterval, Duration reconnectMinDelay,
+    public record Settings(List<URI> urls, boolean firstUrlFirst, Duration heartbeatInterval, Duration reconnectMinDelay,
                            Duration reconnectMaxDelay, Duration offlineTimeout, Duration requestTimeout) {
     }
 
@@ -85,8 +85,8 @@ public final class RealPresenceClient implements PresenceClient, Presence {
         this.subscriptions = new ClientSubscriptions(this::correlationId);
         this.queries = new PendingQueries(loop, settings.requestTimeout().toMillis(), callbacks);
         this.offline = new OfflineQueue(loop, settings.offlineTimeout().toMillis(), callbacks);
-        this.connection = new ClientConnection(settings.urls(), transport, loop, settings.heartbeatInterval(),
-                settings.reconnectMinDelay(), settings.reconnectMaxDelay(), random);
+        this.connection = new ClientConnection(settings.urls(), settings.firstUrlFirst(), transport, loop,
+                settings.heartbeatInterval(), settings.reconnectMinDelay(), settings.reconnectMaxDelay(), random);
         this.login = new ClientLogin(connection, loop, callbacks, settings.offlineTimeout());
         connection.start(new ServerMessages(connection, login, subscriptions, queries, offline, callbacks,
                 listener, this::setState));

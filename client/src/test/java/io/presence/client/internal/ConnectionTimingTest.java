@@ -42,7 +42,7 @@ class ConnectionTimingTest {
     private final long start = loop.now();
     private final List<ConnectionState> states = new ArrayList<>();
     private final RealPresenceClient client = new RealPresenceClient(
-            new RealPresenceClient.Settings(List.of(A, B), Duration.ofMillis(BEAT), Duration.ofMillis(MIN_DELAY),
+            new RealPresenceClient.Settings(List.of(A, B), false, Duration.ofMillis(BEAT), Duration.ofMillis(MIN_DELAY),
                     Duration.ofMillis(MAX_DELAY), Duration.ofMillis(OFFLINE), Duration.ofMillis(REQUEST)),
             loop, server, Runnable::run, null, new ConnectionListener() {
                 @Override
@@ -119,7 +119,7 @@ class ConnectionTimingTest {
             FakeLoop ownLoop = new FakeLoop();
             FakeServer refusing = new FakeServer(ownLoop);
             refusing.refusing = true;
-            RealPresenceClient c = new RealPresenceClient(new RealPresenceClient.Settings(List.of(A, B),
+            RealPresenceClient c = new RealPresenceClient(new RealPresenceClient.Settings(List.of(A, B), false,
                     Duration.ofMillis(BEAT), Duration.ofMillis(MIN_DELAY), Duration.ofMillis(MAX_DELAY),
                     Duration.ofMillis(OFFLINE), Duration.ofMillis(REQUEST)), ownLoop, refusing, Runnable::run, null,
                     new ConnectionListener() { }, new SplittableRandom(seed));
