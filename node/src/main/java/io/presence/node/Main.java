@@ -38,8 +38,21 @@ public final class Main {
 
     public static void main(String[] args) throws InterruptedException, IOException {
         Logging.bridgeLibraries();
-        if (args.length > 0 && args[0].equals("hash-password")) {
-            System.exit(hashPassword(args));
+        CommandLine commandLine;
+        try {
+            commandLine = CommandLine.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.print(CommandLine.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (commandLine.command() == CommandLine.Command.HELP) {
+            System.out.print(CommandLine.USAGE);
+            return;
+        }
+        if (commandLine.command() == CommandLine.Command.HASH_PASSWORD) {
+            System.exit(hashPassword(commandLine.configFile()));
             return;
         }
         // Hazelcast runs async callbacks on the common pool; on 2 cores its parallelism of 1
@@ -49,14 +62,14 @@ public final class Main {
         }
         NodeConfig config;
         try {
-            config = NodeConfigLoader.load(configFile(args), System.getenv());
+            config = NodeConfigLoader.load(commandLine.configFile(), System.getenv());
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
         }
         Logging.apply(config.operations());
-        if (args.length > 0 && args[0].equals("data-member")) {
+        if (commandLine.command() == CommandLine.Command.DATA_MEMBER) {
             runDataMember(config);
             return;
         }
@@ -104,10 +117,10 @@ public final class Main {
      * Prints the users-file hash of the password read from standard input (its first line), with
      * the node configuration's auth.file.hash, iterations and key length.
      */
-    private static int hashPassword(String[] args) throws IOException {
+    private static int hashPassword(Optional<Path> configFile) throws IOException {
         NodeConfig config;
         try {
-            config = NodeConfigLoader.load(configFile(args), System.getenv());
+            config = NodeConfigLoader.load(configFile, System.getenv());
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
@@ -128,14 +141,5 @@ public final class Main {
             System.err.println("auth.file.hash: " + e.getMessage());
             return 2;
         }
-    }
-
-    private static Optional<Path> configFile(String[] args) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals("--config")) {
-                return Optional.of(Path.of(args[i + 1]));
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -53,6 +53,23 @@ class CommandLineTest {
     }
 
     @Test
+    void helpPrintsTheUsageAndAnythingUnknownIsRefusedWithItRatherThanIgnored() throws Exception {
+        Result help = main(Map.of(), "", "--help");
+        assertEquals(0, help.exitCode(), help.err());
+        assertTrue(help.out().contains("usage: java -jar presence-node.jar") && help.out().contains("hash-password"), help.out());
+
+        Result setting = main(Map.of(), "", "--port", "7000");
+        assertEquals(2, setting.exitCode());
+        assertTrue(setting.err().contains("unknown argument '--port'") && setting.err().contains("usage:"), setting.err());
+        Result command = main(Map.of(), "", "data-membr");
+        assertEquals(2, command.exitCode());
+        assertTrue(command.err().contains("unknown command 'data-membr'"), command.err());
+        Result noFile = main(Map.of(), "", "--config");
+        assertEquals(2, noFile.exitCode());
+        assertTrue(noFile.err().contains("--config needs a file"), noFile.err());
+    }
+
+    @Test
     void aUsersFileThatCannotBeUsedStopsTheStartWithItsProblemsAndExitCode2() throws Exception {
         Path users = Files.writeString(dir.resolve("users.yml"), "ann:\n  clientData: {}\n");
         Result result = main(Map.of("PRESENCE_AUTH", "file", "PRESENCE_AUTH_FILE_USERS", users.toString(),
