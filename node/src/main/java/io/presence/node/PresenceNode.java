@@ -56,11 +56,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     private final Vertx vertx;
     private final Instrumentation instrumentation = new Instrumentation();
     private final NodeMetrics metrics = instrumentation.metrics();
-    /** Set once a drain began (readiness 503); completes when the drain delay has passed. */
-    private CompletableFuture<Void> drained;
-    private volatile boolean draining;
-    /** Set once stop() began: its drain is for good. */
-    private boolean stopping;
+    private final Drain drain;
     private NodeStatus status;
     private WebhookSender webhooks;
     private final SessionRegistry sessions = new SessionRegistry();
@@ -77,6 +73,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     private PresenceNode(NodeConfig config) {
         this.config = config;
         this.vertx = instrumentation.vertx();
+        this.drain = new Drain(vertx, config.operations().drainDelayMillis());
     }
 
     public static PresenceNode create(NodeConfig config) {
@@ -173,7 +170,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     }
 
     private void publishFigures() {
-        if (serving || draining) {
+        if (serving || drain.active()) {
             cluster.directory().publish(status.ownFigures()).whenComplete((v, failure) -> {
                 if (failure != null) {
                     LOG.atDebug().log(() -> "figures not published: " + failure);
@@ -198,7 +195,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
      */
     @Override
     public Readiness readiness() {
-        if (draining) {
+        if (drain.active()) {
             return new Readiness(false, "draining");
         }
         if (!serving) {
@@ -222,32 +219,13 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     }
 
     @Override
-    public synchronized CompletionStage<Void> drain() {
-        if (drained == null) {
-            drained = new CompletableFuture<>();
-            draining = true;
-            LOG.info("draining: readiness says 503; clients stay connected for {} ms", config.operations().drainDelayMillis());
-            if (config.operations().drainDelayMillis() == 0) {
-                drained.complete(null);
-            } else {
-                vertx.setTimer(config.operations().drainDelayMillis(), t -> drained.complete(null));
-            }
-        }
-        return drained;
+    public CompletionStage<Void> drain() {
+        return drain.begin();
     }
 
     @Override
-    public synchronized boolean resume() {
-        if (stopping) {
-            return false;
-        }
-        if (drained != null) {
-            drained.complete(null);
-            drained = null;
-            draining = false;
-            LOG.info("drain ended: readiness as before");
-        }
-        return true;
+    public boolean resume() {
+        return drain.end();
     }
 
     /** The node's figures, for embedding and tests. */
@@ -289,9 +267,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     }
 
     private void stopNow() {
-        synchronized (this) {
-            stopping = true;
-        }
+        drain.stopping();
         if (serving) {
             try {
                 await(drain(), (int) (config.operations().drainDelayMillis() / 1000) + 10);

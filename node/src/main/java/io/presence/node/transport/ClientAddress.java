@@ -1,5 +1,7 @@
 package io.presence.node.transport;
 
+import io.vertx.core.http.HttpServerRequest;
+
 import java.util.List;
 import java.util.Set;
 
@@ -16,6 +18,12 @@ final class ClientAddress {
 
     ClientAddress(List<String> trustedProxies) {
         this.trustedProxies = Set.copyOf(trustedProxies);
+    }
+
+    /** The address an HTTP request comes from, as {@link #of(String, List)} reads it. */
+    String of(HttpServerRequest request) {
+        String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        return of(peer, request.headers().getAll("X-Forwarded-For"));
     }
 
     /**

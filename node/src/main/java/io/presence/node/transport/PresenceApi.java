@@ -3,7 +3,6 @@ package io.presence.node.transport;
 import io.presence.node.config.Limits;
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.session.ApiQueries;
-import io.presence.node.session.CloseCode;
 import io.presence.node.session.UsernameLimit;
 import io.presence.protocol.JsonText;
 import io.presence.protocol.PresenceMessage;
@@ -48,15 +47,13 @@ final class PresenceApi {
     private final int maxAnswerBytes;
     private final UsernameLimit usernames;
 
-    private final Admission admission;
-    private final NodeMetrics metrics;
+    private final ApiAdmission admission;
 
     PresenceApi(ApiQueries queries, ClientAddress clientAddress, Limits limits, UsernameLimit usernames,
                 Admission admission, NodeMetrics metrics) {
         this.queries = queries;
         this.clientAddress = clientAddress;
-        this.admission = admission;
-        this.metrics = metrics;
+        this.admission = new ApiAdmission(admission, clientAddress, metrics);
         this.maxNames = limits.maxRequestNames();
         this.maxCommands = limits.maxApiCommands();
         this.maxAnswerBytes = limits.maxApiAnswerBytes();
@@ -64,7 +61,7 @@ final class PresenceApi {
     }
 
     void mount(Router router, long maxBody) {
-        router.route(DEEPSTREAM_PATH + "*").handler(this::admitted);
+        router.route(DEEPSTREAM_PATH + "*").handler(admission::admit);
         router.post(DEEPSTREAM_PATH).handler(BodyHandler.create(false).setBodyLimit(maxBody)).handler(this::deepstreamApi);
         router.get(PRESENCE_PATH + "/count").handler(ctx -> asCaller(ctx, caller -> answer(ctx,
                 queries.count(caller).map(n -> new JsonObject().put("count", n)), "QUERY_ALL")));
@@ -77,29 +74,6 @@ final class PresenceApi {
             answer(ctx, queries.status(caller, user).map(status -> userJson(user, status)), "QUERY");
         }));
         router.get(PRESENCE_PATH).handler(ctx -> asCaller(ctx, caller -> onlineUsers(ctx, caller)));
-    }
-
-    /**
-     * A request in progress counts as a connection from its address, against the same limits as
-     * WebSocket connections: one address cannot keep more requests waiting (on a login, say) than
-     * it may hold connections.
-     */
-    private void admitted(RoutingContext ctx) {
-        HttpServerRequest request = ctx.request();
-        String address = address(request);
-        Admission.Refusal refusal = admission.admit(address);
-        if (refusal != null) {
-            metrics.limitHit(refusal.limit());
-            json(ctx, refusal.closeCode() == CloseCode.TRY_AGAIN_LATER ? 503 : 429, error(refusal.reason()));
-            return;
-        }
-        ctx.addEndHandler(done -> admission.release(address));
-        ctx.next();
-    }
-
-    private String address(HttpServerRequest request) {
-        String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        return clientAddress.of(peer, request.headers().getAll("X-Forwarded-For"));
     }
 
     // --- deepstream's POST /api ------------------------------------------------------------
@@ -330,7 +304,7 @@ final class PresenceApi {
         Map<String, String> headers = RequestHeaders.lowerCased(request.headers());
         // the strategies may answer on another thread; the answer is written from the request's event loop
         Future.fromCompletionStage(queries.login(authData, JsonText.write(authData),
-                        address(request), headers), Vertx.currentContext())
+                        clientAddress.of(request), headers), Vertx.currentContext())
                 .onSuccess(login -> {
                     if (login instanceof ApiQueries.Login.Caller caller) {
                         then.accept(caller);
