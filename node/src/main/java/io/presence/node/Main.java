@@ -69,6 +69,9 @@ public final class Main {
             return;
         }
         Logging.apply(config.operations());
+        for (String unknown : NodeConfigLoader.unknownVariables(System.getenv())) {
+            LOG.warn("{} names no setting and is ignored; the settings: README.md, or --help", unknown);
+        }
         if (commandLine.command() == CommandLine.Command.DATA_MEMBER) {
             runDataMember(config);
             return;

@@ -219,6 +219,17 @@ public final class NodeConfigLoader {
         }
     }
 
+    /**
+     * The {@code PRESENCE_*} variables of {@code environment} that name no setting: a typo there
+     * would otherwise be ignored in silence, where an unknown key in the file is an error.
+     */
+    public static List<String> unknownVariables(Map<String, String> environment) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        DEFAULTS.keySet().forEach(k -> known.add(envName(k)));
+        known.add(CONFIG_FILE_ENV);
+        return environment.keySet().stream().filter(n -> n.startsWith("PRESENCE_") && !known.contains(n)).sorted().toList();
+    }
+
     /** The environment variable that sets {@code key}. */
     public static String envName(String key) {
         return "PRESENCE_" + key.toUpperCase(Locale.ROOT).replace('.', '_');

@@ -104,4 +104,11 @@ class NodeConfigLoaderTest {
     void environmentNamesFollowTheKeys() {
         assertEquals("PRESENCE_MAX_MESSAGE_SIZE", NodeConfigLoader.envName("max.message.size"));
     }
+
+    @Test
+    void presenceVariablesThatNameNoSettingAreListedSoThatATypoIsNotIgnoredInSilence() {
+        assertEquals(List.of("PRESENCE_MAX_CONECTIONS", "PRESENCE_PROT"), NodeConfigLoader.unknownVariables(Map.of(
+                "PRESENCE_PORT", "1", "PRESENCE_PROT", "2", "PRESENCE_CONFIG", "f", "PRESENCE_MAX_CONECTIONS", "3",
+                "PATH", "/bin", "HZ_CLUSTERNAME", "x")));
+    }
 }
