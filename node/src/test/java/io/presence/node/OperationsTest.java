@@ -77,8 +77,8 @@ class OperationsTest {
             assertEquals(1, now.value("presence_connections_open", "endpoint", "json"));
             assertEquals(4, now.value("presence_sessions", "state", "named"));
             assertEquals(1, now.value("presence_sessions", "state", "anonymous"));
-            assertEquals(4, now.value("presence_users_online", "scope", "node"));
-            assertEquals(5, now.value("presence_users_online", "scope", "cluster"), "the user on node 1 counts cluster-wide");
+            assertEquals(4, now.value("presence_users_here"));
+            assertEquals(5, now.value("presence_cluster_users_online"), "the user on node 1 counts cluster-wide");
             assertEquals(4, now.value("presence_events_sent_total", "event", "online", "subscription", "everyone")
                     - before.value("presence_events_sent_total", "event", "online", "subscription", "everyone"));
             assertTrue(now.value("presence_notification_lag_seconds_count") >= 4, "each notification's lag recorded");
@@ -103,9 +103,9 @@ class OperationsTest {
             assertEquals(3, now.value("presence_logouts_total") - before.value("presence_logouts_total"));
             assertEquals(3, now.value("presence_events_sent_total", "event", "offline", "subscription", "everyone")
                     - before.value("presence_events_sent_total", "event", "offline", "subscription", "everyone"));
-            assertEquals(3, now.value("presence_transitions_total", "to", "offline")
-                    - before.value("presence_transitions_total", "to", "offline"));
-            assertEquals(1, now.value("presence_users_online", "scope", "node"));
+            assertEquals(3, now.value("presence_cluster_transitions_total", "to", "offline")
+                    - before.value("presence_cluster_transitions_total", "to", "offline"));
+            assertEquals(1, now.value("presence_users_here"));
         });
     }
 

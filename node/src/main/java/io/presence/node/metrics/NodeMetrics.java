@@ -155,8 +155,10 @@ public final class NodeMetrics {
     }
 
     private Counter transition(String to) {
-        return Counter.builder("presence.transitions")
-                .description("Cluster-wide logins (a user's first session anywhere) and logouts (its last), as this node saw them")
+        // "cluster" in the name: every node counts the same transitions, so sum() over nodes is wrong
+        return Counter.builder("presence.cluster.transitions")
+                .description("Cluster-wide logins (a user's first session anywhere) and logouts (its last), as this node "
+                        + "saw them: the same on every node (take one node's, or max, never the sum)")
                 .tag("to", to)
                 .register(registry);
     }
@@ -293,15 +295,18 @@ public final class NodeMetrics {
                 .register(registry);
     }
 
-    /** Users with a session on this node, and users online anywhere in the cluster. */
+    /**
+     * Users with a session on this node (their sum over nodes counts a user on two nodes twice),
+     * and users online anywhere in the cluster (the same on every node): two metrics, so that no
+     * query sums one with the other.
+     */
     public void watchUsersOnline(IntSupplier onThisNode, IntSupplier inCluster) {
-        Gauge.builder("presence.users.online", onThisNode::getAsInt)
-                .description("Users online: with a session on this node (node), or anywhere in the cluster (cluster)")
-                .tags(Tags.of("scope", "node"))
+        Gauge.builder("presence.users.here", onThisNode::getAsInt)
+                .description("Users with a session on this node")
                 .register(registry);
-        Gauge.builder("presence.users.online", inCluster::getAsInt)
-                .description("Users online: with a session on this node (node), or anywhere in the cluster (cluster)")
-                .tags(Tags.of("scope", "cluster"))
+        Gauge.builder("presence.cluster.users.online", inCluster::getAsInt)
+                .description("Users online anywhere in the cluster, as this node sees it: the same on every node "
+                        + "(take one node's, or max, never the sum)")
                 .register(registry);
     }
 
