@@ -4,9 +4,12 @@
 #
 #   scripts/bench-compare.sh logins [USERS] [PASSES]  a login counted whole (WebSocket, CHALLENGE, AUTH),
 #                                                      100 in flight from two generator processes, a
-#                                                      subscriber on the same node, then 1000 getAll() and
-#                                                      5000 getAll(10 names); defaults 10000 users, 5
-#                                                      passes, each server in turn; best of the last two
+#                                                      subscriber on the same node; defaults 10000 users,
+#                                                      5 passes. Measured twice: by bench/node/logins.js
+#                                                      (Node + ws, not our stack; then 200 getAll()), and
+#                                                      by our JVM generator (then 1000 getAll() and 5000
+#                                                      getAll(10 names), each server in turn; best of the
+#                                                      last two passes)
 #   scripts/bench-compare.sh burst [USERS] [RUNS]     connections opened first, then all logins at once;
 #                                                      defaults 19000 users, 3 runs (medians)
 #   scripts/bench-compare.sh fanout [SUBSCRIBERS] [RUNS]  SUBSCRIBERS (1000) subscribed to everyone; FANOUT_USERS
@@ -136,6 +139,42 @@ if [ "$SCENARIO" = burst ]; then
     generate "$OUR_PORT" "$our_pid" "$USERS" "$out/run$run-presence.json"
   done
 else
+  [ -d bench/node/node_modules/ws ] || (cd bench/node && npm ci --no-audit --no-fund --loglevel=error)
+  # first the independent generator (Node + ws), every pass on one server and then on the other
+  for who in deepstream presence; do
+    if [ "$who" = deepstream ]; then port="$DS_PORT"; pid="$ds_pid"; else port="$OUR_PORT"; pid="$our_pid"; fi
+    echo "independent generator (bench/node/logins.js): $RUNS passes of $USERS logins on $who"
+    node bench/node/logins.js --url "ws://127.0.0.1:$port/deepstream" --pid "$pid" --users "$USERS" \
+      --passes "$RUNS" --queries 200 > "$out/node-$who.json" 2> "$out/node-$who.log" || true
+  done
+  node - "$out" <<'JS'
+const fs = require('fs'), [dir] = process.argv.slice(2)
+const ds = JSON.parse(fs.readFileSync(`${dir}/node-deepstream.json`)).passes
+const us = JSON.parse(fs.readFileSync(`${dir}/node-presence.json`)).passes
+const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
+const later = ps => ps.length > 1 ? ps.slice(1) : ps
+console.log('\nindependent generator (Node + ws), medians of passes 2 and later')
+console.log('metric'.padEnd(44), 'presence'.padStart(12), 'deepstream'.padStart(12), 'ratio'.padStart(8), 'target'.padStart(8))
+const summary = {}
+for (const [name, key, target] of [
+  ['server CPU until every join (ms)', 'serverCpuMs', 0.8], ['time until subscriber had every join (ms)', 'timeUntilEveryJoinMs', 0.8],
+  ['AUTH -> subscriber join p50 (ms)', 'authToJoinP50Ms', 1], ['AUTH -> subscriber join p99 (ms)', 'authToJoinP99Ms', 1],
+  ['server RSS with every user online (MB)', 'rssOnlineMb', 1], ['server CPU per getAll() (ms)', 'getAllCpuMs', 0.5],
+  ['joins missed + duplicated', p => p.joinsMissed + p.joinsDuplicated, null]]) {
+  const f = typeof key === 'function' ? key : p => p[key]
+  const a = median(later(us).map(f)), b = median(later(ds).map(f))
+  summary[name] = { presence: a, deepstream: b, ratio: b ? a / b : null, target }
+  console.log(name.padEnd(44), String(a).padStart(12), String(b).padStart(12), (b ? (a / b).toFixed(2) : '-').padStart(8), String(target ?? '').padStart(8))
+}
+const steady = ps => ({ cpuLastOverSecond: ps.length > 1 ? +(ps.at(-1).serverCpuMs / ps[1].serverCpuMs).toFixed(2) : null,
+  rssGrowthAfterLogoutMb: ps.at(-1).rssAfterLogoutMb - ps[0].rssAfterLogoutMb })
+summary.steady = { presence: steady(us), deepstream: steady(ds) }
+console.log(`steady state (last pass CPU / second's; RSS after logout, last pass - first): presence ${JSON.stringify(summary.steady.presence)}, deepstream ${JSON.stringify(summary.steady.deepstream)}`)
+fs.writeFileSync(`${dir}/node-summary.json`, JSON.stringify(summary, null, 2))
+JS
+  [ "${JVM_GENERATOR:-yes}" = no ] && exit 0 # JVM_GENERATOR=no: the independent generator alone
+  echo
+  echo "our generator (JVM, io.presence.bench.LoadGenerator), the servers in turn each pass"
   logins() { # port pid json: two generator processes, 50 logins in flight each, starting together
     local run_id start_at done_file
     run_id="$(date +%s%N | tail -c 9)"

@@ -5,7 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 ./mvnw -B verify
-# the independent load generator (Node with ws), smoke-run by interop/fanout-smoke.test.js
+# the independent load generators (Node with ws), smoke-run by interop/generators-smoke.test.js
 (cd bench/node && npm ci --no-audit --no-fund)
 cd interop
 npm ci --no-audit --no-fund

@@ -9,11 +9,9 @@
 // Every subscriber must get every join and every leave exactly once. Prints one JSON line: events
 // delivered, missing and duplicated, the server's CPU (from /proc/<pid>/stat) per delivered event,
 // and AUTH -> join and close -> leave latency percentiles at the subscribers.
-import WebSocket from 'ws'
-import { readFileSync } from 'node:fs'
+import { args as parse, cpuMillis as cpuOf, login as loginAt, percentile as pct, presenceFrame, until, PRESENCE, PRESENCE_ACTION } from './wire.js'
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) =>
-  a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs, []))
+const args = parse(process.argv.slice(2))
 const URL = args.url ?? 'ws://127.0.0.1:6020/deepstream'
 const PID = Number(args.pid)
 const SUBSCRIBERS = Number(args.subscribers ?? 1000)
@@ -21,73 +19,9 @@ const USERS = Number(args.users ?? 300)
 const RATE = Number(args.rate ?? 100)
 const TIMEOUT_MS = Number(args.timeout ?? 60) * 1000
 const TAG = Math.random().toString(36).slice(2, 8)
-
-// --- protobuf, by hand: varints, length-delimited fields, the outer Message ---------------------
-function varint (n) {
-  const out = []
-  while (n > 0x7f) { out.push((n & 0x7f) | 0x80); n >>>= 7 }
-  out.push(n)
-  return out
-}
-function field (number, value) {
-  if (typeof value === 'number') return [...varint(number << 3), ...varint(value)]
-  const bytes = Buffer.from(value, 'utf8')
-  return [...varint((number << 3) | 2), ...varint(bytes.length), ...bytes]
-}
-function frame (topic, inner) {
-  const message = [...field(2, topic), ...varint((3 << 3) | 2), ...varint(inner.length), ...inner]
-  return Buffer.from([...varint(message.length), ...message])
-}
-const CONNECTION = 2; const AUTH = 3; const PRESENCE = 7
-const CHALLENGE = frame(CONNECTION, [...field(1, 5), ...field(5, URL), ...field(6, '0.1a')])
-const SUBSCRIBE_ALL = frame(PRESENCE, field(1, 12))
-const auth = (username) => frame(AUTH, [...field(1, 2), ...field(2, JSON.stringify({ username }))])
-
-/** {topic, action, name} of one frame from the server. */
-function decode (buf) {
-  let at = 0
-  const read = () => { let n = 0; let shift = 0; let b; do { b = buf[at++]; n += (b & 0x7f) * 2 ** shift; shift += 7 } while (b & 0x80); return n }
-  read() // the length prefix
-  let topic = 0; let inner = null
-  while (at < buf.length) {
-    const key = read(); const type = key & 7
-    if (type === 0) { const v = read(); if (key >>> 3 === 2) topic = v } else if (type === 2) {
-      const len = read(); if (key >>> 3 === 3) inner = buf.subarray(at, at + len); at += len
-    } else throw new Error('unexpected wire type ' + type)
-  }
-  const out = { topic, action: 0, name: null }
-  if (!inner) return out
-  at = 0
-  const whole = buf; buf = inner
-  while (at < buf.length) {
-    const key = read(); const type = key & 7
-    if (type === 0) { const v = read(); if (key >>> 3 === 1) out.action = v } else if (type === 2) {
-      const len = read(); if (key >>> 3 === 8) out.name = buf.toString('utf8', at, at + len); at += len
-    } else throw new Error('unexpected wire type ' + type)
-  }
-  buf = whole
-  return out
-}
-
-function cpuMillis () {
-  const stat = readFileSync(`/proc/${PID}/stat`, 'utf8').split(') ')[1].split(' ')
-  return (Number(stat[11]) + Number(stat[12])) * 10
-}
-
-/** Opens a connection and logs in as `username`; resolves with the socket once AUTH_SUCCESSFUL came. */
-function login (username, onMessage, onAuthSent) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(URL, { perMessageDeflate: false })
-    ws.binaryType = 'nodebuffer'
-    ws.on('error', reject)
-    ws.on('open', () => ws.send(CHALLENGE))
-    ws.on('message', (data) => {
-      const m = decode(data)
-      if (m.topic === CONNECTION && m.action === 4) { onAuthSent?.(); ws.send(auth(username)) } else if (m.topic === AUTH && m.action === 3) resolve(ws)
-      else onMessage?.(m)
-    })
-  })
-}
+const SUBSCRIBE_ALL = presenceFrame(PRESENCE_ACTION.SUBSCRIBE_ALL)
+const cpuMillis = () => cpuOf(PID)
+const login = (username, onMessage, onAuthSent) => loginAt(URL, username, onMessage, onAuthSent)
 
 const joinLatency = []; const leaveLatency = []
 const authSentAt = new Map(); const closedAt = new Map()
@@ -95,21 +29,15 @@ let joins = 0; let leaves = 0; let duplicates = 0
 const seen = new Map() // subscriber index -> Map(name -> last event)
 
 function onEvent (sub, m) {
-  if (m.topic !== PRESENCE || (m.action !== 7 && m.action !== 9) || !m.name?.startsWith('u-' + TAG)) return
+  if (m.topic !== PRESENCE || (m.action !== PRESENCE_ACTION.JOIN_ALL && m.action !== PRESENCE_ACTION.LEAVE_ALL) || !m.name?.startsWith('u-' + TAG)) return
   const now = performance.now()
   const mine = seen.get(sub) ?? new Map(); seen.set(sub, mine)
-  const state = m.action === 7 ? 'join' : 'leave'
+  const state = m.action === PRESENCE_ACTION.JOIN_ALL ? 'join' : 'leave'
   if (mine.get(m.name) === state) { duplicates++; return }
   mine.set(m.name, state)
   if (state === 'join') { joins++; joinLatency.push(now - authSentAt.get(m.name)) } else { leaves++; leaveLatency.push(now - closedAt.get(m.name)) }
 }
 
-const pct = (list, p) => { const s = [...list].sort((a, b) => a - b); return s.length ? +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(2) : null }
-const until = (condition, ms) => new Promise((resolve) => {
-  const started = Date.now()
-  const check = () => (condition() || Date.now() - started > ms) ? resolve(condition()) : setTimeout(check, 20)
-  check()
-})
 /** Runs `step(i)` for i in [0, count) at `rate` a second. */
 async function paced (count, rate, step) {
   const started = performance.now()
