@@ -149,7 +149,8 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                             + " as " + cluster.identity()
                             + " (" + cluster.memberCount() + " members; auth " + config.auth().strategies()
                             + (config.permissionsFile().isPresent() ? "; permissions " + config.permissionsFile().get() : "")
-                            + (config.transportSecurity().tlsEnabled() ? "; TLS" : "") + ")");
+                            + (config.transportSecurity().tlsEnabled() ? "; TLS" : "")
+                            + (vertx.isNativeTransportEnabled() ? "; epoll" : "; NIO") + ")");
                     return this;
                 })
                 .recover(failure -> {
