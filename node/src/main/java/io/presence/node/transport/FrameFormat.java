@@ -7,6 +7,10 @@ import io.presence.protocol.Message;
 import io.presence.protocol.codec.BinaryCodec;
 import io.presence.protocol.codec.EncodedNames;
 import io.presence.protocol.codec.JsonCodec;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrameType;
@@ -38,6 +42,11 @@ enum FrameFormat {
         @Override
         int writeNotification(ServerWebSocket socket, Notification notification) {
             return write(socket, notification.<byte[]>encoded(ordinal(), codec::encode));
+        }
+
+        @Override
+        WebSocketFrame notificationFrame(Notification notification) {
+            return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(notification.<byte[]>encoded(ordinal(), codec::encode)));
         }
 
         @Override
@@ -78,6 +87,12 @@ enum FrameFormat {
         }
 
         @Override
+        WebSocketFrame notificationFrame(Notification notification) {
+            byte[] utf8 = notification.encoded(ordinal(), m -> codec.encode(m).getBytes(StandardCharsets.UTF_8));
+            return new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8));
+        }
+
+        @Override
         EncodedNames encodeNames(List<String> names) {
             return codec.encodeNames(names);
         }
@@ -108,6 +123,12 @@ enum FrameFormat {
 
     /** Writes a notification in the bytes it was encoded to once for all its subscribers; as {@link #write}. */
     abstract int writeNotification(ServerWebSocket socket, Notification notification);
+
+    /**
+     * A notification as a Netty frame over the bytes it was encoded to once (wrapped, not copied),
+     * for writing straight to the channel; as {@link #writeNotification}.
+     */
+    abstract WebSocketFrame notificationFrame(Notification notification);
 
     abstract EncodedNames encodeNames(List<String> names);
 

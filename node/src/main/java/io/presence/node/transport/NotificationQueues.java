@@ -6,6 +6,8 @@ import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.internal.ContextInternal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -28,6 +30,8 @@ final class NotificationQueues {
         private final NodeMetrics metrics;
         private final Queue<Write> writes = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();
+        /** The connections written to by the batch being written; on the loop only. */
+        private final List<WebSocketConnection> touched = new ArrayList<>();
 
         LoopQueue(Context context, NodeMetrics metrics) {
             this.context = context;
@@ -44,6 +48,7 @@ final class NotificationQueues {
         /**
          * On the loop: every connection here shares its thread, so each is written to directly.
          * A notification's subscribers come in a row: they are counted (and its lag timed) once.
+         * Each connection is flushed once, after the whole batch is written.
          */
         private void writeAll() {
             scheduled.set(false); // before reading: a write added from now on schedules another task
@@ -57,9 +62,14 @@ final class NotificationQueues {
                 }
                 if (w.connection().writeNotification(current)) {
                     written++;
+                    touched.add(w.connection());
                 }
             }
             counted(current, written);
+            for (WebSocketConnection connection : touched) {
+                connection.flush();
+            }
+            touched.clear();
         }
 
         private void counted(Notification notification, int written) {

@@ -9,6 +9,10 @@ import io.presence.node.session.Session;
 import io.presence.protocol.DecodeException;
 import io.presence.protocol.Message;
 import io.presence.protocol.ParserMessage;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -56,6 +60,11 @@ final class WebSocketConnection implements Connection {
     /** Set by the close handler, or first by the drop of a client that stopped reading. */
     private final AtomicBoolean closed = new AtomicBoolean();
     private Session session;
+    /** Vert.x's handler in the socket's pipeline, where Vert.x itself writes frames; null if Vert.x hides it. */
+    private final ChannelHandlerContext channel;
+    /** A promise for writes whose failure needs no one told (the close handler tells the session). */
+    private final ChannelPromise unflushed;
+    private boolean flushPending;
 
     WebSocketConnection(ServerWebSocket socket, FrameFormat format, String address, int maxMessageSize,
                         long maxSendBacklog, Context context, NotificationQueues notifications, NodeMetrics metrics) {
@@ -67,6 +76,8 @@ final class WebSocketConnection implements Connection {
         this.format = format;
         this.maxMessageSize = maxMessageSize;
         this.maxSendBacklog = maxSendBacklog;
+        this.channel = socket instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
+        this.unflushed = channel == null ? null : new VoidChannelPromise(channel.channel(), false);
     }
 
     /**
@@ -130,15 +141,35 @@ final class WebSocketConnection implements Connection {
     }
 
     /**
-     * Writes a notification, uncounted ({@link NotificationQueues} counts a batch at once); on this
-     * connection's event loop. False when the connection is closed.
+     * Writes a notification, uncounted ({@link NotificationQueues} counts a batch at once), and
+     * unflushed when it can: {@link NotificationQueues} calls {@link #flush} once its batch is
+     * written, so that a subscriber told of many changes at once costs one write to the socket,
+     * not one per change. Straight to the channel only while Vert.x holds nothing back for this
+     * socket (its queue fills only once the socket takes no more), so nothing overtakes a reply
+     * written before. On this connection's event loop. False when the connection is closed.
      */
     boolean writeNotification(Notification notification) {
-        if (closed.get()) {
+        if (closed.get() || socket.isClosed()) {
             return false;
         }
-        written(format.writeNotification(socket, notification));
+        if (channel == null || writeQueueFull()) {
+            written(format.writeNotification(socket, notification));
+            return true;
+        }
+        WebSocketFrame frame = format.notificationFrame(notification);
+        int bytes = frame.content().readableBytes();
+        channel.write(frame, unflushed);
+        flushPending = true;
+        written(bytes);
         return true;
+    }
+
+    /** Flushes what {@link #writeNotification} left unflushed, if anything. On this connection's event loop. */
+    void flush() {
+        if (flushPending) {
+            flushPending = false;
+            channel.flush();
+        }
     }
 
     @Override
