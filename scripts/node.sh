@@ -3,13 +3,15 @@
 # starts for each node, and what the container image runs (its entry point), so both run the same
 # jar with the same flags. Arguments go to the node (e.g. --config cluster-config/node.properties).
 #
-# Environment: JAVA_OPTS (default: cluster-config/jvm.options), JAVA_EXTRA_OPTS (added after them,
+# Environment: JAVA_OPTS (default: the file JVM_OPTIONS_FILE names, cluster-config/jvm.options), JAVA_EXTRA_OPTS (added after them,
 # e.g. class data sharing), and every node setting as PRESENCE_* (see the README).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Serial GC, a heap that gives memory back, C1 only: measured in docs/performance.md (less CPU and
 # half the RSS of G1 with C2 on small hosts); for heaps of many GB, G1 is the better choice.
-JAVA_OPTS="${JAVA_OPTS:-$(cat "$root/cluster-config/jvm.options")}"
+# JVM_OPTIONS_FILE picks another file of them: the image's (cluster-config/jvm-container.options)
+# sizes the heap from the container's memory limit instead of a fixed 1 GB.
+JAVA_OPTS="${JAVA_OPTS:-$(cat "$root/${JVM_OPTIONS_FILE:-cluster-config/jvm.options}")}"
 # glibc's per-thread malloc arenas add RSS without need on a JVM
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # the jar's manifest carries the --add-opens Hazelcast needs on Java 17

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.PartitionGroupConfig;
 import com.hazelcast.config.YamlConfigBuilder;
 import io.presence.node.config.NodeConfigLoader;
 import io.presence.node.support.NodeHttp;
@@ -31,6 +32,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -46,6 +48,7 @@ class PackagingIT {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String LAUNCHER = "scripts/node.sh";
+    private static final String LOCAL_HTTP = "scripts/local-http.sh";
 
     private record Instruction(String keyword, String arguments) {
     }
@@ -72,7 +75,7 @@ class PackagingIT {
     }
 
     @Test
-    void theImageIsBuiltWithTheWrapperAndRunsTheScriptsLauncherOnTheBuiltJarAsAnUnprivilegedUser() throws IOException {
+    void theImageIsBuiltWithTheWrapperAndRunsTheScriptsLauncherOnTheBuiltJarAsAnUnprivilegedUser() throws Exception {
         List<Instruction> steps = dockerfile();
         List<Instruction> froms = steps.stream().filter(i -> i.keyword().equals("FROM")).toList();
         assertEquals(2, froms.size(), "two stages: " + froms);
@@ -110,7 +113,24 @@ class PackagingIT {
         String user = runSteps.stream().filter(i -> i.keyword().equals("USER")).reduce((a, b) -> b).orElseThrow().arguments();
         assertFalse(user.equals("root") || user.equals("0"), "not root: " + user);
         Instruction health = runSteps.stream().filter(i -> i.keyword().equals("HEALTHCHECK")).findFirst().orElseThrow();
-        assertTrue(health.arguments().contains("/health-check"), health.arguments());
+        assertTrue(health.arguments().contains("\"" + LOCAL_HTTP + "\", \"GET\", \"/live\""),
+                "liveness, not cluster membership, asked without curl: " + health.arguments());
+        assertTrue(runSteps.stream().anyMatch(i -> i.keyword().equals("COPY") && i.arguments().startsWith(LOCAL_HTTP + " ")));
+        assertTrue(runSteps.stream().noneMatch(i -> i.keyword().equals("RUN") && i.arguments().contains("apt-get")),
+                "no package layer in the image");
+        String jvmFile = runSteps.stream().filter(i -> i.keyword().equals("ENV") && i.arguments().startsWith("JVM_OPTIONS_FILE="))
+                .findFirst().orElseThrow().arguments().substring("JVM_OPTIONS_FILE=".length());
+        String containerOptions = Files.readString(ROOT.resolve(jvmFile));
+        assertTrue(containerOptions.contains("-XX:MaxRAMPercentage=") && !containerOptions.contains("-Xmx"),
+                "the heap follows the container's limit: " + containerOptions);
+        assertTrue(containerOptions.contains("-XX:+ExitOnOutOfMemoryError"), containerOptions);
+        List<String> version = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        version.addAll(List.of(containerOptions.strip().split("\\s+")));
+        version.add("-version");
+        Process java = new ProcessBuilder(version).redirectErrorStream(true).start();
+        String said = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, java.waitFor(), "the JVM takes the container's options: " + said);
+        assertFalse(said.contains("warning"), said);
         Instruction entry = runSteps.stream().filter(i -> i.keyword().equals("ENTRYPOINT")).findFirst().orElseThrow();
         assertEquals("[\"" + LAUNCHER + "\"]", entry.arguments());
         assertTrue(Files.readString(ROOT.resolve("scripts/cluster.sh")).contains("\"$root/" + LAUNCHER + "\""),
@@ -148,6 +168,8 @@ class PackagingIT {
             assertEquals(200, NodeHttp.get(port, "/live").statusCode(), "the Kubernetes liveness probe");
             assertEquals(200, NodeHttp.get(port, "/ready").statusCode(), "the Kubernetes readiness probe");
             assertEquals(200, NodeHttp.get(port, "/metrics").statusCode(), "the scrape the pods are annotated with");
+            assertEquals(0, localHttp(port, "GET", "/live"), "the image's health check, without curl");
+            assertEquals(1, localHttp(port, "GET", "/no-such-page"), "a 404 is no health");
         } finally {
             process.destroy(); // SIGTERM: the graceful stop
             if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -193,7 +215,8 @@ class PackagingIT {
                 }
             }
         }
-        for (String kind : List.of("Namespace", "ServiceAccount", "Role", "RoleBinding", "Service", "Deployment", "PodDisruptionBudget")) {
+        for (String kind : List.of("Namespace", "ServiceAccount", "Role", "RoleBinding", "Service", "Deployment", "PodDisruptionBudget",
+                "NetworkPolicy")) {
             assertTrue(byKind.containsKey(kind), kind + " in " + byKind.keySet());
         }
         JsonNode deployment = byKind.get("Deployment").get(0);
@@ -212,7 +235,12 @@ class PackagingIT {
         JsonNode headless = byKind.get("Service").stream().filter(s -> "None".equals(s.at("/spec/clusterIP").asText()))
                 .findFirst().orElseThrow();
         assertEquals(discovery.getProperty("service-name"), headless.at("/metadata/name").asText());
-        assertEquals(discovery.getProperty("namespace"), headless.at("/metadata/namespace").asText());
+        assertNull(discovery.getProperty("namespace"), "no namespace in the image: Hazelcast reads the pod's own");
+        assertEquals(PartitionGroupConfig.MemberGroupType.NODE_AWARE, config.getPartitionGroupConfig().getGroupType());
+        assertTrue(config.getPartitionGroupConfig().isEnabled());
+        assertEquals("kubernetes.io/hostname", pod.at("/spec/topologySpreadConstraints/0/topologyKey").asText(),
+                "pods spread over Kubernetes nodes, which the partition groups follow");
+        assertEquals(labels, pod.at("/spec/topologySpreadConstraints/0/labelSelector/matchLabels"));
         for (JsonNode service : byKind.get("Service")) {
             assertEquals(labels, service.at("/spec/selector"), service.at("/metadata/name") + " selects the pods");
         }
@@ -221,9 +249,24 @@ class PackagingIT {
 
         assertEquals("/ready", container.at("/readinessProbe/httpGet/path").asText());
         assertEquals("/live", container.at("/livenessProbe/httpGet/path").asText());
-        String preStop = container.at("/lifecycle/preStop/exec/command").toString();
-        assertTrue(preStop.contains("POST") && preStop.contains("/drain"), preStop);
-        assertTrue(preStop.contains("Bearer $PRESENCE_DRAIN_TOKEN"), "the hook presents the drain token: " + preStop);
+        assertEquals("/live", container.at("/startupProbe/httpGet/path").asText());
+        assertTrue(container.at("/startupProbe/failureThreshold").asInt() * container.at("/startupProbe/periodSeconds").asInt() >= 60,
+                "a minute or more to start");
+        assertTrue(container.at("/livenessProbe/initialDelaySeconds").isMissingNode(), "the startup probe holds liveness back");
+        assertEquals(List.of(LOCAL_HTTP, "POST", "/drain"), List.of(container.at("/lifecycle/preStop/exec/command/0").asText(),
+                container.at("/lifecycle/preStop/exec/command/1").asText(), container.at("/lifecycle/preStop/exec/command/2").asText()));
+        assertTrue(Files.readString(ROOT.resolve(LOCAL_HTTP)).contains("Bearer $PRESENCE_DRAIN_TOKEN"), "the hook presents the drain token");
+        restrictedPodSecurity(pod, container);
+        assertEquals("restricted", byKind.get("Namespace").get(0).at("/metadata/labels").get("pod-security.kubernetes.io/enforce").asText(),
+                "the namespace enforces the profile the pods meet");
+        JsonNode policy = byKind.get("NetworkPolicy").get(0);
+        assertEquals(labels, policy.at("/spec/podSelector/matchLabels"));
+        assertTrue(policy.at("/spec/ingress").toString().contains("5701") && policy.at("/spec/ingress").toString().contains("\"app\":\"presence\""),
+                "Hazelcast's port only from presence pods: " + policy.at("/spec/ingress"));
+        JsonNode kustomization = YAML.readTree(ROOT.resolve("cluster-config/kustomization.yaml").toFile());
+        assertEquals("[\"kubernetes.yaml\"]", kustomization.get("resources").toString());
+        assertEquals(deployment.at("/metadata/namespace").asText(), kustomization.get("namespace").asText());
+        assertEquals(container.get("image").asText().split(":")[0], kustomization.at("/images/0/name").asText());
         assertEquals("presence-drain", container.at("/env").findParent("secretKeyRef").at("/secretKeyRef/name").asText());
         long drainSeconds = Long.parseLong(env.get("PRESENCE_DRAIN_DELAY_MS")) / 1000;
         assertTrue(pod.at("/spec/terminationGracePeriodSeconds").asLong() > drainSeconds + 30,
@@ -232,6 +275,40 @@ class PackagingIT {
         container.get("ports").forEach(p -> portNames.add(p.get("name").asText()));
         assertTrue(portNames.contains(container.at("/readinessProbe/httpGet/port").asText()));
         assertTrue(pod.at("/spec/securityContext/runAsNonRoot").asBoolean());
+    }
+
+    /**
+     * What the "restricted" Pod Security Standard asks of a pod and its containers (the fields
+     * it checks, read from the standard): non-root, the runtime's seccomp profile, no privilege
+     * escalation, every capability dropped; and a root filesystem that is read-only, with the
+     * one place the JVM and Netty write to mounted.
+     */
+    private static void restrictedPodSecurity(JsonNode pod, JsonNode container) {
+        assertTrue(pod.at("/spec/securityContext/runAsNonRoot").asBoolean());
+        assertTrue(pod.at("/spec/securityContext/runAsUser").asInt() > 0);
+        assertEquals("RuntimeDefault", pod.at("/spec/securityContext/seccompProfile/type").asText());
+        assertTrue(pod.at("/spec/hostNetwork").isMissingNode() && pod.at("/spec/hostPID").isMissingNode());
+        JsonNode security = container.get("securityContext");
+        assertNotNull(security, "the container's securityContext");
+        assertFalse(security.get("allowPrivilegeEscalation").asBoolean(true));
+        assertEquals("[\"ALL\"]", security.at("/capabilities/drop").toString());
+        assertTrue(security.at("/capabilities/add").isMissingNode());
+        assertTrue(security.get("readOnlyRootFilesystem").asBoolean());
+        assertTrue(security.at("/privileged").isMissingNode() || !security.get("privileged").asBoolean());
+        String mount = container.at("/volumeMounts/0/name").asText();
+        assertEquals("/tmp", container.at("/volumeMounts/0/mountPath").asText());
+        assertEquals(mount, pod.at("/spec/volumes/0/name").asText());
+        assertTrue(pod.at("/spec/volumes/0/emptyDir").isObject());
+    }
+
+    /** Runs {@link #LOCAL_HTTP} against a node on {@code port}; its exit status. */
+    private static int localHttp(int port, String method, String path) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve(LOCAL_HTTP).toString(), method, path, "10")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("PRESENCE_PORT", String.valueOf(port));
+        Process process = builder.start();
+        assertTrue(process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), LOCAL_HTTP + " answers in time");
+        return process.exitValue();
     }
 
     /** Every PRESENCE_* variable names a setting the node knows: a typo would be ignored silently. */
