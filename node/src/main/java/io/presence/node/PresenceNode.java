@@ -12,6 +12,7 @@ import io.presence.node.config.ConfigException;
 import io.presence.node.config.Limits;
 import io.presence.node.config.NodeConfig;
 import io.presence.node.metrics.NodeMetrics;
+import io.presence.node.presence.Disconnects;
 import io.presence.node.presence.PresenceService;
 import io.presence.node.session.ApiQueries;
 import io.presence.node.session.CloseCode;
@@ -65,6 +66,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     private volatile HazelcastInstance hazelcast;
     private ClusterAdapter cluster;
     private PresenceService presence;
+    private Disconnects disconnects;
     private Authentication authentication;
     private Supplier<PresencePermissions> permissions;
     private PermissionsFile permissionsFile;
@@ -116,8 +118,17 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                         webhooks = new WebhookSender(vertx, config.webhooks(), cluster.webhookOutbox(), metrics);
                         webhooks.start();
                     }
-                    // the view of who is online is filled from the map before the first client asks
-                    return Future.fromCompletionStage(presence.start());
+                    disconnects = new Disconnects(cluster.disconnects(), System::currentTimeMillis);
+                    disconnects.onOrder(order -> {
+                        int closed = sessions.closeUser(order.username(), CloseCode.DISCONNECTED, order.reason());
+                        if (closed > 0) {
+                            LOG.atInfo().log(() -> "closed " + closed + " connection(s) of '" + order.username() + "': disconnected by "
+                                    + order.by() + " (" + order.reason() + ")");
+                        }
+                    });
+                    // the view of who is online is filled from the map before the first client asks,
+                    // and standing refusals of logins are known before the first login
+                    return Future.fromCompletionStage(presence.start().thenCompose(v -> disconnects.start()));
                 })
                 .compose(filled -> {
                     Limits limits = config.limits();
@@ -125,9 +136,9 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                             new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts(),
                                     limits.messagesPerSecond(), limits.messageBurst(), limits.maxSubscriptions(), limits.maxNodeSubscriptions(),
                                     limits.maxRequestNames(), new UsernameLimit(config.maxUsernameLength())),
-                            ContextExecutor::monotonicMillis, sessions, permissions, metrics);
+                            ContextExecutor::monotonicMillis, sessions, permissions, disconnects, metrics);
                     Admission admission = new Admission(limits, sessions::awaitingLogin);
-                    ApiQueries api = new ApiQueries(presence, authentication.authenticator(), permissions, metrics);
+                    ApiQueries api = new ApiQueries(presence, authentication.authenticator(), permissions, disconnects, metrics);
                     return vertx.deployVerticle(() -> {
                         TransportVerticle transport = new TransportVerticle(config, sessionFactory, api, this,
                                 () -> serving, admission, metrics);

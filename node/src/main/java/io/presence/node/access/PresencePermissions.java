@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The presence section of a deepstream permissions file, compiled: name patterns ({@code *}
- * for anything, {@code $var} for one segment), each with an {@code allow} rule that is a boolean
+ * for anything, {@code $var} for one segment), each with an {@code allow} rule (and, ours, a
+ * {@code disconnect} rule: who may close that user's connections from the server) that is a boolean
  * or an expression over {@code user} (id, isAuthenticated, data: the login's server data),
  * {@code name} (the user asked about), the pattern's {@code $vars}, {@code now} and
  * {@code action}. For a name, the rule of the most specific matching pattern (the longest) decides;
@@ -24,10 +25,13 @@ public final class PresencePermissions {
 
     private static final Logger LOG = LoggerFactory.getLogger(PresencePermissions.class);
 
-    /** One pattern and its rule: a boolean, or a compiled expression. */
-    private record PathRule(String path, NamePattern pattern, Boolean constant, JexlExpression expression,
+    /** One pattern and one of its rules ({@code type}: allow or disconnect): a boolean, or a compiled expression. */
+    private record PathRule(String type, String path, NamePattern pattern, Boolean constant, JexlExpression expression,
                             String source) {
     }
+
+    /** The rule types a presence pattern may have. */
+    private static final List<String> RULE_TYPES = List.of("allow", "disconnect");
 
     private final List<PathRule> rules;
     /** Every rule is {@code true}: nothing to evaluate, ever. */
@@ -35,13 +39,17 @@ public final class PresencePermissions {
 
     private PresencePermissions(List<PathRule> rules) {
         this.rules = List.copyOf(rules);
-        this.allowsEverything = !rules.isEmpty() && rules.stream().allMatch(r -> Boolean.TRUE.equals(r.constant()))
-                && rules.stream().anyMatch(r -> r.path().equals("*"));
+        List<PathRule> allow = rules.stream().filter(r -> r.type().equals("allow")).toList();
+        this.allowsEverything = !allow.isEmpty() && allow.stream().allMatch(r -> Boolean.TRUE.equals(r.constant()))
+                && allow.stream().anyMatch(r -> r.path().equals("*"));
     }
 
-    /** What a node without a permissions file does: every presence request is allowed. */
+    /**
+     * What a node without a permissions file does: every presence request is allowed, and no one
+     * may disconnect users (that takes a {@code disconnect} rule in a permissions file).
+     */
     public static PresencePermissions allowAll() {
-        return new PresencePermissions(List.of(new PathRule("*", NamePattern.compile("*"), true, null, "true")));
+        return new PresencePermissions(List.of(new PathRule("allow", "*", NamePattern.compile("*"), true, null, "true")));
     }
 
     /**
@@ -81,31 +89,30 @@ public final class PresencePermissions {
             return;
         }
         for (Object type : ruleMap.keySet()) {
-            if (!"allow".equals(type)) {
-                problems.add("presence '" + path + "': unknown rule type '" + type + "' (presence has only allow)");
+            if (!RULE_TYPES.contains(type)) {
+                problems.add("presence '" + path + "': unknown rule type '" + type + "' (presence has allow and disconnect)");
             }
-        }
-        Object allow = ruleMap.get("allow");
-        if (allow == null) {
-            return;
         }
         NamePattern compiledPath = NamePattern.compile(path);
-        if (allow instanceof Boolean b) {
-            rules.add(new PathRule(path, compiledPath, b, null, b.toString()));
-        } else if (allow instanceof String text) {
-            String problem = unsupported(text);
-            if (problem != null) {
-                problems.add("presence '" + path + "': " + problem);
-                return;
+        for (String type : RULE_TYPES) {
+            Object rule = ruleMap.get(type);
+            if (rule instanceof Boolean b) {
+                rules.add(new PathRule(type, path, compiledPath, b, null, b.toString()));
+            } else if (rule instanceof String text) {
+                String problem = unsupported(text);
+                if (problem != null) {
+                    problems.add("presence '" + path + "': " + problem);
+                    continue;
+                }
+                try {
+                    JexlExpression expression = RuleSandbox.ENGINE.createExpression(RuleSandbox.toJexl(text));
+                    rules.add(new PathRule(type, path, compiledPath, null, expression, text));
+                } catch (JexlException e) {
+                    problems.add("presence '" + path + "': cannot read " + type + " rule '" + text + "': " + e.getMessage());
+                }
+            } else if (rule != null) {
+                problems.add("presence '" + path + "': " + type + " must be true, false or an expression, not " + rule);
             }
-            try {
-                JexlExpression expression = RuleSandbox.ENGINE.createExpression(RuleSandbox.toJexl(text));
-                rules.add(new PathRule(path, compiledPath, null, expression, text));
-            } catch (JexlException e) {
-                problems.add("presence '" + path + "': cannot read rule '" + text + "': " + e.getMessage());
-            }
-        } else {
-            problems.add("presence '" + path + "': allow must be true, false or an expression, not " + allow);
         }
     }
 
@@ -130,14 +137,15 @@ public final class PresencePermissions {
      * which only patterns matching the empty name (such as {@code *}) decide.
      */
     public Decision check(Requester who, PresenceAction action, String name) {
-        if (allowsEverything) {
+        if (allowsEverything && action != PresenceAction.DISCONNECT) {
             return Decision.ALLOWED;
         }
+        String type = action.ruleType();
         String subject = name == null ? "" : name;
         PathRule winner = null;
         String[] winnerValues = null;
         for (PathRule rule : rules) {
-            if (winner != null && rule.path().length() < winner.path().length()) {
+            if (!rule.type().equals(type) || (winner != null && rule.path().length() < winner.path().length())) {
                 continue;
             }
             String[] values = rule.pattern().match(subject);
@@ -169,7 +177,7 @@ public final class PresencePermissions {
         try {
             return Boolean.TRUE.equals(winner.expression().evaluate(context)) ? Decision.ALLOWED : Decision.DENIED;
         } catch (JexlException e) {
-            return new Decision.Failed("rule '" + winner.source() + "' of presence '" + winner.path() + "' failed: " + e.getMessage()
+            return new Decision.Failed(type + " rule '" + winner.source() + "' of presence '" + winner.path() + "' failed: " + e.getMessage()
                     + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
         }
     }

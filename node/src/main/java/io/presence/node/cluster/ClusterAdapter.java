@@ -3,6 +3,7 @@ package io.presence.node.cluster;
 import io.presence.node.webhook.WebhookOutbox;
 import com.hazelcast.core.HazelcastInstance;
 import io.presence.node.presence.ClusterRepair;
+import io.presence.node.presence.DisconnectChannel;
 import io.presence.node.presence.PresenceCluster;
 
 /**
@@ -18,6 +19,7 @@ public final class ClusterAdapter implements AutoCloseable {
     private final HazelcastClusterRepair repair;
     private final MemberDirectory directory;
     private final HazelcastWebhookOutbox outbox;
+    private final HazelcastDisconnects disconnects;
     private final HazelcastInstance hazelcast;
 
     public ClusterAdapter(HazelcastInstance hazelcast) {
@@ -44,6 +46,7 @@ public final class ClusterAdapter implements AutoCloseable {
         }
         this.presence = new HazelcastPresenceCluster(hazelcast, member, changes, outbox);
         this.repair = new HazelcastClusterRepair(hazelcast, member, changes, workers, departedGraceMillis, outbox);
+        this.disconnects = new HazelcastDisconnects(hazelcast, workers);
     }
 
     public PresenceCluster presence() {
@@ -52,6 +55,10 @@ public final class ClusterAdapter implements AutoCloseable {
 
     public ClusterRepair repair() {
         return repair;
+    }
+
+    public DisconnectChannel disconnects() {
+        return disconnects;
     }
 
     public WebhookOutbox webhookOutbox() {

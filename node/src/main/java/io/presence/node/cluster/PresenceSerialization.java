@@ -25,6 +25,7 @@ final class PresenceSerialization implements DataSerializableFactory {
     static final int TAKE_OVER_PROCESSOR = 8;
     static final int DELIVERED_PROCESSOR = 9;
     static final int ORPHANED_EVENTS_PREDICATE = 10;
+    static final int DISCONNECT_ORDER = 11;
 
     static void writeUuid(ObjectDataOutput out, UUID uuid) throws IOException {
         out.writeLong(uuid.getMostSignificantBits());
@@ -68,6 +69,7 @@ final class PresenceSerialization implements DataSerializableFactory {
             case TAKE_OVER_PROCESSOR -> new TakeOverProcessor();
             case DELIVERED_PROCESSOR -> new DeliveredProcessor();
             case ORPHANED_EVENTS_PREDICATE -> new OrphanedEventsPredicate();
+            case DISCONNECT_ORDER -> new HazelcastDisconnects.Order();
             default -> throw new IllegalArgumentException("unknown presence type " + typeId);
         };
     }

@@ -5,6 +5,8 @@ import io.presence.node.access.PresenceAction;
 import io.presence.node.access.PresencePermissions;
 import io.presence.node.access.Requester;
 import io.presence.node.metrics.NodeMetrics;
+import io.presence.node.presence.DisconnectOrder;
+import io.presence.node.presence.Disconnects;
 import io.presence.node.presence.OnlineSnapshot;
 import io.presence.node.presence.PresenceService;
 import io.presence.node.presence.UserStatus;
@@ -18,6 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Presence questions asked over HTTP by backends: each request logs in with the same strategies
@@ -27,6 +31,8 @@ import java.util.function.Supplier;
  * <p>Answers are {@link Optional#empty()} when the rules deny the question.
  */
 public final class ApiQueries {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiQueries.class);
 
     /** Who asks: logged in, or refused with the strategy's reason. */
     public sealed interface Login {
@@ -49,9 +55,11 @@ public final class ApiQueries {
     private final Authenticator authenticator;
     private final Supplier<PresencePermissions> permissions;
     private final NodeMetrics metrics;
+    private final Disconnects disconnects;
 
     public ApiQueries(PresenceService presence, Authenticator authenticator, Supplier<PresencePermissions> permissions,
-                      NodeMetrics metrics) {
+                      Disconnects disconnects, NodeMetrics metrics) {
+        this.disconnects = disconnects;
         this.presence = presence;
         this.authenticator = authenticator;
         this.permissions = permissions;
@@ -157,6 +165,32 @@ public final class ApiQueries {
         }
         UserStatus status = presence.status(name);
         return Optional.of(status == null ? new UserAnswer(false, null) : new UserAnswer(status.online(), status.sinceMillis()));
+    }
+
+    /**
+     * Closes every connection of {@code name} on every node, when the {@code disconnect} rules let
+     * the caller; refuses the user's logins for {@code refuseMillis} after it (0: not at all).
+     * Completes once the cluster recorded the order; empty when the rules deny it.
+     */
+    public CompletionStage<Optional<Disconnected>> disconnect(Login.Caller caller, String name, String reason,
+                                                                 long refuseMillis) {
+        if (!allowed(caller, PresenceAction.DISCONNECT, name)) {
+            LOG.atInfo().log(() -> describe(caller) + " may not disconnect '" + name + "': refused");
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        DisconnectOrder order = new DisconnectOrder(name, reason, describe(caller),
+                refuseMillis > 0 ? System.currentTimeMillis() + refuseMillis : 0);
+        LOG.atInfo().log(() -> order.by() + " disconnects '" + name + "' (" + reason + ")"
+                + (refuseMillis > 0 ? ", refusing its logins for " + refuseMillis + " ms" : ""));
+        return disconnects.order(order).thenApply(recorded -> Optional.of(new Disconnected(reason, order.refuseUntilMillis())));
+    }
+
+    /** A disconnect order given: its reason, and until when (epoch ms) logins are refused, 0 for not. */
+    public record Disconnected(String reason, long refusedUntilMillis) {
+    }
+
+    private static String describe(Login.Caller caller) {
+        return caller.requester().id() == null ? "an anonymous caller" : "'" + caller.requester().id() + "'";
     }
 
     private boolean allowed(Login.Caller caller, PresenceAction action, String name) {

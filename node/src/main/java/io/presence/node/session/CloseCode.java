@@ -10,6 +10,8 @@ public final class CloseCode {
     public static final short POLICY_VIOLATION = 1008;
     /** The node is at a limit for now (connections, logins waiting): retry later, or elsewhere. */
     public static final short TRY_AGAIN_LATER = 1013;
+    /** Ours (4000-4999 is for applications): a disconnect order closed the user's connections. */
+    public static final short DISCONNECTED = 4000;
 
     private CloseCode() {
     }

@@ -2,6 +2,7 @@ package io.presence.node.session;
 
 import io.presence.node.access.PresencePermissions;
 import io.presence.node.metrics.NodeMetrics;
+import io.presence.node.presence.Disconnects;
 import io.presence.node.presence.PresenceService;
 import io.presence.protocol.AuthMessage;
 import io.presence.protocol.ConnectionMessage;
@@ -11,6 +12,7 @@ import io.presence.protocol.Message;
 import io.presence.protocol.ParserMessage;
 import io.presence.protocol.PresenceMessage;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,6 +39,7 @@ public final class Session {
     private final LongSupplier clock;
     private final SessionRegistry registry;
     private final Supplier<PresencePermissions> permissions;
+    private final Disconnects disconnects;
     private final NodeMetrics metrics;
     private final long openedAt;
     /** Set while an expiry is on its way to the event loop, so the sweep hands over only one. */
@@ -49,6 +52,8 @@ public final class Session {
     private int refusedLogins;
     /** Logged in without a username (meaningful once authenticated). */
     private boolean anonymous;
+    /** The user logged in, once authenticated with a username; read by any thread. */
+    private volatile String username;
     /** A login request is with the strategies: sent in time, so the login deadline waits for it. */
     private volatile boolean loginPending;
     private final MessageRate rate;
@@ -66,7 +71,9 @@ public final class Session {
 
     Session(Connection connection, PresenceService presence, Authenticator authenticator,
             SessionSettings settings, LongSupplier clock, SessionRegistry registry,
-            Supplier<PresencePermissions> permissions, ChangeNotifications notifications, NodeMetrics metrics) {
+            Supplier<PresencePermissions> permissions, Disconnects disconnects, ChangeNotifications notifications,
+            NodeMetrics metrics) {
+        this.disconnects = disconnects;
         this.notifications = notifications;
         this.metrics = metrics;
         this.connection = connection;
@@ -208,10 +215,14 @@ public final class Session {
             outcome = new LoginOutcome.Refused(JsonText.write(Map.of("error", throttled.reason())));
         } else if (!(outcome instanceof LoginOutcome.Accepted)) {
             metrics.loginRefused(NodeMetrics.Refusal.REFUSED);
+        } else if (refusedForNow((LoginOutcome.Accepted) outcome) instanceof LoginOutcome.Refused refused) {
+            metrics.loginRefused(NodeMetrics.Refusal.REFUSED);
+            outcome = refused;
         }
         if (outcome instanceof LoginOutcome.Accepted accepted) {
             state = State.AUTHENTICATED;
             anonymous = accepted.username() == null;
+            username = accepted.username();
             registry.loggedIn(anonymous);
             metrics.loggedIn(anonymous);
             requests = new PresenceRequests(connection, presence, accepted.username(),
@@ -313,6 +324,21 @@ public final class Session {
             // a login or a message arrived after the sweep looked: nothing expired after all
             expiring.set(false);
         }
+    }
+
+    /** A disconnect order refuses this user's logins for now: the refusal, with until when; else null. */
+    private LoginOutcome refusedForNow(LoginOutcome.Accepted accepted) {
+        long until = accepted.username() == null ? 0 : disconnects.refusedUntil(accepted.username());
+        if (until == 0) {
+            return null;
+        }
+        return new LoginOutcome.Refused(JsonText.write(Map.of("error", "logins of this user are refused until "
+                + Instant.ofEpochMilli(until))));
+    }
+
+    /** Whether this session is logged in as {@code name}. Any thread. */
+    public boolean isLoggedInAs(String name) {
+        return name.equals(username) && state == State.AUTHENTICATED;
     }
 
     /** Closes the connection with a close frame (e.g. the node is stopping). */

@@ -2,6 +2,7 @@ package io.presence.node.session;
 
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.access.PresencePermissions;
+import io.presence.node.presence.Disconnects;
 import io.presence.node.presence.PresenceService;
 
 import java.util.function.LongSupplier;
@@ -17,16 +18,19 @@ public final class SessionFactory {
     private final SessionRegistry registry;
     private final Supplier<PresencePermissions> permissions;
     private final NodeMetrics metrics;
+    private final Disconnects disconnects;
     /** Shared by every session: each change's notifications are made once. */
     private final ChangeNotifications notifications = new ChangeNotifications();
 
     /**
      * @param clock       a monotonic clock in milliseconds; the registry's sweep must pass the same one's time
      * @param permissions the presence rules in force, asked at every request (they may be reloaded)
+     * @param disconnects whose logins are refused for now (a disconnect order said so)
      */
     public SessionFactory(PresenceService presence, Authenticator authenticator, SessionSettings settings,
                           LongSupplier clock, SessionRegistry registry, Supplier<PresencePermissions> permissions,
-                          NodeMetrics metrics) {
+                          Disconnects disconnects, NodeMetrics metrics) {
+        this.disconnects = disconnects;
         this.metrics = metrics;
         this.presence = presence;
         this.authenticator = authenticator;
@@ -38,7 +42,7 @@ public final class SessionFactory {
 
     public Session open(Connection connection) {
         Session session = new Session(connection, presence, authenticator, settings, clock, registry, permissions,
-                notifications, metrics);
+                disconnects, notifications, metrics);
         registry.add(session);
         return session;
     }

@@ -62,6 +62,18 @@ public final class SessionRegistry {
         sessions.forEach(s -> s.checkDeadlines(now));
     }
 
+    /** Closes every connection logged in as {@code username} with a close frame; how many it closed. */
+    public int closeUser(String username, short status, String reason) {
+        int closed = 0;
+        for (Session s : sessions) {
+            if (s.isLoggedInAs(username)) {
+                s.close(status, reason);
+                closed++;
+            }
+        }
+        return closed;
+    }
+
     /** Closes every connection with a close frame, so that clients reconnect elsewhere. */
     public void closeAll(short status, String reason) {
         sessions.forEach(s -> s.close(status, reason));

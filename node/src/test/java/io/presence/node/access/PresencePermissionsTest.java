@@ -44,6 +44,38 @@ class PresencePermissionsTest {
     }
 
     @Test
+    void disconnectingIsDecidedByItsOwnRuleAndDeniedWhereNoneIsWritten() throws Exception {
+        assertEquals(Decision.DENIED, PresencePermissions.allowAll().check(ADMIN, PresenceAction.DISCONNECT, "Ben"),
+                "no permissions file: no one may disconnect users");
+        PresencePermissions onlyAllow = rules("""
+                presence:
+                  "*":
+                    allow: true
+                """);
+        assertTrue(onlyAllow.allowsEverything());
+        assertEquals(Decision.DENIED, onlyAllow.check(ADMIN, PresenceAction.DISCONNECT, "Ben"));
+        PresencePermissions moderated = rules("""
+                presence:
+                  "*":
+                    allow: true
+                    disconnect: "user.data.role == 'admin'"
+                  "vip-*":
+                    disconnect: false
+                """);
+        assertTrue(moderated.allowsEverything(), "the disconnect rules leave queries unchecked");
+        assertEquals(Decision.ALLOWED, moderated.check(ADMIN, PresenceAction.DISCONNECT, "Ben"));
+        assertEquals(Decision.DENIED, moderated.check(ALEX, PresenceAction.DISCONNECT, "Ben"));
+        assertEquals(Decision.DENIED, moderated.check(ADMIN, PresenceAction.DISCONNECT, "vip-Ann"), "the longest pattern decides");
+        assertEquals(Decision.ALLOWED, moderated.check(ALEX, PresenceAction.QUERY, "vip-Ann"), "a disconnect-only pattern decides no query");
+        PermissionsException unknown = assertThrows(PermissionsException.class, () -> rules("""
+                presence:
+                  "*":
+                    kick: true
+                """));
+        assertTrue(unknown.getMessage().contains("allow and disconnect"), unknown.getMessage());
+    }
+
+    @Test
     void theLongestMatchingPatternDecidesAndVariablesBindASegment() throws Exception {
         PresencePermissions p = rules("""
                 presence:

@@ -30,6 +30,13 @@ public final class Clients implements AutoCloseable {
         return TestClient.loggedIn(vertx, cluster.node(node).port(), TestClient.Endpoint.BINARY, username);
     }
 
+    /** Connects to a node and completes the handshake, without logging in. */
+    public TestClient connect(int node) {
+        TestClient client = track(TestClient.connect(vertx, cluster.node(node).port(), TestClient.Endpoint.BINARY));
+        client.handshake();
+        return client;
+    }
+
     public TestClient track(TestClient client) {
         open.add(client);
         return client;

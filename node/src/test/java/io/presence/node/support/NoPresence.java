@@ -2,6 +2,9 @@ package io.presence.node.support;
 
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.presence.ClusterRepair;
+import io.presence.node.presence.DisconnectChannel;
+import io.presence.node.presence.DisconnectOrder;
+import io.presence.node.presence.Disconnects;
 import io.presence.node.presence.PresenceChange;
 import io.presence.node.presence.PresenceCluster;
 import io.presence.node.presence.PresenceExecutor;
@@ -22,6 +25,28 @@ import java.util.function.Consumer;
 public final class NoPresence implements PresenceCluster, ClusterRepair, PresenceExecutor {
 
     private Consumer<List<PresenceChange>> published = changes -> { };
+
+    /** Disconnect orders that reach only this node, at once: no other node to tell. */
+    public static Disconnects disconnects() {
+        List<Consumer<DisconnectOrder>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+        return new Disconnects(new DisconnectChannel() {
+            @Override
+            public CompletionStage<Void> publish(DisconnectOrder order) {
+                listeners.forEach(l -> l.accept(order));
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void subscribe(Consumer<DisconnectOrder> listener) {
+                listeners.add(listener);
+            }
+
+            @Override
+            public CompletionStage<Collection<DisconnectOrder>> standing() {
+                return CompletableFuture.completedFuture(List.of());
+            }
+        }, System::currentTimeMillis);
+    }
 
     public static PresenceService service() {
         return new NoPresence().presenceService();
