@@ -103,7 +103,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                     }
                     hazelcast = HazelcastMember.startForNode(config);
                     return new ClusterAdapter(hazelcast, config.clusterMode() == ClusterMode.CLIENT,
-                            config.logoutGraceMillis(), config.webhooks().enabled());
+                            config.logoutGraceMillis(), config.webhooks().enabled(), config.lastSeen().enabled());
                 }, false)
                 .compose(adapter -> {
                     cluster = adapter;
@@ -138,7 +138,8 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                                     limits.maxRequestNames(), new UsernameLimit(config.maxUsernameLength())),
                             ContextExecutor::monotonicMillis, sessions, permissions, disconnects, metrics);
                     Admission admission = new Admission(limits, sessions::awaitingLogin);
-                    ApiQueries api = new ApiQueries(presence, authentication.authenticator(), permissions, disconnects, metrics);
+                    ApiQueries api = new ApiQueries(presence, authentication.authenticator(), permissions, disconnects,
+                            cluster.lastSeen(), metrics);
                     return vertx.deployVerticle(() -> {
                         TransportVerticle transport = new TransportVerticle(config, sessionFactory, api, this,
                                 () -> serving, admission, metrics);

@@ -1,6 +1,7 @@
 package io.presence.node.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
 import io.presence.node.presence.PresenceChange;
 
@@ -24,10 +25,14 @@ final class ChangeTopic {
     static final int MAX_BATCH = 10_000;
 
     private final ITopic<ChangeBatch> topic;
+    /** Where logouts are remembered; null when last-seen times are not kept. */
+    private final IMap<String, Long> lastSeen;
     private final List<UUID> registrations = new CopyOnWriteArrayList<>();
 
-    ChangeTopic(HazelcastInstance hazelcast) {
+    /** @param lastSeen whether each logout published is remembered ({@link HazelcastLastSeen}) */
+    ChangeTopic(HazelcastInstance hazelcast, boolean lastSeen) {
         this.topic = hazelcast.getTopic(NAME);
+        this.lastSeen = lastSeen ? hazelcast.getMap(HazelcastLastSeen.MAP) : null;
     }
 
     /** The changes an entry processor call made: its results less the nulls, which mean "nothing changed". */
@@ -41,10 +46,16 @@ final class ChangeTopic {
         return changes;
     }
 
-    /** Publishes {@code changes} (none: nothing to publish), in batches of at most {@link #MAX_BATCH}. */
+    /**
+     * Publishes {@code changes} (none: nothing to publish), in batches of at most {@link #MAX_BATCH},
+     * and remembers their logouts: every decided change passes here, whichever member decided it.
+     */
     CompletionStage<Void> publish(List<Change> changes, long decidedAt) {
         if (changes.isEmpty()) {
             return CompletableFuture.completedFuture(null);
+        }
+        if (lastSeen != null) {
+            HazelcastLastSeen.record(lastSeen, changes, decidedAt);
         }
         if (changes.size() <= MAX_BATCH) {
             return topic.publishAsync(new ChangeBatch(changes, decidedAt));

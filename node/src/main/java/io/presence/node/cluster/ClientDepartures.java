@@ -59,12 +59,14 @@ public final class ClientDepartures implements AutoCloseable {
      * @param graceMillis the logout grace: a node's users stay held this long after it went
      * @param webhooks    whether logouts are recorded as webhook events for the nodes to send
      * @param sweepMillis how often the oldest data member looks for holders that are gone
+     * @param lastSeen    whether logouts are remembered as last-seen times
      */
-    public ClientDepartures(HazelcastInstance hazelcast, long graceMillis, boolean webhooks, long sweepMillis) {
+    public ClientDepartures(HazelcastInstance hazelcast, long graceMillis, boolean webhooks, long sweepMillis,
+                            boolean lastSeen) {
         this.hazelcast = hazelcast;
         this.member = new LocalMember(hazelcast, false);
         this.users = hazelcast.getMap(HazelcastPresenceCluster.USERS_MAP);
-        this.changes = new ChangeTopic(hazelcast);
+        this.changes = new ChangeTopic(hazelcast, lastSeen);
         this.graceMillis = graceMillis;
         this.webhooks = webhooks;
         this.sweepMillis = sweepMillis;

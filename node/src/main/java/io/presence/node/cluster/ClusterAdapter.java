@@ -4,6 +4,10 @@ import io.presence.node.webhook.WebhookOutbox;
 import com.hazelcast.core.HazelcastInstance;
 import io.presence.node.presence.ClusterRepair;
 import io.presence.node.presence.DisconnectChannel;
+import io.presence.node.presence.LastSeen;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import io.presence.node.presence.PresenceCluster;
 
 /**
@@ -20,10 +24,11 @@ public final class ClusterAdapter implements AutoCloseable {
     private final MemberDirectory directory;
     private final HazelcastWebhookOutbox outbox;
     private final HazelcastDisconnects disconnects;
+    private final LastSeen lastSeen;
     private final HazelcastInstance hazelcast;
 
     public ClusterAdapter(HazelcastInstance hazelcast) {
-        this(hazelcast, false, 0, false);
+        this(hazelcast, false, 0, false, false);
     }
 
     /**
@@ -33,12 +38,15 @@ public final class ClusterAdapter implements AutoCloseable {
      *                            their clients can reconnect elsewhere without events (the logout
      *                            grace period); 0 releases them at once
      * @param webhooks            whether transitions are recorded as webhook events to send
+     * @param lastSeen            whether logouts are remembered as last-seen times
      */
-    public ClusterAdapter(HazelcastInstance hazelcast, boolean client, long departedGraceMillis, boolean webhooks) {
+    public ClusterAdapter(HazelcastInstance hazelcast, boolean client, long departedGraceMillis, boolean webhooks,
+                          boolean lastSeen) {
         this.hazelcast = hazelcast;
         this.member = new LocalMember(hazelcast, client);
         this.directory = new MemberDirectory(hazelcast, member, workers);
-        this.changes = new ChangeTopic(hazelcast);
+        this.changes = new ChangeTopic(hazelcast, lastSeen);
+        this.lastSeen = lastSeen ? new HazelcastLastSeen(hazelcast, workers) : names -> CompletableFuture.completedFuture(Map.of());
         this.outbox = new HazelcastWebhookOutbox(webhooks, hazelcast, member, workers);
         if (client) {
             // logouts the data members decided (for nodes that went) leave their events to us
@@ -55,6 +63,11 @@ public final class ClusterAdapter implements AutoCloseable {
 
     public ClusterRepair repair() {
         return repair;
+    }
+
+    /** Last logout times; none when they are not kept. */
+    public LastSeen lastSeen() {
+        return lastSeen;
     }
 
     public DisconnectChannel disconnects() {

@@ -22,7 +22,7 @@ public final class DataMember implements AutoCloseable {
     public static DataMember start(NodeConfig config) {
         HazelcastInstance hazelcast = HazelcastMember.start(config);
         ClientDepartures departures = new ClientDepartures(hazelcast, config.logoutGraceMillis(),
-                config.webhooks().enabled(), config.reconcileMillis()).start();
+                config.webhooks().enabled(), config.reconcileMillis(), config.lastSeen().enabled()).start();
         return new DataMember(hazelcast, departures);
     }
 

@@ -68,6 +68,7 @@ public final class HazelcastMember {
         // our own members shut down in order on stop; a JVM hook racing with that would lose data
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         PresenceSerialization.register(config.getSerializationConfig());
+        HazelcastLastSeen.configure(config, node.lastSeen());
         return config;
     }
 

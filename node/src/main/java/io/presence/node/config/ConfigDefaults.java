@@ -26,6 +26,8 @@ final class ConfigDefaults {
         d.put("max.username.length", "128");
         d.put("transport.instances", String.valueOf(Runtime.getRuntime().availableProcessors()));
         d.put("min.cluster.size", "1");
+        d.put("last.seen.retention.ms", String.valueOf(30L * 24 * 3600 * 1000));
+        d.put("last.seen.max.users", "100000");
         d.put("cluster.mode", "embedded");
         d.put("hazelcast.config", "");
         d.put("cluster.name", "");

@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param minClusterSize     the health check answers 503 while this node sees fewer cluster members,
  *                           so that a load balancer stops sending clients to a node cut off from
  *                           the others (a hang, a network split) until it is back; 1 turns it off
+ * @param lastSeen           how long, and for how many users, logout times are kept
  * @param clusterMode        a Hazelcast member itself, or a client of separate data members
  * @param hazelcastConfig    Hazelcast YAML file (a client's in client mode); empty means the embedded local default
  * @param clusterName        overrides the Hazelcast cluster name when present
@@ -57,6 +58,7 @@ public record NodeConfig(
         int maxUsernameLength,
         int transportInstances,
         int minClusterSize,
+        LastSeenRetention lastSeen,
         ClusterMode clusterMode,
         Optional<String> hazelcastConfig,
         Optional<String> clusterName,

@@ -84,6 +84,8 @@ public final class NodeConfigLoader {
                 r.integer("max.username.length", 1, 65536),
                 r.integer("transport.instances", 1, 256),
                 r.integer("min.cluster.size", 1, 1000),
+                new LastSeenRetention(r.longInteger("last.seen.retention.ms", 0, 10L * 365 * 24 * 3600 * 1000),
+                        r.integer("last.seen.max.users", 1, Integer.MAX_VALUE)),
                 ClusterMode.parse(r.text("cluster.mode")).orElse(ClusterMode.EMBEDDED),
                 r.optionalText("hazelcast.config"),
                 r.optionalText("cluster.name"),
@@ -279,9 +281,13 @@ public final class NodeConfigLoader {
         }
 
         int integer(String key, int min, int max) {
+            return (int) longInteger(key, min, max);
+        }
+
+        long longInteger(String key, long min, long max) {
             String v = values.get(key);
             try {
-                int n = Integer.parseInt(v);
+                long n = Long.parseLong(v);
                 if (n < min || n > max) {
                     problems.add(key + " must be between " + min + " and " + max + " (got " + n + ")");
                 }

@@ -7,6 +7,7 @@ import io.presence.node.access.Requester;
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.presence.DisconnectOrder;
 import io.presence.node.presence.Disconnects;
+import io.presence.node.presence.LastSeen;
 import io.presence.node.presence.OnlineSnapshot;
 import io.presence.node.presence.PresenceService;
 import io.presence.node.presence.UserStatus;
@@ -56,10 +57,12 @@ public final class ApiQueries {
     private final Supplier<PresencePermissions> permissions;
     private final NodeMetrics metrics;
     private final Disconnects disconnects;
+    private final LastSeen lastSeen;
 
     public ApiQueries(PresenceService presence, Authenticator authenticator, Supplier<PresencePermissions> permissions,
-                      Disconnects disconnects, NodeMetrics metrics) {
+                      Disconnects disconnects, LastSeen lastSeen, NodeMetrics metrics) {
         this.disconnects = disconnects;
+        this.lastSeen = lastSeen;
         this.presence = presence;
         this.authenticator = authenticator;
         this.permissions = permissions;
@@ -165,6 +168,21 @@ public final class ApiQueries {
         }
         UserStatus status = presence.status(name);
         return Optional.of(status == null ? new UserAnswer(false, null) : new UserAnswer(status.online(), status.sinceMillis()));
+    }
+
+    /**
+     * When each user that {@code answer} (of {@link #areOnline} or {@link #status}, so already
+     * allowed) says is offline last went offline (epoch ms), for those the cluster remembers; a
+     * user online now has none.
+     */
+    public CompletionStage<Map<String, Long>> lastSeen(Map<String, Boolean> answer) {
+        List<String> offline = new ArrayList<>();
+        answer.forEach((name, online) -> {
+            if (!online) {
+                offline.add(name);
+            }
+        });
+        return lastSeen.of(offline);
     }
 
     /**

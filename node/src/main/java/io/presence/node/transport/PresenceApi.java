@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Presence over HTTP, for backends that hold no WebSocket: deepstream's {@code POST /api}
@@ -77,7 +78,13 @@ final class PresenceApi {
                 json(ctx, 400, error("user: " + usernames.rule()));
                 return;
             }
-            answer(ctx, queries.status(caller, user).map(status -> userJson(user, status)), "QUERY");
+            Optional<ApiQueries.UserAnswer> status = queries.status(caller, user);
+            if (status.isEmpty()) {
+                json(ctx, 403, error(ApiQueries.deniedMessage("QUERY")));
+                return;
+            }
+            withLastSeen(ctx, Map.of(user, status.get().online()),
+                    seen -> userJson(user, status.get()).put("lastSeen", seen.get(user)));
         }));
         router.get(PRESENCE_PATH).handler(ctx -> asCaller(ctx, caller -> onlineUsers(ctx, caller)));
         router.post(PRESENCE_PATH + "/:user/disconnect").handler(BodyHandler.create(false).setBodyLimit(DISCONNECT_BODY_LIMIT))
@@ -276,8 +283,14 @@ final class PresenceApi {
                 json(ctx, 400, error("names: " + usernames.rule()));
                 return;
             }
-            answer(ctx, queries.areOnline(caller, asked).map(users -> new JsonObject().put("users", new JsonObject(new LinkedHashMap<String, Object>(users)))),
-                    "QUERY");
+            Optional<Map<String, Boolean>> online = queries.areOnline(caller, asked);
+            if (online.isEmpty()) {
+                json(ctx, 403, error(ApiQueries.deniedMessage("QUERY")));
+                return;
+            }
+            withLastSeen(ctx, online.get(), seen -> new JsonObject()
+                    .put("users", new JsonObject(new LinkedHashMap<String, Object>(online.get())))
+                    .put("lastSeen", new JsonObject(new LinkedHashMap<String, Object>(seen))));
             return;
         }
         int limit;
@@ -304,6 +317,13 @@ final class PresenceApi {
                 .put("next", page.last() == null ? null
                         : Base64.getUrlEncoder().withoutPadding().encodeToString(page.last().getBytes(StandardCharsets.UTF_8)))),
                 "QUERY_ALL");
+    }
+
+    /** Answers 200 with {@code body} made from the last-seen times of the offline users of {@code online}. */
+    private void withLastSeen(RoutingContext ctx, Map<String, Boolean> online, Function<Map<String, Long>, JsonObject> body) {
+        Future.fromCompletionStage(queries.lastSeen(online), Vertx.currentContext())
+                .onSuccess(seen -> json(ctx, 200, body.apply(seen)))
+                .onFailure(failure -> json(ctx, 503, error("last-seen times could not be read from the cluster; try again")));
     }
 
     private static JsonObject userJson(String user, ApiQueries.UserAnswer status) {

@@ -1,7 +1,9 @@
 package io.presence.node.measure;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import io.presence.node.cluster.ClusterAdapter;
+import io.presence.node.cluster.HazelcastLastSeen;
 import io.presence.node.cluster.HazelcastMember;
 import io.presence.node.config.NodeConfig;
 import io.presence.node.config.NodeConfigLoader;
@@ -10,6 +12,7 @@ import io.presence.node.presence.PresenceService;
 import io.presence.node.support.NoPresence;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,7 +20,8 @@ import java.util.UUID;
 /**
  * Heap per online user, for docs/scaling.md: {@code map N} holds N users through the hot path of
  * two Hazelcast members in this JVM (the map's primary and backup); {@code view N} applies N
- * logins to one node's presence service (the view every node keeps). Full collections before and
+ * logins to one node's presence service (the view every node keeps); {@code lastseen N} remembers N
+ * last-seen times in the map of two members (primary and backup). Full collections before and
  * after; run with the serial collector:
  * {@code java -XX:+UseSerialGC -Xmx3g <Hazelcast's --add-opens> -cp node/target/test-classes:node/target/classes:node/target/lib/* io.presence.node.measure.PresenceMemory map 200000}
  */
@@ -32,7 +36,11 @@ public final class PresenceMemory {
     public static void main(String[] args) {
         int users = Integer.parseInt(args[1]);
         // what it takes to start is not per user: measured from after the start
-        Runnable fill = args[0].equals("map") ? map(users) : view(users);
+        Runnable fill = switch (args[0]) {
+            case "map" -> map(users);
+            case "lastseen" -> lastSeen(users);
+            default -> view(users);
+        };
         long before = usedAfterCollection();
         fill.run();
         long after = usedAfterCollection();
@@ -60,6 +68,24 @@ public final class PresenceMemory {
         return () -> {
             for (int i = 0; i < users; i += 1000) {
                 adapter.presence().hold(names(i, Math.min(users, i + 1000))).toCompletableFuture().join();
+            }
+        };
+    }
+
+    private static Runnable lastSeen(int users) {
+        NodeConfig config = NodeConfigLoader.fromSettings(Map.of("cluster.name", "memory-" + UUID.randomUUID(),
+                "hazelcast.port", "5991"));
+        HazelcastInstance primary = HazelcastMember.start(config);
+        HazelcastMember.start(config);
+        IMap<String, Long> times = primary.getMap(HazelcastLastSeen.MAP);
+        kept = times;
+        return () -> {
+            for (int i = 0; i < users; i += 1000) {
+                Map<String, Long> batch = new HashMap<>();
+                for (String name : names(i, Math.min(users, i + 1000))) {
+                    batch.put(name, System.currentTimeMillis());
+                }
+                times.setAll(batch);
             }
         };
     }
