@@ -47,19 +47,28 @@ public final class UserHolders implements IdentifiedDataSerializable {
     private long version;
     private UUID[] members;
     private PendingEvent[] pending = NONE;
+    /**
+     * The proposed version of the request that made the latest transition (0: unknown). Hazelcast
+     * retries an entry processor on a partition's new owner when the old one applied it (and its
+     * backup) but died before answering; the retry finds its own transition made, and is answered
+     * with it again instead of "nothing changed", so that its sender publishes it and sends its
+     * webhook event.
+     */
+    private long cause;
 
     public UserHolders() {
         // for deserialization
     }
 
     UserHolders(long version, UUID[] members) {
-        this(version, members, NONE);
+        this(version, members, NONE, 0);
     }
 
-    private UserHolders(long version, UUID[] members, PendingEvent[] pending) {
+    private UserHolders(long version, UUID[] members, PendingEvent[] pending, long cause) {
         this.version = version;
         this.members = members;
         this.pending = pending;
+        this.cause = cause;
     }
 
     /** Adds {@code member} to the entry's holders; returns the login when it is the first. */
@@ -76,13 +85,15 @@ public final class UserHolders implements IdentifiedDataSerializable {
         PendingEvent[] pending = current == null ? NONE : current.pending;
         if (current == null || current.isTombstone()) {
             long version = Math.max(current == null ? 1 : current.version + 1, proposedVersion);
-            store(entry, new UserHolders(version, new UUID[] {member}, recorded(pending, version, true, sender)));
+            store(entry, new UserHolders(version, new UUID[] {member}, recorded(pending, version, true, sender), proposedVersion));
             return new Change(entry.getKey(), true, version, sender != null && pending.length > 0);
         }
         if (!current.isHeldBy(member)) {
             UUID[] more = Arrays.copyOf(current.members, current.members.length + 1);
             more[current.members.length] = member;
-            store(entry, new UserHolders(current.version, more, pending));
+            store(entry, new UserHolders(current.version, more, pending, current.cause));
+        } else if (current.isRetryOf(proposedVersion) && current.members[0].equals(member)) {
+            return current.again(entry.getKey(), true, sender);
         }
         return null;
     }
@@ -101,20 +112,23 @@ public final class UserHolders implements IdentifiedDataSerializable {
      */
     static Change release(Map.Entry<String, UserHolders> entry, Predicate<UUID> letGo, long proposedVersion, UUID sender) {
         UserHolders current = entry.getValue();
-        if (current == null || current.isTombstone()) {
+        if (current == null) {
             return null;
+        }
+        if (current.isTombstone()) {
+            return current.isRetryOf(proposedVersion) ? current.again(entry.getKey(), false, sender) : null;
         }
         UUID[] kept = Arrays.stream(current.members).filter(letGo.negate()).toArray(UUID[]::new);
         if (kept.length == current.members.length) {
             return null;
         }
         if (kept.length > 0) {
-            store(entry, new UserHolders(current.version, kept, current.pending));
+            store(entry, new UserHolders(current.version, kept, current.pending, current.cause));
             return null;
         }
         long version = Math.max(current.version + 1, proposedVersion);
         PendingEvent[] pending = recorded(current.pending, version, false, sender);
-        setOffline(entry, new UserHolders(version, new UUID[0], pending));
+        setOffline(entry, new UserHolders(version, new UUID[0], pending, proposedVersion));
         return new Change(entry.getKey(), false, version, sender != null && current.pending.length > 0);
     }
 
@@ -136,7 +150,7 @@ public final class UserHolders implements IdentifiedDataSerializable {
             }
         }
         if (!taken.isEmpty()) {
-            keep(entry, new UserHolders(current.version, current.members, moved));
+            keep(entry, new UserHolders(current.version, current.members, moved, current.cause));
         }
         return taken;
     }
@@ -149,8 +163,18 @@ public final class UserHolders implements IdentifiedDataSerializable {
         }
         PendingEvent[] left = Arrays.stream(current.pending).filter(e -> e.version() != version).toArray(PendingEvent[]::new);
         if (left.length != current.pending.length) {
-            keep(entry, new UserHolders(current.version, current.members, left));
+            keep(entry, new UserHolders(current.version, current.members, left, current.cause));
         }
+    }
+
+    /** Whether a request proposing {@code proposedVersion} is the one that made the latest transition. */
+    private boolean isRetryOf(long proposedVersion) {
+        return cause != 0 && cause == proposedVersion;
+    }
+
+    /** The latest transition, told again to the retry of the request that made it; nothing is stored. */
+    private Change again(String username, boolean online, UUID sender) {
+        return new Change(username, online, version, sender != null && !pendingBefore(version).isEmpty());
     }
 
     /** The oldest undelivered event's version, or -1 when none waits. */
@@ -245,6 +269,7 @@ public final class UserHolders implements IdentifiedDataSerializable {
             out.writeBoolean(e.online());
             PresenceSerialization.writeUuid(out, e.sender());
         }
+        out.writeLong(cause);
     }
 
     @Override
@@ -259,6 +284,7 @@ public final class UserHolders implements IdentifiedDataSerializable {
         for (int i = 0; i < n; i++) {
             pending[i] = new PendingEvent(in.readLong(), in.readBoolean(), PresenceSerialization.readUuid(in));
         }
+        cause = in.readLong();
     }
 
     @Override

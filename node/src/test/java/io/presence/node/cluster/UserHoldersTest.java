@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +55,35 @@ class UserHoldersTest {
     private final UUID a = UUID.randomUUID();
     private final UUID b = UUID.randomUUID();
     private final Entry entry = new Entry();
+
+    /**
+     * Hazelcast retries an entry processor on a partition's new owner when the old owner applied it
+     * (and its backup) but died before answering: the retry finds the entry changed by itself, and
+     * must be told that transition again, or its sender never publishes it nor sends its event.
+     */
+    @Test
+    void aRetriedRequestThatAlreadyMadeItsTransitionIsToldItAgainAndRecordsNothingTwice() {
+        UUID sender = a;
+        Change login = UserHolders.hold(entry, a, 100, sender);
+        Change retried = UserHolders.hold(entry, a, 100, sender);
+        assertNotNull(retried, "the retry of the login's request is told the login");
+        assertEquals(List.of(login.username(), login.online(), login.version(), login.behind()),
+                List.of(retried.username(), retried.online(), retried.version(), retried.behind()));
+        assertNull(UserHolders.hold(entry, a, 101, sender), "a later request of the holder changed nothing");
+        assertNull(UserHolders.hold(entry, b, 100, sender), "another member's request with the same clock made nothing");
+        assertNull(UserHolders.hold(entry, b, 100, sender), "nor does its retry");
+
+        assertNull(UserHolders.release(entry, b::equals, 200, sender), "a still holds");
+        Change logout = UserHolders.release(entry, a::equals, 300, sender);
+        Change retriedLogout = UserHolders.release(entry, a::equals, 300, sender);
+        assertNotNull(retriedLogout, "the retry of the logout's request is told the logout");
+        assertEquals(List.of(logout.online(), logout.version(), logout.behind()),
+                List.of(retriedLogout.online(), retriedLogout.version(), retriedLogout.behind()));
+        assertNull(UserHolders.release(entry, a::equals, 301, sender), "a later release changed nothing");
+        assertEquals(List.of(login.version(), logout.version()),
+                entry.value.pending().stream().map(UserHolders.PendingEvent::version).toList(),
+                "one webhook event per transition, however often it was told");
+    }
 
     @Test
     void theFirstHolderLogsInAndTheLastToLetGoLogsOutLeavingATombstoneThatExpires() {
