@@ -27,6 +27,7 @@ import io.presence.node.webhook.WebhookSender;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -108,7 +109,9 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                 .compose(adapter -> {
                     cluster = adapter;
                     presence = new PresenceService(cluster.presence(), cluster.repair(),
-                            new ContextExecutor(vertx.getOrCreateContext()), config.logoutGraceMillis(), config.reconcileMillis(),
+                            // an event-loop context of its own, whichever thread runs this: the presence thread
+                            new ContextExecutor(((VertxInternal) vertx).createEventLoopContext()), config.logoutGraceMillis(),
+                            config.reconcileMillis(),
                             metrics);
                     metrics.watchSessions(sessions::loggedInNamed, sessions::loggedInAnonymous, sessions::awaitingLogin);
                     metrics.watchUsersOnline(presence::usersHere, () -> presence.online().names().size());

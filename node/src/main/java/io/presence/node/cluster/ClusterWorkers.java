@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The adapter's own threads for blocking cluster calls (key sets, whole-map passes, opening a
- * query cache), kept off Hazelcast's and Vert.x's threads. Once closed, work is refused with a
+ * The adapter's own threads for blocking cluster calls (key sets, whole-map passes, reading
+ * many entries at once), kept off Hazelcast's and Vert.x's threads. Once closed, work is refused with a
  * failed future or dropped, never with an exception thrown at the caller (often a Hazelcast
  * event thread).
  */

@@ -43,7 +43,7 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
     private final long departedGraceMillis;
     private final IMap<UUID, Long> departed;
     /** The members the last round (or a join since) saw, to tell who left since. */
-    private Set<UUID> lastSeen = Set.of();
+    private Set<UUID> membersSeenLastRound = Set.of();
     private UUID membershipRegistration;
     private UUID lifecycleRegistration;
 
@@ -102,9 +102,12 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
                         LOG.atInfo().log(() -> "released " + released.size() + " users held only by members that left");
                     }
                     return changes.publish(released, System.currentTimeMillis()).thenApply(v -> released.size());
-                })
-                // then the undelivered webhook events of members that left: this member sends them
-                .thenCompose(dropped -> webhooks.takeOver().thenApply(v -> dropped));
+                });
+    }
+
+    @Override
+    public CompletionStage<Void> takeOverOrphanedWebhookEvents() {
+        return webhooks.takeOver();
     }
 
     /**
@@ -117,18 +120,18 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
             return;
         }
         long now = System.currentTimeMillis();
-        for (UUID seen : lastSeen) {
+        for (UUID seen : membersSeenLastRound) {
             if (!live.contains(seen)) {
                 departed.putIfAbsent(seen, now);
             }
         }
-        lastSeen = Set.copyOf(live);
+        membersSeenLastRound = Set.copyOf(live);
     }
 
     private synchronized void seen(UUID joined) {
-        Set<UUID> more = new HashSet<>(lastSeen);
+        Set<UUID> more = new HashSet<>(membersSeenLastRound);
         more.add(joined);
-        lastSeen = Set.copyOf(more);
+        membersSeenLastRound = Set.copyOf(more);
     }
 
     /** Members that left less than the grace period ago, whose holds stay for now. */

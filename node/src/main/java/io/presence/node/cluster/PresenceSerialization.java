@@ -18,7 +18,7 @@ final class PresenceSerialization implements DataSerializableFactory {
     static final int USER_HOLDERS = 1;
     static final int CHANGE = 2;
     static final int HOLD_PROCESSOR = 3;
-    // 4 was a query entry processor, before queries read the continuous query cache
+    // 4 was a query entry processor, retired when queries came to be answered from each node's view
     static final int HELD_BY_PREDICATE = 5;
     static final int DROP_DEPARTED_PROCESSOR = 6;
     static final int CHANGE_BATCH = 7;

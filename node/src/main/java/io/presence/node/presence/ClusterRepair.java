@@ -28,6 +28,12 @@ public interface ClusterRepair {
     CompletionStage<Integer> dropDepartedHolders();
 
     /**
+     * Takes over the undelivered webhook events whose sender left the cluster: this node sends
+     * them now. Idempotent; nothing to do when webhooks are off.
+     */
+    CompletionStage<Void> takeOverOrphanedWebhookEvents();
+
+    /**
      * Called, on a cluster thread, when members join, leave or merge back: a moment to reconcile.
      * The member that should drop a departed member's users at once (the oldest) is told at once,
      * the others a little later.

@@ -151,8 +151,9 @@ final class Reconciler {
         return repair.dropDepartedHolders()
                 .thenCompose(dropped -> {
                     metrics.repaired("departed", dropped);
-                    return repair.heldHere();
+                    return repair.takeOverOrphanedWebhookEvents();
                 })
+                .thenCompose(v -> repair.heldHere())
                 .thenApplyAsync(heldHere -> {
                     if (isCurrent(which)) {
                         LocalHolds.Reasserted repaired = holds.reassert(heldHere);

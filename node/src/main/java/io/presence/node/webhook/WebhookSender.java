@@ -9,6 +9,7 @@ import io.presence.node.metrics.NodeMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -73,7 +74,8 @@ public final class WebhookSender {
 
     public WebhookSender(Vertx vertx, Webhooks config, WebhookOutbox outbox, NodeMetrics metrics) {
         this.vertx = vertx;
-        this.context = vertx.getOrCreateContext();
+        // an event-loop context of its own, whichever thread builds the sender
+        this.context = ((VertxInternal) vertx).createEventLoopContext();
         this.config = config;
         this.outbox = outbox;
         this.metrics = metrics;

@@ -96,6 +96,11 @@ final class FakeCluster implements PresenceCluster, ClusterRepair {
     }
 
     @Override
+    public CompletionStage<Void> takeOverOrphanedWebhookEvents() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public void onTopologyChange(Runnable listener) {
         topologyListener = listener;
     }

@@ -92,6 +92,11 @@ public final class NoPresence implements PresenceCluster, ClusterRepair, Presenc
     }
 
     @Override
+    public CompletionStage<Void> takeOverOrphanedWebhookEvents() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public void onTopologyChange(Runnable listener) {
     }
 

@@ -181,8 +181,10 @@ class PresenceApiTest {
         long since = online.getLong("since");
         assertTrue(since >= loginAsked - 5 && since <= System.currentTimeMillis(), online.encode());
         assertEquals(before + 1, new JsonObject(get(port, "/api/presence/count", null).body()).getInteger("count"));
-        assertEquals(new JsonObject().put("users", new JsonObject().put(bob, true).put("ghost-" + tag, false)),
-                new JsonObject(get(port, "/api/presence?names=" + bob + ",ghost-" + tag, null).body()));
+        assertEquals(new JsonObject().put("users", new JsonObject().put(bob, true).put("ghost-" + tag, false))
+                        .put("lastSeen", new JsonObject()),
+                new JsonObject(get(port, "/api/presence?names=" + bob + ",ghost-" + tag, null).body()),
+                "neither was seen going offline");
 
         long logoutAsked = System.currentTimeMillis();
         session.close();
