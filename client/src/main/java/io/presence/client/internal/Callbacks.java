@@ -2,8 +2,6 @@ package io.presence.client.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Where user code runs: callbacks, listeners and the completion of returned futures, on the
@@ -11,7 +9,8 @@ import java.util.logging.Logger;
  */
 final class Callbacks {
 
-    private static final Logger LOG = Logger.getLogger(Callbacks.class.getName());
+    /** System.Logger: routes to whatever logging the application uses (SLF4J, Log4j, JUL). */
+    private static final System.Logger LOG = System.getLogger(Callbacks.class.getName());
 
     private final Executor executor;
 
@@ -35,7 +34,7 @@ final class Callbacks {
         try {
             userCode.run();
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.WARNING, "a presence callback threw; the client carries on", e);
+            LOG.log(System.Logger.Level.WARNING, "a presence callback threw; the client carries on", e);
         }
     }
 }

@@ -29,7 +29,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 /**
  * The client's public API over its parts: a {@link ClientConnection} and its {@link ClientLogin},
@@ -40,7 +39,8 @@ import java.util.logging.Logger;
  */
 public final class RealPresenceClient implements PresenceClient, Presence {
 
-    private static final Logger LOG = Logger.getLogger(RealPresenceClient.class.getName());
+    /** System.Logger: routes to whatever logging the application uses (SLF4J, Log4j, JUL). */
+    private static final System.Logger LOG = System.getLogger(RealPresenceClient.class.getName());
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     /** How the builder's settings reach the client. */
@@ -183,7 +183,7 @@ public final class RealPresenceClient implements PresenceClient, Presence {
                 }
             });
         } catch (RejectedExecutionException closed) {
-            LOG.fine("client closed; subscription change dropped");
+            LOG.log(System.Logger.Level.DEBUG, "client closed; subscription change dropped");
         }
     }
 

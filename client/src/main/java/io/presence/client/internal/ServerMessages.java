@@ -14,8 +14,6 @@ import io.presence.protocol.PresenceMessage.Action;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * What the connection brings, turned into the client's state: the login conversation, answers to
@@ -23,7 +21,8 @@ import java.util.logging.Logger;
  */
 final class ServerMessages implements ClientConnection.Events {
 
-    private static final Logger LOG = Logger.getLogger(ServerMessages.class.getName());
+    /** System.Logger: routes to whatever logging the application uses (SLF4J, Log4j, JUL). */
+    private static final System.Logger LOG = System.getLogger(ServerMessages.class.getName());
 
     /** The client's connection state, as listeners hear it. */
     interface States {
@@ -77,7 +76,7 @@ final class ServerMessages implements ClientConnection.Events {
 
     @Override
     public void lost(String why) {
-        LOG.fine(() -> "connection lost: " + why);
+        LOG.log(System.Logger.Level.DEBUG, () -> "connection lost: " + why);
         boolean wasLoggedIn = login.lost();
         queries.failAll(new PresenceException.ConnectionLost("connection " + why));
         if (wasLoggedIn) {
@@ -140,7 +139,7 @@ final class ServerMessages implements ClientConnection.Events {
                     queries.fail(m.correlationId(), false, new PresenceException.ServerError("QUERY_RESPONSE", e.getMessage()));
                 }
             }
-            case MULTIPLE_SUBSCRIPTIONS, NOT_SUBSCRIBED -> LOG.fine(() -> "server warning " + m);
+            case MULTIPLE_SUBSCRIPTIONS, NOT_SUBSCRIBED -> LOG.log(System.Logger.Level.DEBUG, () -> "server warning " + m);
             default -> {
                 PresenceException error = new PresenceException.ServerError(m.action().name(), String.valueOf(m.data()));
                 if (m.isError() && m.originalAction() == Action.QUERY_ALL.code()) {
@@ -155,7 +154,7 @@ final class ServerMessages implements ClientConnection.Events {
     }
 
     private void reportError(PresenceException error) {
-        LOG.log(Level.FINE, "reporting to the connection listener", error);
+        LOG.log(System.Logger.Level.DEBUG, "reporting to the connection listener", error);
         callbacks.run(() -> listener.onError(error));
     }
 }
