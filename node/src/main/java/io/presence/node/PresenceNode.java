@@ -68,6 +68,8 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     private ClusterAdapter cluster;
     private PresenceService presence;
     private Disconnects disconnects;
+    /** The one bound on usernames, wherever one is given: logins, requests and the HTTP API. */
+    private final UsernameLimit usernames;
     private Authentication authentication;
     private Supplier<PresencePermissions> permissions;
     private PermissionsFile permissionsFile;
@@ -75,6 +77,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
 
     private PresenceNode(NodeConfig config) {
         this.config = config;
+        this.usernames = new UsernameLimit(config.maxUsernameLength());
         this.vertx = instrumentation.vertx();
         this.drain = new Drain(vertx, config.operations().drainDelayMillis());
     }
@@ -90,7 +93,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
      */
     public Future<PresenceNode> start() {
         return vertx.executeBlocking(() -> {
-                    authentication = new Authentication(config.auth(), new UsernameLimit(config.maxUsernameLength()), vertx);
+                    authentication = new Authentication(config.auth(), usernames, vertx);
                     if (config.permissionsFile().isPresent()) {
                         try {
                             permissionsFile = new PermissionsFile(Path.of(config.permissionsFile().get()));
@@ -138,13 +141,13 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                     SessionFactory sessionFactory = new SessionFactory(presence, authentication.authenticator(),
                             new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts(),
                                     limits.messagesPerSecond(), limits.messageBurst(), limits.maxSubscriptions(), limits.maxNodeSubscriptions(),
-                                    limits.maxRequestNames(), new UsernameLimit(config.maxUsernameLength())),
+                                    limits.maxRequestNames(), usernames),
                             ContextExecutor::monotonicMillis, sessions, permissions, disconnects, metrics);
                     Admission admission = new Admission(limits, sessions::awaitingLogin);
                     ApiQueries api = new ApiQueries(presence, authentication.authenticator(), permissions, disconnects,
                             cluster.lastSeen(), metrics);
                     return vertx.deployVerticle(() -> {
-                        TransportVerticle transport = new TransportVerticle(config, sessionFactory, api, this,
+                        TransportVerticle transport = new TransportVerticle(config, sessionFactory, api, usernames, this,
                                 () -> serving, admission, metrics);
                         transports.add(transport);
                         return transport;

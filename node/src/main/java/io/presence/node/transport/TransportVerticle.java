@@ -38,6 +38,7 @@ public final class TransportVerticle extends VerticleBase {
     private final NodeOperations operations;
     private final NodeMetrics metrics;
     private final ApiQueries api;
+    private final UsernameLimit usernames;
     private final BooleanSupplier accepting;
     private final Admission admission;
     private final NotificationQueues notifications;
@@ -50,9 +51,11 @@ public final class TransportVerticle extends VerticleBase {
      * @param accepting false once the node is stopping: new connections are refused (503), so
      *                  that clients reconnect to another node rather than log in on a leaving one
      * @param admission the node's connection limits, shared by its transport instances
+     * @param usernames the bound on usernames the HTTP API checks, the node's one
      */
-    public TransportVerticle(NodeConfig config, SessionFactory sessions, ApiQueries api, NodeOperations operations,
-                             BooleanSupplier accepting, Admission admission, NodeMetrics metrics) {
+    public TransportVerticle(NodeConfig config, SessionFactory sessions, ApiQueries api, UsernameLimit usernames,
+                             NodeOperations operations, BooleanSupplier accepting, Admission admission, NodeMetrics metrics) {
+        this.usernames = usernames;
         this.api = api;
         this.config = config;
         this.sessions = sessions;
@@ -104,7 +107,7 @@ public final class TransportVerticle extends VerticleBase {
     private Router httpRoutes() {
         Router router = Router.router(vertx);
         OperationsEndpoints.mount(router, vertx, config.healthPath(), config.operations().drainToken(), operations);
-        new PresenceApi(api, clientAddress, config.limits(), new UsernameLimit(config.maxUsernameLength()), admission, metrics)
+        new PresenceApi(api, clientAddress, config.limits(), usernames, admission, metrics)
                 .mount(router, config.maxMessageSize());
         OperationsEndpoints.mountPage(router);
         return router;
