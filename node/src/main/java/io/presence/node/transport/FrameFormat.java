@@ -7,14 +7,12 @@ import io.presence.protocol.Message;
 import io.presence.protocol.codec.BinaryCodec;
 import io.presence.protocol.codec.EncodedNames;
 import io.presence.protocol.codec.JsonCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -30,18 +28,18 @@ enum FrameFormat {
         private final BinaryCodec codec = new BinaryCodec();
 
         @Override
-        Message decode(Buffer frame) throws DecodeException {
-            return codec.decode(frame.getBytes());
+        boolean takes(WebSocketFrame frame) {
+            return frame instanceof BinaryWebSocketFrame;
         }
 
         @Override
-        int write(ServerWebSocket socket, Message message) {
-            return write(socket, codec.encode(message));
+        Message decode(ByteBuf payload) throws DecodeException {
+            return codec.decode(ByteBufUtil.getBytes(payload));
         }
 
         @Override
-        int writeNotification(ServerWebSocket socket, Notification notification) {
-            return write(socket, notification.<byte[]>encoded(ordinal(), codec::encode));
+        WebSocketFrame frame(Message message) {
+            return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encode(message)));
         }
 
         @Override
@@ -55,13 +53,8 @@ enum FrameFormat {
         }
 
         @Override
-        int writeAnswer(ServerWebSocket socket, String correlationId, EncodedNames names, int excluded) {
-            return write(socket, codec.encodeQueryAllResponse(correlationId, names, excluded));
-        }
-
-        private int write(ServerWebSocket socket, byte[] frame) {
-            socket.writeBinaryMessage(Buffer.buffer(frame));
-            return frame.length;
+        WebSocketFrame answerFrame(String correlationId, EncodedNames names, int excluded) {
+            return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeQueryAllResponse(correlationId, names, excluded)));
         }
     },
 
@@ -69,21 +62,18 @@ enum FrameFormat {
         private final JsonCodec codec = new JsonCodec();
 
         @Override
-        Message decode(Buffer frame) throws DecodeException {
-            return codec.decode(frame.toString(StandardCharsets.UTF_8));
+        boolean takes(WebSocketFrame frame) {
+            return frame instanceof TextWebSocketFrame;
         }
 
         @Override
-        int write(ServerWebSocket socket, Message message) {
-            return write(socket, codec.encode(message));
+        Message decode(ByteBuf payload) throws DecodeException {
+            return codec.decode(payload.toString(StandardCharsets.UTF_8));
         }
 
         @Override
-        int writeNotification(ServerWebSocket socket, Notification notification) {
-            byte[] utf8 = notification.encoded(ordinal(), m -> codec.encode(m).getBytes(StandardCharsets.UTF_8));
-            // a text frame from the bytes encoded once: writeTextMessage would encode the String again
-            socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true));
-            return utf8.length;
+        WebSocketFrame frame(Message message) {
+            return text(codec.encode(message));
         }
 
         @Override
@@ -98,13 +88,12 @@ enum FrameFormat {
         }
 
         @Override
-        int writeAnswer(ServerWebSocket socket, String correlationId, EncodedNames names, int excluded) {
-            return write(socket, codec.encodeQueryAllResponse(correlationId, names, excluded));
+        WebSocketFrame answerFrame(String correlationId, EncodedNames names, int excluded) {
+            return text(codec.encodeQueryAllResponse(correlationId, names, excluded));
         }
 
-        private int write(ServerWebSocket socket, String frame) {
-            socket.writeTextMessage(frame);
-            return frame.length();
+        private WebSocketFrame text(String frame) {
+            return new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.getBytes(StandardCharsets.UTF_8)));
         }
     };
 
@@ -116,31 +105,31 @@ enum FrameFormat {
     /** The names of the last snapshot answered in this format. */
     private volatile Encoded encoded = Encoded.NONE;
 
-    abstract Message decode(Buffer frame) throws DecodeException;
+    /** Whether a data frame of this kind (binary or text) belongs on this endpoint. */
+    abstract boolean takes(WebSocketFrame frame);
 
-    /** Encodes and writes {@code message}; returns about how many bytes that queued (chars for text). */
-    abstract int write(ServerWebSocket socket, Message message);
+    abstract Message decode(ByteBuf payload) throws DecodeException;
 
-    /** Writes a notification in the bytes it was encoded to once for all its subscribers; as {@link #write}. */
-    abstract int writeNotification(ServerWebSocket socket, Notification notification);
+    /** {@code message}, encoded into a frame of this endpoint's kind. */
+    abstract WebSocketFrame frame(Message message);
 
     /**
-     * A notification as a Netty frame over the bytes it was encoded to once (wrapped, not copied),
-     * for writing straight to the channel; as {@link #writeNotification}.
+     * A notification as a frame over the bytes it was encoded to once for all its subscribers
+     * (wrapped, not copied).
      */
     abstract WebSocketFrame notificationFrame(Notification notification);
 
     abstract EncodedNames encodeNames(List<String> names);
 
-    abstract int writeAnswer(ServerWebSocket socket, String correlationId, EncodedNames names, int excluded);
+    abstract WebSocketFrame answerFrame(String correlationId, EncodedNames names, int excluded);
 
-    /** Writes a QUERY_ALL_RESPONSE, from the names of its snapshot encoded once; as {@link #write}. */
-    final int writeOnline(ServerWebSocket socket, OnlineAnswer answer) {
+    /** A QUERY_ALL_RESPONSE, from the names of its snapshot encoded once. */
+    final WebSocketFrame onlineFrame(OnlineAnswer answer) {
         Encoded names = encoded;
         if (names.snapshot != answer.snapshot()) {
             names = new Encoded(answer.snapshot(), encodeNames(answer.names()));
             encoded = names;
         }
-        return writeAnswer(socket, answer.correlationId(), names.names, answer.excluded());
+        return answerFrame(answer.correlationId(), names.names, answer.excluded());
     }
 }

@@ -9,104 +9,144 @@ import io.presence.node.session.Session;
 import io.presence.protocol.DecodeException;
 import io.presence.protocol.Message;
 import io.presence.protocol.ParserMessage;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.VoidChannelPromise;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.vertx.core.Context;
-import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.internal.ContextInternal;
 
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adapts one accepted WebSocket to a {@link Session}: enforces the frame rules of its endpoint
- * (frame type, size), decodes, and encodes what the session sends.
+ * One accepted WebSocket, as the last handler of its Netty channel, adapted to a {@link Session}:
+ * enforces the frame rules of its endpoint (frame type, size), decodes, encodes what the session
+ * sends, answers pings and runs the close handshake. Everything that touches the channel happens
+ * on its event loop; the session's handlers run inside the connection's Vert.x context, as they
+ * would under a Vert.x handler.
  *
  * <p>A client that stops reading (frozen, or asking faster than it reads) would make the node
  * queue its messages without end; past {@code maxSendBacklog} bytes written while its socket took
  * no more, the connection is dropped, and its user logged out as on any close.
  */
-final class WebSocketConnection implements Connection {
+final class WebSocketConnection extends ChannelInboundHandlerAdapter implements Connection {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
 
-    private final ServerWebSocket socket;
-    /** The context this socket's handlers run on (on its event loop). */
-    private final Context context;
+    /** How long a close handshake we started may take before the connection is dropped. */
+    static final long CLOSE_DEADLINE_MILLIS = 10_000;
+    /** A close frame's reason holds at most 123 bytes of UTF-8 (RFC 6455, 5.5). */
+    private static final int MAX_CLOSE_REASON_BYTES = 123;
+
+    /** The Vert.x context this connection's session runs on (on the channel's event loop). */
+    private final ContextInternal context;
     private final FrameFormat format;
     /** The client's address, as admitted (a trusted proxy's X-Forwarded-For taken into account). */
     private final String address;
-    /** How long a close handshake may take: Vert.x's own default closing timeout. */
-    static final long CLOSE_DEADLINE_MILLIS = HttpServerOptions.DEFAULT_WEBSOCKET_CLOSING_TIMEOUT * 1000L;
-
+    private final InetSocketAddress peer;
+    /** The upgrade request's headers, for a login strategy that asks for them. */
+    private final HttpHeaders requestHeaders;
     private final int maxMessageSize;
     private final long maxSendBacklog;
     private final NodeMetrics metrics;
     private final NotificationQueues notifications;
-    /** Bytes written since the socket last drained while it could take no more; any thread. */
-    private final AtomicLong backlog = new AtomicLong();
-    /** Set by the close handler, or first by the drop of a client that stopped reading. */
+    /** Set once the channel is closed, or first by the drop of a client that stopped reading. */
     private final AtomicBoolean closed = new AtomicBoolean();
     private Session session;
-    /** Vert.x's handler in the socket's pipeline, where Vert.x itself writes frames; null if Vert.x hides it. */
-    private final ChannelHandlerContext channel;
-    /** A promise for writes whose failure needs no one told (the close handler tells the session). */
-    private final ChannelPromise unflushed;
+    private Runnable released;
+    private ChannelHandlerContext channel;
+    /** For writes whose failure needs no one told (the channel's close tells the session). */
+    private ChannelPromise unwatched;
+    /** Bytes written since the socket last took everything while it could take no more; on the loop. */
+    private long backlog;
+    /** Whether a close frame went out: nothing may follow it. On the loop. */
+    private boolean closeSent;
     private boolean flushPending;
 
-    WebSocketConnection(ServerWebSocket socket, FrameFormat format, String address, int maxMessageSize,
-                        long maxSendBacklog, Context context, NotificationQueues notifications, NodeMetrics metrics) {
-        this.notifications = notifications;
-        this.metrics = metrics;
-        this.socket = socket;
-        this.address = address;
+    WebSocketConnection(ContextInternal context, FrameFormat format, String address, InetSocketAddress peer,
+                        HttpHeaders requestHeaders, int maxMessageSize, long maxSendBacklog,
+                        NotificationQueues notifications, NodeMetrics metrics) {
         this.context = context;
         this.format = format;
+        this.address = address;
+        this.peer = peer;
+        this.requestHeaders = requestHeaders;
         this.maxMessageSize = maxMessageSize;
         this.maxSendBacklog = maxSendBacklog;
-        this.channel = socket instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
-        this.unflushed = channel == null ? null : new VoidChannelPromise(channel.channel(), false);
+        this.notifications = notifications;
+        this.metrics = metrics;
     }
 
     /**
-     * Starts reading; from here on every frame goes to {@code session}.
+     * From here on every frame goes to {@code session}; before the channel reads another byte.
      *
-     * @param released run once when the connection has closed, after the session heard of it
+     * @param released run once when the connection has closed, before the session hears of it
      */
     void attach(Session session, Runnable released) {
         this.session = session;
-        socket.binaryMessageHandler(frame -> onFrame(frame, FrameFormat.BINARY));
-        socket.textMessageHandler(text -> onFrame(Buffer.buffer(text), FrameFormat.JSON));
-        socket.pongHandler(pong -> session.onTraffic());
-        socket.drainHandler(v -> backlog.set(0));
-        socket.exceptionHandler(e -> LOG.atDebug().log(() -> describe() + " failed: " + e));
-        socket.closeHandler(v -> {
-            closed.set(true);
-            // first, so that whoever sees the session gone also sees its admission given back
-            released.run();
-            session.onClosed();
-        });
+        this.released = released;
     }
 
-    private void onFrame(Buffer frame, FrameFormat arrivedAs) {
-        if (frame.length() > maxMessageSize) {
-            session.onRejectedFrame(ParserMessage.error(ParserMessage.Action.MAXIMUM_MESSAGE_SIZE_EXCEEDED,
-                    "a message may hold at most " + maxMessageSize + " bytes; this one held " + frame.length(), null, 0));
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx;
+        unwatched = new VoidChannelPromise(ctx.channel(), false);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof WebSocketFrame frame)) {
+            ReferenceCountUtil.release(msg); // the end of the upgrade request
             return;
         }
-        if (arrivedAs != format) {
+        try {
+            context.dispatch(frame, this::onFrame);
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void onFrame(WebSocketFrame frame) {
+        if (frame instanceof PongWebSocketFrame) {
+            session.onTraffic();
+        } else if (frame instanceof PingWebSocketFrame) {
+            if (open()) {
+                write(new PongWebSocketFrame(frame.content().retain()), true);
+            }
+            session.onTraffic();
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            onCloseFrame(close);
+        } else {
+            onDataFrame(frame);
+        }
+    }
+
+    private void onDataFrame(WebSocketFrame frame) {
+        int length = frame.content().readableBytes();
+        if (length > maxMessageSize) {
+            session.onRejectedFrame(ParserMessage.error(ParserMessage.Action.MAXIMUM_MESSAGE_SIZE_EXCEEDED,
+                    "a message may hold at most " + maxMessageSize + " bytes; this one held " + length, null, 0));
+            return;
+        }
+        if (!format.takes(frame)) {
             session.onRejectedFrame(ParserMessage.error(ParserMessage.Action.INVALID_MESSAGE,
                     format == FrameFormat.BINARY
                             ? "this endpoint takes binary protobuf frames; use the JSON endpoint for text"
@@ -116,7 +156,7 @@ final class WebSocketConnection implements Connection {
         }
         Message message;
         try {
-            message = format.decode(frame);
+            message = format.decode(frame.content());
         } catch (DecodeException e) {
             session.onUndecodable(e);
             return;
@@ -125,11 +165,63 @@ final class WebSocketConnection implements Connection {
         session.onMessage(message);
     }
 
+    /** The client's half of a close handshake, or its answer to ours: either way the TCP connection ends. */
+    private void onCloseFrame(CloseWebSocketFrame frame) {
+        if (closeSent) {
+            channel.close();
+            return;
+        }
+        closeSent = true;
+        int status = frame.statusCode();
+        CloseWebSocketFrame answer = status < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(status, null);
+        channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed.set(true);
+        if (session != null) {
+            // first, so that whoever sees the session gone also sees its admission given back
+            released.run();
+            context.dispatch(session::onClosed);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            backlog = 0;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.atDebug().log(() -> describe() + " failed: " + cause);
+        if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+            closeAtOnce(corrupted.closeStatus().code(), corrupted.getMessage());
+        } else if (cause instanceof TooLongFrameException) {
+            // a message in fragments past twice the limit: the frame decoder refuses single frames past it
+            closeAtOnce(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
+        } else {
+            ctx.close();
+        }
+    }
+
+    /** A protocol error: the close frame, then the end of the connection, without waiting for an answer. */
+    private void closeAtOnce(int status, String reason) {
+        if (closeSent || !channel.channel().isActive()) {
+            channel.close();
+            return;
+        }
+        closeSent = true;
+        channel.writeAndFlush(closeFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
     @Override
     public void send(Message message) {
         onLoop(() -> {
-            if (!closed.get()) {
-                written(format.write(socket, message));
+            if (open()) {
+                write(format.frame(message), true);
                 metrics.sent(message);
             }
         });
@@ -141,26 +233,17 @@ final class WebSocketConnection implements Connection {
     }
 
     /**
-     * Writes a notification, uncounted ({@link NotificationQueues} counts a batch at once), and
-     * unflushed when it can: {@link NotificationQueues} calls {@link #flush} once its batch is
-     * written, so that a subscriber told of many changes at once costs one write to the socket,
-     * not one per change. Straight to the channel only while Vert.x holds nothing back for this
-     * socket (its queue fills only once the socket takes no more), so nothing overtakes a reply
-     * written before. On this connection's event loop. False when the connection is closed.
+     * Writes a notification, uncounted ({@link NotificationQueues} counts a batch at once) and
+     * unflushed: {@link NotificationQueues} calls {@link #flush} once its batch is written, so
+     * that a subscriber told of many changes at once costs one write to the socket, not one per
+     * change. On this connection's event loop. False when the connection is closed.
      */
     boolean writeNotification(Notification notification) {
-        if (closed.get() || socket.isClosed()) {
+        if (!open()) {
             return false;
         }
-        if (channel == null || writeQueueFull()) {
-            written(format.writeNotification(socket, notification));
-            return true;
-        }
-        WebSocketFrame frame = format.notificationFrame(notification);
-        int bytes = frame.content().readableBytes();
-        channel.write(frame, unflushed);
+        write(format.notificationFrame(notification), false);
         flushPending = true;
-        written(bytes);
         return true;
     }
 
@@ -175,39 +258,59 @@ final class WebSocketConnection implements Connection {
     @Override
     public void sendOnline(OnlineAnswer answer) {
         onLoop(() -> {
-            if (!closed.get()) {
-                written(format.writeOnline(socket, answer));
+            if (open()) {
+                write(format.onlineFrame(answer), true);
+            }
+        });
+    }
+
+    @Override
+    public void ping() {
+        onLoop(() -> {
+            if (open()) {
+                write(new PingWebSocketFrame(), true);
             }
         });
     }
 
     /**
-     * Runs {@code action} on the connection's event loop, at once when already there: the server
-     * runs in strict thread mode (no per-connection queue for writes from other threads), so
-     * everything that touches the socket happens on its loop.
+     * Starts the close handshake, with a deadline: a frozen client never answers, and the close
+     * frame may never even leave behind data that client does not read.
      */
-    private void onLoop(Runnable action) {
-        if (Vertx.currentContext() == context) {
-            action.run();
-        } else {
-            context.runOnContext(v -> action.run());
-        }
-    }
-
-    private void written(int bytes) {
-        if (writeQueueFull()) {
-            long unread = backlog.addAndGet(bytes);
-            if (unread > maxSendBacklog) {
-                dropUnreadClient(unread);
+    @Override
+    public void close(short status, String reason) {
+        onLoop(() -> {
+            if (!open()) {
+                return;
             }
-        }
+            closeSent = true;
+            channel.writeAndFlush(closeFrame(status, reason), unwatched);
+            channel.executor().schedule(() -> {
+                if (closed.compareAndSet(false, true)) {
+                    LOG.atDebug().log(() -> describe() + " did not finish closing; dropping the connection");
+                    channel.close();
+                }
+            }, CLOSE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+        });
     }
 
-    private boolean writeQueueFull() {
-        try {
-            return socket.writeQueueFull();
-        } catch (IllegalStateException alreadyClosed) {
-            return false;
+    private boolean open() {
+        return !closed.get() && !closeSent;
+    }
+
+    /** On the loop; counts what the socket could not take yet, and drops the client past the bound. */
+    private void write(WebSocketFrame frame, boolean flush) {
+        int bytes = frame.content().readableBytes();
+        if (flush) {
+            channel.writeAndFlush(frame, unwatched);
+        } else {
+            channel.write(frame, unwatched);
+        }
+        if (!channel.channel().isWritable()) {
+            backlog += bytes;
+            if (backlog > maxSendBacklog) {
+                dropUnreadClient(backlog);
+            }
         }
     }
 
@@ -217,61 +320,36 @@ final class WebSocketConnection implements Connection {
             return;
         }
         metrics.slowReaderDropped();
-        context.runOnContext(v -> {
-            LOG.warn(describe() + " left " + unread + " bytes unread (limit " + maxSendBacklog
-                    + "); dropping the connection");
-            drop(CloseCode.POLICY_VIOLATION, "too slow: messages left unread");
-        });
+        LOG.warn(describe() + " left " + unread + " bytes unread (limit " + maxSendBacklog + "); dropping the connection");
+        // no close handshake: the channel's close logs the user out as on any close
+        channel.close();
     }
 
-    /**
-     * Ends the TCP connection without a close handshake; its close handler then logs the user out
-     * as on any close. On the connection's event loop.
-     */
-    private void drop(short status, String reason) {
-        if (socket instanceof WebSocketInternal internal) {
-            // from Vert.x's own handler context: the channel's close would come back to Vert.x,
-            // which turns it into a close frame again
-            internal.channelHandlerContext().close();
+    private static CloseWebSocketFrame closeFrame(int status, String reason) {
+        byte[] utf8 = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > MAX_CLOSE_REASON_BYTES) {
+            // cut on a character boundary: a continuation byte starts with bits 10
+            int end = MAX_CLOSE_REASON_BYTES;
+            while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
+                end--;
+            }
+            reason = new String(utf8, 0, end, StandardCharsets.UTF_8);
+        }
+        return new CloseWebSocketFrame(status, reason);
+    }
+
+    /** Runs {@code action} on the channel's event loop, at once when already there. */
+    private void onLoop(Runnable action) {
+        if (channel.executor().inEventLoop()) {
+            action.run();
         } else {
-            socket.close(status, reason);
+            channel.executor().execute(action);
         }
     }
 
     @Override
     public void execute(Runnable task) {
         context.runOnContext(v -> task.run());
-    }
-
-    @Override
-    public void ping() {
-        onLoop(() -> {
-            if (!closed.get()) {
-                socket.writePing(Buffer.buffer());
-            }
-        });
-    }
-
-    /**
-     * Starts the close handshake, with a deadline: Vert.x's own closing timeout starts only once
-     * the close frame is written, which never happens behind data a frozen client does not read,
-     * and such a connection would then stay open for good.
-     */
-    @Override
-    public void close(short status, String reason) {
-        onLoop(() -> {
-            if (closed.get()) {
-                return;
-            }
-            socket.close(status, reason);
-            // set from the connection's context, so that the timer fires on its event loop too
-            context.owner().setTimer(CLOSE_DEADLINE_MILLIS, t -> {
-                if (closed.compareAndSet(false, true)) {
-                    LOG.atDebug().log(() -> describe() + " did not finish closing; dropping the connection");
-                    drop(status, reason);
-                }
-            });
-        });
     }
 
     @Override
@@ -282,16 +360,15 @@ final class WebSocketConnection implements Connection {
     @Override
     public Map<String, String> headers() {
         // read only by the http strategy: copied when it asks, not at every login
-        MultiMap headers = socket.headers();
         return new AbstractMap<>() {
             @Override
             public String get(Object name) {
-                return name instanceof String n ? headers.get(n) : null;
+                return name instanceof String n ? requestHeaders.get(n) : null;
             }
 
             @Override
             public Set<Entry<String, String>> entrySet() {
-                return RequestHeaders.lowerCased(headers).entrySet();
+                return RequestHeaders.lowerCased(requestHeaders).entrySet();
             }
         };
     }
@@ -299,6 +376,6 @@ final class WebSocketConnection implements Connection {
     @Override
     public String describe() {
         return format.name().toLowerCase(Locale.ROOT) + " connection from " + address
-                + (socket.remoteAddress() == null ? "" : ":" + socket.remoteAddress().port());
+                + (peer == null ? "" : ":" + peer.getPort());
     }
 }
