@@ -15,12 +15,14 @@ import java.util.UUID;
 /**
  * The holders a repair keeps: those the requester counts as alive, the nodes connected to the
  * entry's owner as clients (in client mode each node connects to every data member, so a node
- * is let go only once its owner saw it disconnect too), and, when the owner no longer counts the
- * requester among its members, every member the owner sees. Such a requester has a stale view
- * (it hung, woke up and still believes in an old member list) or is a client that knows no
- * members, and must never let go of holders the owner sees alive. A requesting member the owner
- * knows is trusted about members, so an owner a moment behind on a member leaving holds up
- * nothing. A backup applies exactly what its primary kept.
+ * is let go only once its owner saw it disconnect too), and every member the owner sees when the
+ * owner no longer counts the requester among its members, or the requester does not count the
+ * owner among its own. Such a requester has a stale view (it hung, woke up and still believes in
+ * an old member list; or it merged back under a new UUID and asked with the list it had while
+ * joining, itself alone) or is a client that knows no members, and must never let go of holders
+ * the owner sees alive. A requesting member that the owner knows, and that knows the owner, is
+ * trusted about members, so an owner a moment behind on a member leaving holds up nothing; on the
+ * requester's own entries its view now counts. A backup applies exactly what its primary kept.
  */
 final class LiveHolders {
 
@@ -84,7 +86,10 @@ final class LiveHolders {
             Set<UUID> union = new HashSet<>(requested);
             union.addAll(clients(owner));
             Set<UUID> members = members(owner);
-            if (!members.contains(requester)) {
+            UUID self = owner.getCluster().getLocalMember().getUuid();
+            // its own entries: the owner's view now is never older than the one it asked with
+            boolean trusted = !self.equals(requester) && members.contains(requester) && requested.contains(self);
+            if (!trusted) {
                 union.addAll(members);
             }
             kept = union;
