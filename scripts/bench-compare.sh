@@ -21,6 +21,9 @@
 # uWebSockets.js cannot be fetched here, so an npm override maps it to a local stub; the default
 # Node HTTP server that this config selects never loads it. Results: bench/results/<date>/.
 # Our node runs with the JVM options of scripts/cluster.sh (JAVA_OPTS) unless OUR_JAVA_OPTS says otherwise.
+# FLOOR=yes (logins): the independent generator also measures bench's FloorServer (bare Netty, no
+# cluster, our JVM options), between deepstream and our node, and prints floor / deepstream: a
+# target below that ratio is below what a JVM server reaches here.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCENARIO="${1:-logins}"
@@ -32,6 +35,7 @@ case "$SCENARIO" in
 esac
 DS_PORT="${DS_PORT:-6120}"
 OUR_PORT="${OUR_PORT:-6220}"
+FLOOR_PORT="${FLOOR_PORT:-6322}"
 OUR_JAVA_OPTS="${OUR_JAVA_OPTS:-${JAVA_OPTS:-$(cat "$root/cluster-config/jvm.options")}}"
 ds_dir="$root/bench/.deepstream"
 out="$root/bench/results/$(date +%Y%m%d-%H%M%S)-$SCENARIO"
@@ -84,6 +88,14 @@ JAVA_OPTS="$OUR_JAVA_OPTS" PRESENCE_CONFIG="$root/cluster-config/bench.propertie
   PRESENCE_CLUSTER_NAME="bench-$$" PRESENCE_HAZELCAST_PORT=5981 \
   "$root/scripts/node.sh" > "$out/presence-node.log" 2>&1 &
 our_pid=$!; pids+=("$our_pid")
+floor_pid=
+if [ "${FLOOR:-no}" = yes ] && [ "$SCENARIO" = logins ]; then
+  # shellcheck disable=SC2086 # the options are words
+  java $OUR_JAVA_OPTS -cp "bench/target/presence-bench.jar:bench/target/lib/*" io.presence.bench.FloorServer "$FLOOR_PORT" \
+    > "$out/floor.log" 2>&1 &
+  floor_pid=$!; pids+=("$floor_pid")
+  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$FLOOR_PORT") 2>/dev/null && break; sleep 0.2; done
+fi
 
 for port in "$DS_PORT" "$OUR_PORT"; do
   for _ in $(seq 1 300); do curl -fs -o /dev/null "http://127.0.0.1:$port/health-check" && break; sleep 0.2; done
@@ -141,11 +153,18 @@ if [ "$SCENARIO" = burst ]; then
 else
   [ -d bench/node/node_modules/ws ] || (cd bench/node && npm ci --no-audit --no-fund --loglevel=error)
   # first the independent generator (Node + ws), every pass on one server and then on the other
-  for who in deepstream presence; do
-    if [ "$who" = deepstream ]; then port="$DS_PORT"; pid="$ds_pid"; else port="$OUR_PORT"; pid="$our_pid"; fi
+  servers=(deepstream presence)
+  [ -n "$floor_pid" ] && servers=(deepstream floor presence)
+  for who in "${servers[@]}"; do
+    case "$who" in
+      deepstream) port="$DS_PORT"; pid="$ds_pid" ;;
+      floor) port="$FLOOR_PORT"; pid="$floor_pid" ;;
+      *) port="$OUR_PORT"; pid="$our_pid" ;;
+    esac
+    queries=200; [ "$who" = floor ] && queries=0 # the floor answers no queries
     echo "independent generator (bench/node/logins.js): $RUNS passes of $USERS logins on $who"
     node bench/node/logins.js --url "ws://127.0.0.1:$port/deepstream" --pid "$pid" --users "$USERS" \
-      --passes "$RUNS" --queries 200 > "$out/node-$who.json" 2> "$out/node-$who.log" || true
+      --passes "$RUNS" --queries "$queries" > "$out/node-$who.json" 2> "$out/node-$who.log" || true
   done
   node - "$out" <<'JS'
 const fs = require('fs'), [dir] = process.argv.slice(2)
@@ -170,6 +189,19 @@ const steady = ps => ({ cpuLastOverSecond: ps.length > 1 ? +(ps.at(-1).serverCpu
   rssGrowthAfterLogoutMb: ps.at(-1).rssAfterLogoutMb - ps[0].rssAfterLogoutMb })
 summary.steady = { presence: steady(us), deepstream: steady(ds) }
 console.log(`steady state (last pass CPU / second's; RSS after logout, last pass - first): presence ${JSON.stringify(summary.steady.presence)}, deepstream ${JSON.stringify(summary.steady.deepstream)}`)
+if (fs.existsSync(`${dir}/node-floor.json`)) {
+  const fl = JSON.parse(fs.readFileSync(`${dir}/node-floor.json`)).passes
+  console.log('\nthe floor (bare Netty, bench FloorServer), same generator, medians of passes 2 and later')
+  console.log('metric'.padEnd(44), 'floor'.padStart(12), 'deepstream'.padStart(12), 'ratio'.padStart(8))
+  summary.floor = {}
+  for (const [name, key] of [['server CPU until every join (ms)', 'serverCpuMs'], ['time until subscriber had every join (ms)', 'timeUntilEveryJoinMs'],
+    ['AUTH -> subscriber join p50 (ms)', 'authToJoinP50Ms'], ['AUTH -> subscriber join p99 (ms)', 'authToJoinP99Ms'],
+    ['server RSS with every user online (MB)', 'rssOnlineMb']]) {
+    const a = median(later(fl).map(p => p[key])), b = median(later(ds).map(p => p[key]))
+    summary.floor[name] = { floor: a, deepstream: b, ratio: b ? a / b : null }
+    console.log(name.padEnd(44), String(a).padStart(12), String(b).padStart(12), (b ? (a / b).toFixed(2) : '-').padStart(8))
+  }
+}
 fs.writeFileSync(`${dir}/node-summary.json`, JSON.stringify(summary, null, 2))
 JS
   [ "${JVM_GENERATOR:-yes}" = no ] && exit 0 # JVM_GENERATOR=no: the independent generator alone

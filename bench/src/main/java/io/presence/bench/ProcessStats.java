@@ -37,17 +37,28 @@ record ProcessStats(long cpuMillis, long rssKb, long peakRssKb) {
 
     /**
      * The Java heap a JVM server still uses after a full collection, in KB: what its live objects
-     * take. Asks the JDK's {@code jcmd} (next to this JVM's {@code java}) to collect, then reads
-     * the "used" figure of {@code GC.heap_info}.
+     * take. Asks the JDK's {@code jcmd} (next to this JVM's {@code java}) to collect, then adds up
+     * the "used" figures of {@code GC.heap_info}'s heap lines: one for G1, one per generation for
+     * the serial and parallel collectors (reading the first alone counted only the young one);
+     * the metaspace lines are not heap.
      */
     static long liveHeapKb(long pid) {
         jcmd(pid, "GC.run");
         String info = jcmd(pid, "GC.heap_info");
-        java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
-        if (!used.find()) {
+        java.util.regex.Pattern used = java.util.regex.Pattern.compile("used (\\d+)K");
+        long kb = 0;
+        boolean found = false;
+        for (String line : info.split("\n")) {
+            java.util.regex.Matcher m = used.matcher(line);
+            if (!line.contains("Metaspace") && !line.contains("class space") && m.find()) {
+                kb += Long.parseLong(m.group(1));
+                found = true;
+            }
+        }
+        if (!found) {
             throw new IllegalStateException("no heap figure in jcmd's answer: " + info);
         }
-        return Long.parseLong(used.group(1));
+        return kb;
     }
 
     private static String jcmd(long pid, String command) {
