@@ -4,12 +4,10 @@ import io.presence.node.config.Limits;
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.session.ApiQueries;
 import io.presence.node.session.UsernameLimit;
-import io.presence.protocol.JsonText;
 import io.presence.protocol.PresenceMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,11 +21,14 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Function;
+
+import static io.presence.node.transport.ApiReplies.answer;
+import static io.presence.node.transport.ApiReplies.error;
+import static io.presence.node.transport.ApiReplies.json;
+import static io.presence.node.transport.ApiReplies.text;
 
 /**
  * Presence over HTTP, for backends that hold no WebSocket: deepstream's {@code POST /api}
@@ -49,6 +50,8 @@ final class PresenceApi {
     private final UsernameLimit usernames;
 
     private final ApiAdmission admission;
+    private final ApiCallers callers;
+    private final DisconnectEndpoint disconnects;
 
     PresenceApi(ApiQueries queries, ClientAddress clientAddress, Limits limits, UsernameLimit usernames,
                 Admission admission, NodeMetrics metrics) {
@@ -59,20 +62,16 @@ final class PresenceApi {
         this.maxCommands = limits.maxApiCommands();
         this.maxAnswerBytes = limits.maxApiAnswerBytes();
         this.usernames = usernames;
+        this.callers = new ApiCallers(queries, clientAddress);
+        this.disconnects = new DisconnectEndpoint(queries, callers, usernames);
     }
-
-    /** A close frame's reason holds at most 123 bytes (RFC 6455); ours leaves room to spare. */
-    static final int MAX_REASON_BYTES = 120;
-    /** Logins refused for at most a day: longer is a ban, which belongs in the login strategy. */
-    static final long MAX_REFUSAL_MILLIS = 86_400_000L;
-    private static final int DISCONNECT_BODY_LIMIT = 4096;
 
     void mount(Router router, long maxBody) {
         router.route(DEEPSTREAM_PATH + "*").handler(admission::admit);
         router.post(DEEPSTREAM_PATH).handler(BodyHandler.create(false).setBodyLimit(maxBody)).handler(this::deepstreamApi);
-        router.get(PRESENCE_PATH + "/count").handler(ctx -> asCaller(ctx, caller -> answer(ctx,
+        router.get(PRESENCE_PATH + "/count").handler(ctx -> callers.asCaller(ctx, caller -> answer(ctx,
                 queries.count(caller).map(n -> new JsonObject().put("count", n)), "QUERY_ALL")));
-        router.get(PRESENCE_PATH + "/:user").handler(ctx -> asCaller(ctx, caller -> {
+        router.get(PRESENCE_PATH + "/:user").handler(ctx -> callers.asCaller(ctx, caller -> {
             String user = ctx.pathParam("user");
             if (!usernames.fits(user)) {
                 json(ctx, 400, error("user: " + usernames.rule()));
@@ -86,47 +85,8 @@ final class PresenceApi {
             withLastSeen(ctx, Map.of(user, status.get().online()),
                     seen -> userJson(user, status.get()).put("lastSeen", seen.get(user)));
         }));
-        router.get(PRESENCE_PATH).handler(ctx -> asCaller(ctx, caller -> onlineUsers(ctx, caller)));
-        router.post(PRESENCE_PATH + "/:user/disconnect").handler(BodyHandler.create(false).setBodyLimit(DISCONNECT_BODY_LIMIT))
-                .handler(this::disconnect);
-    }
-
-    /**
-     * {@code POST /api/presence/{user}/disconnect} with an optional body {@code {reason?, refuseLoginsForMs?}}:
-     * closes every connection of the user on every node (close code 4000 with the reason), and
-     * refuses the user's logins for that long. 202 once the cluster has the order.
-     */
-    private void disconnect(RoutingContext ctx) {
-        String user = ctx.pathParam("user");
-        if (!usernames.fits(user)) {
-            json(ctx, 400, error("user: " + usernames.rule()));
-            return;
-        }
-        JsonObject body;
-        try {
-            body = ctx.body().isEmpty() ? new JsonObject() : ctx.body().asJsonObject();
-        } catch (RuntimeException notAnObject) {
-            json(ctx, 400, error("the body must be a JSON object: {\"reason\"?: text, \"refuseLoginsForMs\"?: number}"));
-            return;
-        }
-        Object reason = body == null ? null : body.getValue("reason");
-        Object refuse = body == null ? null : body.getValue("refuseLoginsForMs");
-        if (reason != null && (!(reason instanceof String text) || text.getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES)) {
-            json(ctx, 400, error("reason: text of at most " + MAX_REASON_BYTES + " bytes (it travels in the close frame)"));
-            return;
-        }
-        if (refuse != null && (!(refuse instanceof Number n) || n.longValue() < 0 || n.longValue() > MAX_REFUSAL_MILLIS)) {
-            json(ctx, 400, error("refuseLoginsForMs: a number of milliseconds from 0 to " + MAX_REFUSAL_MILLIS));
-            return;
-        }
-        String why = reason == null ? "disconnected by the server" : (String) reason;
-        long refuseMillis = refuse == null ? 0 : ((Number) refuse).longValue();
-        asCaller(ctx, caller -> Future.fromCompletionStage(queries.disconnect(caller, user, why, refuseMillis), Vertx.currentContext())
-                .onSuccess(order -> order.ifPresentOrElse(
-                        o -> json(ctx, 202, new JsonObject().put("user", user).put("reason", why)
-                                .put("refusedUntil", o.refusedUntilMillis() == 0 ? null : o.refusedUntilMillis())),
-                        () -> json(ctx, 403, error(ApiQueries.deniedMessage("DISCONNECT")))))
-                .onFailure(failure -> json(ctx, 503, error("the order could not be given to the cluster; try again"))));
+        router.get(PRESENCE_PATH).handler(ctx -> callers.asCaller(ctx, caller -> onlineUsers(ctx, caller)));
+        disconnects.mount(router, PRESENCE_PATH);
     }
 
     // --- deepstream's POST /api ------------------------------------------------------------
@@ -191,7 +151,7 @@ final class PresenceApi {
             JsonArray names = ((JsonObject) commands.getValue(i)).getJsonArray("names");
             parsed.add(names == null ? null : names.stream().map(String.class::cast).toList());
         }
-        login(ctx, authData, caller -> answerCommands(ctx, caller, parsed), reason -> text(ctx, 401, reason));
+        callers.login(ctx, authData, caller -> answerCommands(ctx, caller, parsed), reason -> text(ctx, 401, reason));
     }
 
     /**
@@ -331,82 +291,5 @@ final class PresenceApi {
                 .put("user", user)
                 .put("online", status.online())
                 .put("since", status.sinceMillis());
-    }
-
-    /** Logs in with the Authorization header: a bearer token, or basic credentials; none is anonymous. */
-    private void asCaller(RoutingContext ctx, Consumer<ApiQueries.Login.Caller> then) {
-        Map<String, Object> authData = Map.of();
-        String authorization = ctx.request().getHeader("Authorization");
-        if (authorization != null) {
-            String[] parts = authorization.trim().split("\\s+", 2);
-            String scheme = parts[0].toLowerCase(Locale.ROOT);
-            if (parts.length == 2 && scheme.equals("bearer")) {
-                authData = Map.of("token", parts[1]);
-            } else if (parts.length == 2 && scheme.equals("basic")) {
-                String decoded;
-                try {
-                    decoded = new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    json(ctx, 400, error("Authorization: basic credentials must be base64 of user:password"));
-                    return;
-                }
-                int colon = decoded.indexOf(':');
-                authData = colon < 0 ? Map.of("username", decoded)
-                        : Map.of("username", decoded.substring(0, colon), "password", decoded.substring(colon + 1));
-            } else {
-                json(ctx, 400, error("Authorization: use Bearer <token> or Basic <credentials>"));
-                return;
-            }
-        }
-        login(ctx, authData, then, reason -> {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer, Basic");
-            json(ctx, 401, error(reason));
-        });
-    }
-
-    private void login(RoutingContext ctx, Map<String, Object> authData, Consumer<ApiQueries.Login.Caller> then,
-                       Consumer<String> refused) {
-        HttpServerRequest request = ctx.request();
-        Map<String, String> headers = RequestHeaders.lowerCased(request.headers());
-        // the strategies may answer on another thread; the answer is written from the request's event loop
-        Future.fromCompletionStage(queries.login(authData, JsonText.write(authData),
-                        clientAddress.of(request), headers), Vertx.currentContext())
-                .onSuccess(login -> {
-                    if (login instanceof ApiQueries.Login.Caller caller) {
-                        then.accept(caller);
-                    } else if (login instanceof ApiQueries.Login.Throttled throttled) {
-                        ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, (throttled.retryAfterMillis() + 999) / 1000)));
-                        json(ctx, 429, error(throttled.reason()));
-                    } else {
-                        refused.accept(readable(((ApiQueries.Login.Refused) login).reason()));
-                    }
-                })
-                .onFailure(failure -> json(ctx, 503, error("the login could not be checked; try again")));
-    }
-
-    /** A strategy's reason is JSON text; a JSON string is shown as its text. */
-    private static String readable(String reason) {
-        try {
-            Object value = io.vertx.core.json.Json.decodeValue(reason);
-            return value instanceof String s ? s : reason;
-        } catch (DecodeException notJson) {
-            return reason;
-        }
-    }
-
-    private static void answer(RoutingContext ctx, Optional<JsonObject> answer, String action) {
-        answer.ifPresentOrElse(body -> json(ctx, 200, body), () -> json(ctx, 403, error(ApiQueries.deniedMessage(action))));
-    }
-
-    private static JsonObject error(String message) {
-        return new JsonObject().put("error", message);
-    }
-
-    private static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
-    }
-
-    private static void text(RoutingContext ctx, int status, String message) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(message);
     }
 }
