@@ -168,6 +168,26 @@ public final class TestClient implements AutoCloseable {
         }
     }
 
+    /** Sends {@code message} split over {@code pieces} WebSocket frames (a first one, then continuations). */
+    public void sendInFragments(Message message, int pieces) {
+        byte[] bytes = endpoint == Endpoint.BINARY ? BINARY.encode(message)
+                : JSON.encode(message).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int step = Math.max(1, (bytes.length + pieces - 1) / pieces);
+        for (int from = 0; from < bytes.length; from += step) {
+            Buffer piece = Buffer.buffer(java.util.Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + step)));
+            boolean last = from + step >= bytes.length;
+            socket.writeFrame(from == 0
+                    ? (endpoint == Endpoint.BINARY ? io.vertx.core.http.WebSocketFrame.binaryFrame(piece, last)
+                            : io.vertx.core.http.WebSocketFrame.textFrame(piece.toString(java.nio.charset.StandardCharsets.UTF_8), last))
+                    : io.vertx.core.http.WebSocketFrame.continuationFrame(piece, last));
+        }
+    }
+
+    /** The WebSocket underneath, for tests of the protocol's own frames (ping, close). */
+    public WebSocket socket() {
+        return socket;
+    }
+
     public void sendBinary(byte[] frame) {
         socket.writeBinaryMessage(Buffer.buffer(frame));
     }

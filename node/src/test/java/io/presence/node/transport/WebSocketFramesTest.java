@@ -1,0 +1,99 @@
+package io.presence.node.transport;
+
+import io.presence.node.support.TestClient;
+import io.presence.node.support.TestClient.Endpoint;
+import io.presence.node.support.TestCluster;
+import io.presence.protocol.PresenceMessage;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The WebSocket protocol's own frames, as the node's Netty handlers serve them: messages in
+ * fragments, pings, and the close handshake a client starts, on both endpoints.
+ */
+class WebSocketFramesTest {
+
+    private static final int LIMIT = 4096;
+    private static TestCluster cluster;
+    private static Vertx vertx;
+    private static int port;
+
+    @BeforeAll
+    static void startNode() {
+        cluster = TestCluster.start(1, Map.of("max.message.size", String.valueOf(LIMIT)));
+        port = cluster.node(0).port();
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopNode() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+        cluster.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Endpoint.class)
+    void aMessageInFragmentsIsReadWhole(Endpoint endpoint) {
+        String name = "fragmented-" + UUID.randomUUID();
+        try (TestClient client = TestClient.loggedIn(vertx, port, endpoint, "asker-" + UUID.randomUUID());
+             TestClient other = TestClient.loggedIn(vertx, port, Endpoint.BINARY, name)) {
+            String id = client.nextCorrelationId();
+            client.sendInFragments(PresenceMessage.request(PresenceMessage.Action.QUERY, id, List.of(name)), 3);
+            PresenceMessage answer = (PresenceMessage) client.expect(m -> m instanceof PresenceMessage p
+                    && p.action() == PresenceMessage.Action.QUERY_RESPONSE);
+            assertTrue(String.valueOf(answer).contains(name), () -> "answer " + answer);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Endpoint.class)
+    void aMessageInFragmentsPastTwiceTheLimitClosesWith1009(Endpoint endpoint) {
+        try (TestClient client = TestClient.loggedIn(vertx, port, endpoint, "big-" + UUID.randomUUID())) {
+            client.sendInFragments(PresenceMessage.request(PresenceMessage.Action.QUERY, client.nextCorrelationId(),
+                    List.of("x".repeat(3 * LIMIT))), 8);
+            client.awaitClosed();
+            assertEquals((short) 1009, client.closeStatus());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Endpoint.class)
+    void aPingIsAnsweredWithItsPayload(Endpoint endpoint) {
+        try (TestClient client = TestClient.loggedIn(vertx, port, endpoint, "pinger-" + UUID.randomUUID())) {
+            AtomicReference<String> pong = new AtomicReference<>();
+            client.socket().pongHandler(data -> pong.set(data.toString()));
+            client.socket().writePing(Buffer.buffer("are you there"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> "are you there".equals(pong.get()));
+            client.roundTrip();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Endpoint.class)
+    void aClientsCloseIsAnsweredWithItsCodeAndLogsItsUserOut(Endpoint endpoint) {
+        String name = "closer-" + UUID.randomUUID();
+        try (TestClient watcher = TestClient.loggedIn(vertx, port, Endpoint.BINARY, "watcher-" + UUID.randomUUID())) {
+            watcher.subscribeAll();
+            TestClient client = TestClient.loggedIn(vertx, port, endpoint, name);
+            watcher.expect(TestClient.presence(PresenceMessage.Action.PRESENCE_JOIN_ALL, name));
+            client.socket().close((short) 4321, "leaving");
+            client.awaitClosed();
+            assertEquals((short) 4321, client.closeStatus(), "the node answers a close with the client's code");
+            watcher.expect(TestClient.presence(PresenceMessage.Action.PRESENCE_LEAVE_ALL, name));
+        }
+    }
+}
