@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The figures the live page shows, as JSON: this member's own (which every member publishes to
@@ -23,6 +25,7 @@ import java.util.function.Supplier;
 final class NodeStatus {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(NodeStatus.class);
 
     private final String httpAddress;
     private final String jsonPath;
@@ -42,6 +45,15 @@ final class NodeStatus {
         this.directory = directory;
         this.readiness = readiness;
         this.connections = connections;
+    }
+
+    /** Tells the other members this one's figures (the live page's member list). */
+    void publishOwnFigures() {
+        directory.publish(ownFigures()).whenComplete((v, failure) -> {
+            if (failure != null) {
+                LOG.atDebug().log(() -> "figures not published: " + failure);
+            }
+        });
     }
 
     /** What this member tells the others about itself. */

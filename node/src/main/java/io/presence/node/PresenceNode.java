@@ -125,13 +125,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                         webhooks.start();
                     }
                     disconnects = new Disconnects(cluster.disconnects(), System::currentTimeMillis);
-                    disconnects.onOrder(order -> {
-                        int closed = sessions.closeUser(order.username(), CloseCode.DISCONNECTED, order.reason());
-                        if (closed > 0) {
-                            LOG.atInfo().log(() -> "closed " + closed + " connection(s) of '" + order.username() + "': disconnected by "
-                                    + order.by() + " (" + order.reason() + ")");
-                        }
-                    });
+                    disconnects.onOrder(sessions::disconnect);
                     // the view of who is online is filled from the map before the first client asks,
                     // and standing refusals of logins are known before the first login
                     return Future.fromCompletionStage(presence.start().thenCompose(v -> disconnects.start()));
@@ -160,7 +154,11 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                     vertx.setPeriodic(FILE_CHECK_MILLIS, t -> vertx.executeBlocking(this::reloadChangedFiles, false));
                     status = new NodeStatus(config.host() + ":" + port(), config.jsonPath(), sessions, presence,
                             cluster.directory(), this::readiness, sessions::size);
-                    vertx.setPeriodic(1, FIGURES_MILLIS, t -> publishFigures());
+                    vertx.setPeriodic(1, FIGURES_MILLIS, t -> {
+                        if (serving || drain.active()) {
+                            status.publishOwnFigures();
+                        }
+                    });
                     serving = true;
                     LOG.atInfo().log(() -> "settings: " + config.summary());
                     LOG.atInfo().log(() -> "presence node serving on " + config.host() + ":" + port()
@@ -186,16 +184,6 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
             permissionsFile.reloadIfChanged();
         }
         return null;
-    }
-
-    private void publishFigures() {
-        if (serving || drain.active()) {
-            cluster.directory().publish(status.ownFigures()).whenComplete((v, failure) -> {
-                if (failure != null) {
-                    LOG.atDebug().log(() -> "figures not published: " + failure);
-                }
-            });
-        }
     }
 
     /** Serving and a running cluster member: what the health check reports. */

@@ -61,14 +61,14 @@ public final class Session {
     private int dropped;
     private long lastDropAt;
 
+    private final ChangeNotifications notifications;
+
     /**
      * @param clock    a monotonic clock in milliseconds, the one the registry's sweep passes to
      *                 {@link #checkDeadlines}
      * @param registry where the session is listed while open
      * @param permissions the presence rules in force (they may be reloaded)
      */
-    private final ChangeNotifications notifications;
-
     Session(Connection connection, PresenceService presence, Authenticator authenticator,
             SessionSettings settings, LongSupplier clock, SessionRegistry registry,
             Supplier<PresencePermissions> permissions, Disconnects disconnects, ChangeNotifications notifications,
@@ -95,9 +95,7 @@ public final class Session {
 
     /** A frame arrived that did not decode; tell the client why and keep the connection. */
     public void onUndecodable(DecodeException error) {
-        if (received()) {
-            connection.send(error.toReply());
-        }
+        onRejectedFrame(error.toReply());
     }
 
     /** A frame arrived that broke a transport rule (wrong frame type, too large). */

@@ -1,14 +1,20 @@
 package io.presence.node.session;
 
+import io.presence.node.presence.DisconnectOrder;
+
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every open session of this node, for deadline checks and for closing them all on stop; and
  * how many of them have not logged in yet, which the transport caps.
  */
 public final class SessionRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
 
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger awaitingLogin = new AtomicInteger();
@@ -62,16 +68,20 @@ public final class SessionRegistry {
         sessions.forEach(s -> s.checkDeadlines(now));
     }
 
-    /** Closes every connection logged in as {@code username} with a close frame; how many it closed. */
-    public int closeUser(String username, short status, String reason) {
+    /** Closes every connection logged in as the order's user, with close code 4000 and its reason. */
+    public void disconnect(DisconnectOrder order) {
         int closed = 0;
         for (Session s : sessions) {
-            if (s.isLoggedInAs(username)) {
-                s.close(status, reason);
+            if (s.isLoggedInAs(order.username())) {
+                s.close(CloseCode.DISCONNECTED, order.reason());
                 closed++;
             }
         }
-        return closed;
+        if (closed > 0) {
+            int count = closed;
+            LOG.atInfo().log(() -> "closed " + count + " connection(s) of '" + order.username() + "': disconnected by "
+                    + order.by() + " (" + order.reason() + ")");
+        }
     }
 
     /** Closes every connection with a close frame, so that clients reconnect elsewhere. */
