@@ -70,7 +70,12 @@ public final class TransportVerticle extends VerticleBase {
                 .setStrictThreadMode(true)
                 // clients speak HTTP/1.1 (deepstream negotiates nothing else): no protocol
                 // sniffing for every new connection
-                .setHttp2ClearTextEnabled(false);
+                .setHttp2ClearTextEnabled(false)
+                // no compression: with it on, Vert.x puts an extension handler in every pipeline
+                // that negotiates permessage-deflate for a browser's upgrade behind WebSocketUpgrade's
+                // back, and the frame decoder then refuses the compressed frames
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false);
         TransportSecurity security = config.transportSecurity();
         if (security.tlsEnabled()) {
             options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()

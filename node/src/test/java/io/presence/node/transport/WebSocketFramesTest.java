@@ -72,6 +72,27 @@ class WebSocketFramesTest {
 
     @ParameterizedTest
     @EnumSource(Endpoint.class)
+    void aClientOfferingCompressionIsServedUncompressed(Endpoint endpoint) {
+        // browsers offer permessage-deflate on every upgrade; deepstream's clients never use it
+        io.vertx.core.http.WebSocketClient offering = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+                .setTryUsePerMessageCompression(true).setTryUsePerFrameCompression(true));
+        try (TestClient client = TestClient.connect(offering,
+                new io.vertx.core.http.WebSocketConnectOptions().setHost("127.0.0.1").setPort(port), endpoint)) {
+            client.handshake();
+            client.send(io.presence.protocol.AuthMessage.of(io.presence.protocol.AuthMessage.Action.REQUEST,
+                    "{\"username\":\"deflater-" + UUID.randomUUID() + "\"}"));
+            client.expect(m -> m instanceof io.presence.protocol.AuthMessage a
+                    && a.action() == io.presence.protocol.AuthMessage.Action.AUTH_SUCCESSFUL);
+            client.roundTrip();
+            assertTrue(client.socket().headers() == null || client.socket().headers().get("Sec-WebSocket-Extensions") == null,
+                    "no extension agreed");
+        } finally {
+            offering.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Endpoint.class)
     void aPingIsAnsweredWithItsPayload(Endpoint endpoint) {
         try (TestClient client = TestClient.loggedIn(vertx, port, endpoint, "pinger-" + UUID.randomUUID())) {
             AtomicReference<String> pong = new AtomicReference<>();
