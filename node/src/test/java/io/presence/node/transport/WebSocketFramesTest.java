@@ -2,7 +2,7 @@ package io.presence.node.transport;
 
 import io.presence.node.support.TestClient;
 import io.presence.node.support.TestClient.Endpoint;
-import io.presence.node.support.TestCluster;
+import io.presence.node.support.OneNode;
 import io.presence.protocol.PresenceMessage;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -28,21 +28,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebSocketFramesTest {
 
     private static final int LIMIT = 4096;
-    private static TestCluster cluster;
+    private static OneNode node;
     private static Vertx vertx;
     private static int port;
 
     @BeforeAll
     static void startNode() {
-        cluster = TestCluster.start(1, Map.of("max.message.size", String.valueOf(LIMIT)));
-        port = cluster.node(0).port();
-        vertx = Vertx.vertx();
+        node = OneNode.start(Map.of("max.message.size", String.valueOf(LIMIT)));
+        port = node.port();
+        vertx = node.vertx();
     }
 
     @AfterAll
     static void stopNode() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        cluster.close();
+        node.close();
     }
 
     @ParameterizedTest
