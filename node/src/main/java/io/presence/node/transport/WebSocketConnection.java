@@ -26,11 +26,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.internal.ContextInternal;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.AbstractMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -38,10 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One accepted WebSocket, as the last handler of its Netty channel, adapted to a {@link Session}:
- * enforces the frame rules of its endpoint (frame type, size), decodes, encodes what the session
- * sends, answers pings and runs the close handshake. Everything that touches the channel happens
- * on its event loop; the session's handlers run inside the connection's Vert.x context, as they
- * would under a Vert.x handler.
+ * frame rules (type, size), decoding and encoding, pings, the close handshake. The channel is
+ * touched on its event loop only; the session runs inside the connection's Vert.x context.
  *
  * <p>A client that stops reading (frozen, or asking faster than it reads) would make the node
  * queue its messages without end; past {@code maxSendBacklog} bytes written while its socket took
@@ -53,8 +48,6 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     /** How long a close handshake we started may take before the connection is dropped. */
     static final long CLOSE_DEADLINE_MILLIS = 10_000;
-    /** A close frame's reason holds at most 123 bytes of UTF-8 (RFC 6455, 5.5). */
-    private static final int MAX_CLOSE_REASON_BYTES = 123;
 
     /** The Vert.x context this connection's session runs on (on the channel's event loop). */
     private final ContextInternal context;
@@ -214,7 +207,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             return;
         }
         closeSent = true;
-        channel.writeAndFlush(closeFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(CloseFrames.of(status, reason)).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
@@ -233,10 +226,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     }
 
     /**
-     * Writes a notification, uncounted ({@link NotificationQueues} counts a batch at once) and
-     * unflushed: {@link NotificationQueues} calls {@link #flush} once its batch is written, so
-     * that a subscriber told of many changes at once costs one write to the socket, not one per
-     * change. On this connection's event loop. False when the connection is closed.
+     * Writes a notification, uncounted and unflushed: {@link NotificationQueues} counts its batch
+     * and calls {@link #flush} once it is written, so that many changes cost one socket write.
+     * On this connection's event loop. False when the connection is closed.
      */
     boolean writeNotification(Notification notification) {
         if (!open()) {
@@ -284,7 +276,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
                 return;
             }
             closeSent = true;
-            channel.writeAndFlush(closeFrame(status, reason), unwatched);
+            channel.writeAndFlush(CloseFrames.of(status, reason), unwatched);
             channel.executor().schedule(() -> {
                 if (closed.compareAndSet(false, true)) {
                     LOG.atDebug().log(() -> describe() + " did not finish closing; dropping the connection");
@@ -325,19 +317,6 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         channel.close();
     }
 
-    private static CloseWebSocketFrame closeFrame(int status, String reason) {
-        byte[] utf8 = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length > MAX_CLOSE_REASON_BYTES) {
-            // cut on a character boundary: a continuation byte starts with bits 10
-            int end = MAX_CLOSE_REASON_BYTES;
-            while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
-                end--;
-            }
-            reason = new String(utf8, 0, end, StandardCharsets.UTF_8);
-        }
-        return new CloseWebSocketFrame(status, reason);
-    }
-
     /** Runs {@code action} on the channel's event loop, at once when already there. */
     private void onLoop(Runnable action) {
         if (channel.executor().inEventLoop()) {
@@ -359,18 +338,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public Map<String, String> headers() {
-        // read only by the http strategy: copied when it asks, not at every login
-        return new AbstractMap<>() {
-            @Override
-            public String get(Object name) {
-                return name instanceof String n ? requestHeaders.get(n) : null;
-            }
-
-            @Override
-            public Set<Entry<String, String>> entrySet() {
-                return RequestHeaders.lowerCased(requestHeaders).entrySet();
-            }
-        };
+        return RequestHeaders.view(requestHeaders);
     }
 
     @Override
