@@ -47,7 +47,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
 
     /** How long a close handshake we started may take before the connection is dropped. */
-    static final long CLOSE_DEADLINE_MILLIS = 10_000;
+    private static final long CLOSE_DEADLINE_MILLIS = 10_000;
 
     /** The Vert.x context this connection's session runs on (on the channel's event loop). */
     private final ContextInternal context;

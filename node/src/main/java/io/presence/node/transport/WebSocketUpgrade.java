@@ -63,7 +63,7 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
     private final Set<String> allowedOrigins;
     private final NotificationQueues notifications;
     private final NodeMetrics metrics;
-    /** Vert.x's cap on messages sat above ours so that an oversized one gets our error reply; kept. */
+    /** Twice the message limit: messages between the two get our error reply, larger ones a 1009 close. */
     private final int hardCap;
     private final WebSocketServerHandshakerFactory handshakers;
 
