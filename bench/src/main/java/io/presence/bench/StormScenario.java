@@ -1,6 +1,7 @@
 package io.presence.bench;
 
 import io.vertx.core.Future;
+import org.HdrHistogram.Histogram;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -45,6 +46,8 @@ final class StormScenario implements Scenario {
         Map<String, BenchConnection> reconnected = new ConcurrentHashMap<>();
         AtomicLong failed = new AtomicLong();
         AtomicLong lastLoginAt = new AtomicLong();
+        AtomicLong killedAtNanos = new AtomicLong();
+        Histogram backAfter = Report.histogram();
         for (int i = 0; i < users; i++) {
             String name = names.get(i);
             URI target = survivors.get(i % survivors.size());
@@ -53,7 +56,11 @@ final class StormScenario implements Scenario {
                     .onComplete(r -> {
                         if (r.succeeded()) {
                             reconnected.put(name, r.result());
-                            lastLoginAt.accumulateAndGet(System.nanoTime(), Math::max);
+                            long now = System.nanoTime();
+                            lastLoginAt.accumulateAndGet(now, Math::max);
+                            synchronized (backAfter) {
+                                backAfter.recordValue((now - killedAtNanos.get()) / 1000);
+                            }
                         } else {
                             failed.incrementAndGet();
                         }
@@ -62,6 +69,7 @@ final class StormScenario implements Scenario {
         ProcessHandle process = ProcessHandle.of(bench.pids().get(victim))
                 .orElseThrow(() -> new IllegalStateException("no process " + bench.pids().get(victim)));
         long killedAt = System.nanoTime();
+        killedAtNanos.set(killedAt);
         process.destroyForcibly(); // SIGKILL
 
         while (reconnected.size() + failed.get() < users) {
@@ -71,6 +79,7 @@ final class StormScenario implements Scenario {
         Report report = bench.report;
         report.put("ms_from_kill_to_every_client_logged_in_again", (lastLoginAt.get() - killedAt) / 1e6);
         report.put("reconnects_failed", failed.get());
+        report.putLatency("ms_from_kill_to_each_client_logged_in_again", backAfter);
         List<Map<String, Object>> perSubscriber = new ArrayList<>();
         for (int s = 0; s < subscribers.size(); s++) {
             Subscriber sub = subscribers.get(s);
