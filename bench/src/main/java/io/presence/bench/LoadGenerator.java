@@ -30,7 +30,8 @@ public final class LoadGenerator {
             "churn", ChurnScenario::new,
             "kill", KillScenario::new,
             "logins", LoginsScenario::new,
-            "storm", StormScenario::new);
+            "storm", StormScenario::new,
+            "remote-changes", RemoteChangesScenario::new);
 
     private LoadGenerator() {
     }
