@@ -4,6 +4,7 @@
 //
 //   node logins.js --url ws://127.0.0.1:6020/deepstream --pid <server pid>
 //        [--users 10000] [--passes 5] [--workers 2] [--in-flight 50] [--queries 200] [--timeout 120] [--hold 0]
+//        [--subscriber-url <another node's url>]
 //
 // One subscriber to everyone stays connected. In each pass WORKERS child processes log USERS users
 // in (IN_FLIGHT logins at a time each, every one its own WebSocket) and keep them connected; once
@@ -13,6 +14,8 @@
 // one JSON object: per pass the server's CPU until the subscriber had every join, that time,
 // AUTH -> join percentiles (a clock all processes share), the server's RSS with everyone online
 // and after everyone left, CPU per getAll(), and joins missed or duplicated.
+// With --subscriber-url the subscriber sits on another node of the cluster and --pid names that
+// node: its CPU is then what a node spends on changes decided elsewhere (receive, apply, tell).
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { args as parse, cpuMillis, login, percentile, presenceFrame, rssMb, until, wallNow, PRESENCE, PRESENCE_ACTION } from './wire.js'
@@ -56,7 +59,7 @@ if (args.worker !== undefined) {
   const names = Array.from({ length: USERS }, (_, i) => `u-${TAG}-${i}`)
 
   let joinedAt = new Map(); let duplicates = 0; let leaves = 0; let answer = null
-  const subscriber = await login(URL, `s-${TAG}`, (m) => {
+  const subscriber = await login(args['subscriber-url'] ?? URL, `s-${TAG}`, (m) => {
     if (m.topic !== PRESENCE) return
     if (m.action === PRESENCE_ACTION.JOIN_ALL && m.name?.startsWith('u-' + TAG)) {
       if (joinedAt.has(m.name)) duplicates++; else joinedAt.set(m.name, wallNow())
