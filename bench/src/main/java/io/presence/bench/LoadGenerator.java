@@ -12,12 +12,11 @@ import java.util.function.Supplier;
  * Drives any server that speaks deepstream's binary protocol and measures presence:
  *
  * <pre>
- *   LoadGenerator --nodes ws://127.0.0.1:6020/deepstream[,ws://...] --scenario NAME
- *                 [--users 2000] [--rate 2000] [--duration 10] [--login-node 0] [--subscriber-node 0]
- *                 [--queriers 50] [--query-names 100] [--pids 123,456] [--json out.json] [--timeout 300]
+ *   LoadGenerator --nodes ws://127.0.0.1:6020/deepstream[,ws://...] --scenario NAME [--option value ...]
+ *   LoadGenerator --help
  * </pre>
  *
- * The scenarios are in {@link #SCENARIOS}; each class says what it does. Every loop is bounded by
+ * The options are {@link Options#KNOWN}; the scenarios are in {@link #SCENARIOS}, each class says what it does. Every loop is bounded by
  * count and by --timeout; only loopback addresses are accepted.
  */
 public final class LoadGenerator {
@@ -37,8 +36,21 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
-        Report report = run(options);
+        if (Options.wantsHelp(args)) {
+            System.out.print(Options.usage());
+            return;
+        }
+        Options options;
+        Report report;
+        try {
+            options = Options.parse(args);
+            report = run(options);
+        } catch (IllegalArgumentException e) {
+            // a command line it cannot run: say why, and what it takes
+            System.err.print(e.getMessage() + "\n" + Options.usage());
+            System.exit(2);
+            return;
+        }
         System.out.println(report.table());
         if (options.has("json")) {
             Files.writeString(Path.of(options.text("json", "")), JsonText.write(report.results()) + "\n");
