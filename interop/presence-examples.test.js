@@ -172,9 +172,9 @@ test('the Java SDK and the official client give the same answers side by side', 
   const jsSome = await js.presence.getAll(question)
 
   const javaAsker = `java-asker-${tag}`
-  const jar = join(root, 'client/target/presence-client.jar')
-  const out = execFileSync('java', ['-cp', `${jar}:${join(root, 'client/target/lib')}/*`,
-    'io.presence.client.example.PresenceExample', '--url', `127.0.0.1:${BASE_PORT + 1}`,
+  const jar = join(root, 'examples/target/presence-examples.jar')
+  const out = execFileSync('java', ['-cp', `${jar}:${join(root, 'examples/target/lib')}/*`,
+    'io.presence.examples.PresenceExample', '--url', `127.0.0.1:${BASE_PORT + 1}`,
     '--user', javaAsker, '--query', question.join(',')], { encoding: 'utf8' })
   const lines = out.trim().split('\n').map(l => JSON.parse(l))
   const javaAll = lines.find(l => l.getAll).getAll

@@ -4,8 +4,8 @@
 # Without --url it tries 127.0.0.1:6020, 6021 and 6022 in turn.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/client/target/presence-client.jar"
-if [ ! -f "$jar" ] || [ -n "$(find "$root/client/src" "$root/protocol/src" -newer "$jar" -print -quit)" ]; then
-  (cd "$root" && ./mvnw -B -q -DskipTests -pl client -am package)
+jar="$root/examples/target/presence-examples.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$root/examples/src" "$root/client/src" "$root/protocol/src" -newer "$jar" -print -quit)" ]; then
+  (cd "$root" && ./mvnw -B -q -DskipTests -pl examples -am package)
 fi
-exec java -cp "$jar:$root/client/target/lib/*" io.presence.client.example.PresenceExample "$@"
+exec java -cp "$jar:$root/examples/target/lib/*" io.presence.examples.PresenceExample "$@"

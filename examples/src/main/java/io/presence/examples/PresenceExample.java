@@ -1,4 +1,4 @@
-package io.presence.client.example;
+package io.presence.examples;
 
 import io.presence.client.ConnectionListener;
 import io.presence.client.ConnectionState;
@@ -15,10 +15,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The examples of the presence API, runnable against a cluster (scripts/example.sh):
+ * The examples of the presence API, runnable against a cluster (scripts/example.sh). It uses the
+ * SDK as an application does, from its own module, so that the SDK's jar carries no program:
  *
  * <pre>
  *   PresenceExample [--url host:port]... [--user NAME] [--query NAME,NAME] [--watch SECONDS]
+ *   PresenceExample --help
  * </pre>
  *
  * Logs in (anonymously without --user), prints {@code getAll()} and, with --query,
@@ -30,12 +32,36 @@ public final class PresenceExample {
     private PresenceExample() {
     }
 
+    private static final String USAGE = """
+            usage: PresenceExample [--url host:port]... [--user NAME] [--query NAME,NAME] [--watch SECONDS]
+              --url     a node to connect to, more than once for fallbacks (127.0.0.1:6020, 6021, 6022)
+              --user    log in as NAME (anonymously without it)
+              --query   also print getAll(these names)
+              --watch   then print every login and logout heard for this many seconds
+            """;
+
     public static void main(String[] args) throws InterruptedException {
+        if (Arrays.asList(args).contains("--help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.print(e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws InterruptedException {
         List<String> urls = new ArrayList<>();
         String user = null;
         List<String> query = List.of();
         int watchSeconds = 0;
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        for (int i = 0; i < args.length; i += 2) {
+            if (i + 1 == args.length) {
+                throw new IllegalArgumentException(args[i] + " needs a value");
+            }
             switch (args[i]) {
                 case "--url" -> urls.add(args[i + 1]);
                 case "--user" -> user = args[i + 1];
