@@ -5,6 +5,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 ./mvnw -B verify
+# puppeteer-core (the live page's test) needs Node 22.12 or later
+. scripts/node-runtime.sh
 # the independent load generators (Node with ws), smoke-run by interop/generators-smoke.test.js
 (cd bench/node && npm ci --no-audit --no-fund)
 cd interop
