@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -156,38 +156,53 @@ for (const mode of ['binary', 'json']) {
   })
 }
 
-test('the Java SDK and the official client give the same answers side by side', async () => {
-  const tag = randomUUID().slice(0, 6)
-  const users = [0, 1, 2].map(i => `side-${tag}-${i}`)
-  for (const [i, username] of users.entries()) await connect(i, 'binary', { username })
-  const jsAsker = `js-asker-${tag}`
-  const js = await connect(1, 'json', { username: jsAsker })
-  const question = [users[0], users[2], `nobody-${tag}`]
-  let jsAll = await js.presence.getAll()
-  const deadline = Date.now() + 10000
-  while (!users.every(u => jsAll.includes(u))) {
-    if (Date.now() > deadline) throw new Error(`users never all online: ${jsAll}`)
-    jsAll = await js.presence.getAll()
-  }
-  const jsSome = await js.presence.getAll(question)
+// The SDK on the protobuf-java it is built with, and on the oldest one it supports (the version of
+// protoc its messages were generated with: examples/target/protobuf-floor, from the build).
+const lib = join(root, 'examples/target/lib')
+const floorDir = join(root, 'examples/target/protobuf-floor')
+const floorJar = readdirSync(floorDir).find(f => f.startsWith('protobuf-java-'))
+const classpaths = {
+  'its own protobuf runtime': [join(root, 'examples/target/presence-examples.jar'), `${lib}/*`],
+  [`the oldest protobuf runtime it supports (${floorJar})`]: [join(root, 'examples/target/presence-examples.jar'),
+    ...readdirSync(lib).filter(f => !f.startsWith('protobuf-java-')).map(f => join(lib, f)), join(floorDir, floorJar)]
+}
 
-  const javaAsker = `java-asker-${tag}`
-  const jar = join(root, 'examples/target/presence-examples.jar')
-  const out = execFileSync('java', ['-cp', `${jar}:${join(root, 'examples/target/lib')}/*`,
-    'io.presence.examples.PresenceExample', '--url', `127.0.0.1:${BASE_PORT + 1}`,
-    '--user', javaAsker, '--query', question.join(',')], { encoding: 'utf8' })
-  const lines = out.trim().split('\n').map(l => JSON.parse(l))
-  const javaAll = lines.find(l => l.getAll).getAll
-  const javaSome = lines.find(l => l.getAllNames).getAllNames
+for (const [runtime, classpath] of Object.entries(classpaths)) {
+  test(`the Java SDK on ${runtime} and the official client give the same answers side by side`, async () => {
+    const tag = randomUUID().slice(0, 6)
+    const users = [0, 1, 2].map(i => `side-${tag}-${i}`)
+    for (const [i, username] of users.entries()) await connect(i, 'binary', { username })
+    const jsAsker = `js-asker-${tag}`
+    const js = await connect(1, 'json', { username: jsAsker })
+    const question = [users[0], users[2], `nobody-${tag}`]
+    let jsAll = await js.presence.getAll()
+    const deadline = Date.now() + 10000
+    while (!users.every(u => jsAll.includes(u))) {
+      if (Date.now() > deadline) throw new Error(`users never all online: ${jsAll}`)
+      jsAll = await js.presence.getAll()
+    }
+    const jsSome = await js.presence.getAll(question)
 
-  const others = list => list.filter(n => n !== jsAsker && n !== javaAsker).sort()
-  assert.deepEqual(others(javaAll), others(jsAll))
-  assert.ok(users.every(u => javaAll.includes(u)), `Java sees every user: ${javaAll}`)
-  assert.ok(javaAll.includes(jsAsker) && !javaAll.includes(javaAsker), 'each leaves out only itself')
-  assert.deepEqual(javaSome, jsSome)
-  assert.deepEqual(jsSome, { [users[0]]: true, [users[2]]: true, [`nobody-${tag}`]: false })
-  assert.deepEqual(errors, [])
-})
+    const javaAsker = `java-asker-${tag}`
+    if (classpath.includes(join(floorDir, floorJar))) {
+      assert.deepEqual(classpath.filter(entry => entry.includes('protobuf-java-')), [join(floorDir, floorJar)])
+    }
+    const out = execFileSync('java', ['-cp', classpath.join(':'),
+      'io.presence.examples.PresenceExample', '--url', `127.0.0.1:${BASE_PORT + 1}`,
+      '--user', javaAsker, '--query', question.join(',')], { encoding: 'utf8' })
+    const lines = out.trim().split('\n').map(l => JSON.parse(l))
+    const javaAll = lines.find(l => l.getAll).getAll
+    const javaSome = lines.find(l => l.getAllNames).getAllNames
+
+    const others = list => list.filter(n => n !== jsAsker && n !== javaAsker).sort()
+    assert.deepEqual(others(javaAll), others(jsAll))
+    assert.ok(users.every(u => javaAll.includes(u)), `Java sees every user: ${javaAll}`)
+    assert.ok(javaAll.includes(jsAsker) && !javaAll.includes(javaAsker), 'each leaves out only itself')
+    assert.deepEqual(javaSome, jsSome)
+    assert.deepEqual(jsSome, { [users[0]]: true, [users[2]]: true, [`nobody-${tag}`]: false })
+    assert.deepEqual(errors, [])
+  })
+}
 
 test('no client reported an error, also after every ack deadline passed', async () => {
   // Acks are matched by the client: one it could not match surfaces as an ACK_TIMEOUT error
