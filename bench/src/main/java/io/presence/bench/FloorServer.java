@@ -44,6 +44,10 @@ public final class FloorServer {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length != 1 || !args[0].matches("\\d{1,5}")) {
+            System.err.println("usage: FloorServer PORT   (serves ws://127.0.0.1:PORT/deepstream)");
+            System.exit(args.length == 1 && args[0].equals("--help") ? 0 : 2);
+        }
         int port = Integer.parseInt(args[0]);
         EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
