@@ -56,6 +56,11 @@ public interface PresenceClient extends AutoCloseable {
 
     ConnectionState state();
 
+    /** Adds a listener from now on, after the builder's; it hears changes and errors from then on. */
+    void addConnectionListener(ConnectionListener listener);
+
+    void removeConnectionListener(ConnectionListener listener);
+
     /** Closes the connection; pending calls fail with {@link PresenceException.ClientClosed}. */
     @Override
     void close();

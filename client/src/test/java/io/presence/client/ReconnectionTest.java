@@ -92,19 +92,42 @@ class ReconnectionTest {
     }
 
     @Test
-    void clientsOfARestartedNodeComeBackToIt() {
+    void clientsOfARestartedNodeComeBackToItAndTheirListenersHearWhyAndWhenTheNextAttemptComes() {
         String me = unique("returner");
         PresenceClient returner = track(builderFor(0).build());
         returner.login(Map.of("username", me)).join();
+        // added after build: hears every change from then on
+        List<ConnectionChange> changes = new CopyOnWriteArrayList<>();
+        returner.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void onChange(ConnectionChange change) {
+                changes.add(change);
+            }
+        });
         PresenceClientTest.Recorder everyone = new PresenceClientTest.Recorder();
         returner.presence().subscribe(everyone);
         await().atMost(WAIT).until(() -> cluster.node(0).subscriptionCount() == 1);
 
         cluster.stop(0);
         await().atMost(WAIT).until(() -> returner.state() == ConnectionState.RECONNECTING);
+        // while the node is down, at least one more attempt fails: told, with the next one's delay
+        await().atMost(WAIT).until(() -> changes.size() >= 2);
         cluster.restart(0);
         await().atMost(WAIT).until(() -> returner.state() == ConnectionState.CONNECTED);
         await().atMost(WAIT).until(() -> cluster.node(0).subscriptionCount() == 1);
+
+        ConnectionChange lost = changes.get(0);
+        assertEquals(List.of(ConnectionState.CONNECTED, ConnectionState.RECONNECTING), List.of(lost.previous(), lost.current()));
+        assertTrue(lost.reason().isPresent() && lost.nextAttemptIn().isPresent(), lost::toString);
+        assertTrue(lost.nextAttemptIn().get().toMillis() <= 500, lost::toString);
+        ConnectionChange failedAttempt = changes.get(1);
+        assertEquals(List.of(ConnectionState.RECONNECTING, ConnectionState.RECONNECTING),
+                List.of(failedAttempt.previous(), failedAttempt.current()));
+        assertTrue(failedAttempt.reason().orElseThrow().contains("cannot connect"), failedAttempt::toString);
+        await().atMost(WAIT).until(() -> changes.get(changes.size() - 1).current() == ConnectionState.CONNECTED);
+        ConnectionChange back = changes.get(changes.size() - 1);
+        assertEquals(ConnectionState.RECONNECTING, back.previous());
+        assertTrue(back.reason().isEmpty() && back.nextAttemptIn().isEmpty(), back::toString);
 
         String later = unique("later");
         track(builderFor(1).build()).login(Map.of("username", later)).join();

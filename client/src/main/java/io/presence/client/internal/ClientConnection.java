@@ -172,8 +172,9 @@ final class ClientConnection {
     /**
      * Opens the next URL's connection after the backoff, which doubles with each attempt; each
      * delay is taken at random from its upper half, so that clients dropped together spread out.
+     * Returns that delay, in milliseconds.
      */
-    void reconnectLater() {
+    long reconnectLater() {
         attempt++;
         urlIndex = (urlIndex + 1) % urls.size();
         long backoff = Math.min(maxDelayMillis, minDelayMillis << Math.min(20, attempt - 1));
@@ -184,6 +185,7 @@ final class ClientConnection {
                 open();
             }
         });
+        return delay;
     }
 
     /** Logged in on this connection: the next loss starts the backoff from the minimum again. */

@@ -1,5 +1,6 @@
 package io.presence.client.internal;
 
+import io.presence.client.ConnectionChange;
 import io.presence.client.ConnectionListener;
 import io.presence.client.ConnectionState;
 import io.presence.client.LoginResult;
@@ -20,6 +21,7 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -52,7 +54,7 @@ public final class RealPresenceClient implements PresenceClient, Presence {
     private final Loop loop;
     private final Callbacks callbacks;
     private final ExecutorService ownCallbackThread;
-    private final ConnectionListener listener;
+    private final ConnectionListeners listeners;
     private final ClientConnection connection;
     private final ClientSubscriptions subscriptions;
     private final PendingQueries queries;
@@ -81,7 +83,7 @@ public final class RealPresenceClient implements PresenceClient, Presence {
         this.loop = loop;
         this.callbacks = new Callbacks(callbackExecutor);
         this.ownCallbackThread = ownCallbackThread;
-        this.listener = listener;
+        this.listeners = new ConnectionListeners(listener);
         this.subscriptions = new ClientSubscriptions(this::correlationId);
         this.queries = new PendingQueries(loop, settings.requestTimeout().toMillis(), callbacks);
         this.offline = new OfflineQueue(loop, settings.offlineTimeout().toMillis(), callbacks);
@@ -89,7 +91,7 @@ public final class RealPresenceClient implements PresenceClient, Presence {
                 settings.heartbeatInterval(), settings.reconnectMinDelay(), settings.reconnectMaxDelay(), random);
         this.login = new ClientLogin(connection, loop, callbacks, settings.offlineTimeout());
         connection.start(new ServerMessages(connection, login, subscriptions, queries, offline, callbacks,
-                listener, this::setState));
+                listeners, this::setState));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -122,11 +124,27 @@ public final class RealPresenceClient implements PresenceClient, Presence {
         deliverTo(callback, login(authData));
     }
 
-    private void setState(ConnectionState next) {
-        if (state != next) {
-            state = next;
-            callbacks.run(() -> listener.onStateChanged(next));
+    /** @param next the new state, or null to stay where it is (a failed attempt, told with its reason) */
+    private void setState(ConnectionState next, String reason, long nextAttemptInMillis) {
+        ConnectionState previous = state;
+        ConnectionState current = next == null ? previous : next;
+        if (previous == ConnectionState.CLOSED || (previous == current && reason == null)) {
+            return;
         }
+        state = current;
+        ConnectionChange change = new ConnectionChange(previous, current, Optional.ofNullable(reason),
+                nextAttemptInMillis < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(nextAttemptInMillis)));
+        callbacks.run(() -> listeners.onChange(change));
+    }
+
+    @Override
+    public void addConnectionListener(ConnectionListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeConnectionListener(ConnectionListener listener) {
+        listeners.remove(listener);
     }
 
     @Override
@@ -300,7 +318,7 @@ public final class RealPresenceClient implements PresenceClient, Presence {
             offline.failAll(error);
             login.close(error);
             connection.close();
-            setState(ConnectionState.CLOSED);
+            setState(ConnectionState.CLOSED, "closed by the application", -1);
             closed.complete(null);
         });
         closed.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();

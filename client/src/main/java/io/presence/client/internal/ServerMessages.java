@@ -26,7 +26,11 @@ final class ServerMessages implements ClientConnection.Events {
 
     /** The client's connection state, as listeners hear it. */
     interface States {
-        void set(ConnectionState state);
+        /**
+         * @param reason              why (a lost connection, a failed attempt), or null
+         * @param nextAttemptInMillis when the next attempt comes, or -1 for none
+         */
+        void set(ConnectionState state, String reason, long nextAttemptInMillis);
     }
 
     private final ClientConnection connection;
@@ -79,12 +83,9 @@ final class ServerMessages implements ClientConnection.Events {
         LOG.log(System.Logger.Level.DEBUG, () -> "connection lost: " + why);
         boolean wasLoggedIn = login.lost();
         queries.failAll(new PresenceException.ConnectionLost("connection " + why));
-        if (wasLoggedIn) {
-            states.set(ConnectionState.RECONNECTING);
-        }
-        if (login.wanted()) {
-            connection.reconnectLater();
-        }
+        long nextAttempt = login.wanted() ? connection.reconnectLater() : -1;
+        // a lost login moves to RECONNECTING; a failed attempt is told in the state it leaves as is
+        states.set(wasLoggedIn ? ConnectionState.RECONNECTING : null, "connection " + why, nextAttempt);
     }
 
     private void connectionMessage(ConnectionMessage m) {
@@ -106,7 +107,7 @@ final class ServerMessages implements ClientConnection.Events {
         switch (m.action()) {
             case AUTH_SUCCESSFUL -> {
                 connection.established();
-                states.set(ConnectionState.CONNECTED);
+                states.set(ConnectionState.CONNECTED, null, -1);
                 login.succeeded(m.data());
                 subscriptions.resubscribe().forEach(connection::send);
                 offline.flush();
