@@ -16,23 +16,18 @@ import io.vertx.ext.web.client.WebClientOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Sends this node's webhook events: batches of at most {@code batchMax} events, at most
- * {@code batchMillis} after the first, POSTed to every URL with an HMAC-SHA256 signature of the
- * raw body. One batch is in flight at a time, so a user's events go out in order; an event
+ * {@code batchMillis} after the first, POSTed to every URL signed by {@link WebhookSignatures}. One batch is in flight at a time, so a user's events go out in order; an event
  * recorded behind older undelivered ones of its user (decided by another member) waits until
  * the outbox says they are gone. A batch that fails is retried with exponential backoff for
  * {@code retryMillis}, then dropped, counted and logged. Delivered and dropped events are
@@ -49,8 +44,11 @@ public final class WebhookSender {
     static final long MAX_RETRY_MILLIS = 30_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A batch on its way: its exact body (what the signature covers) and the URLs still to take it. */
-    private record Batch(List<WebhookEvent> events, Buffer body, String signature, long firstTriedAt) {
+    /**
+     * A batch on its way: its exact body (what the signatures cover), our signature of it, and the
+     * id Standard Webhooks' headers give it, the same on every retry.
+     */
+    private record Batch(List<WebhookEvent> events, Buffer body, String signature, String id, long firstTriedAt) {
     }
 
     private final Vertx vertx;
@@ -59,7 +57,7 @@ public final class WebhookSender {
     private final WebhookOutbox outbox;
     private final NodeMetrics metrics;
     private final WebClient client;
-    private final SecretKeySpec key;
+    private final WebhookSignatures signatures;
     private final ArrayDeque<WebhookEvent> queue = new ArrayDeque<>();
     /** Events recorded behind others that the outbox has since seen delivered. */
     private final Set<WebhookEvent> freed = new HashSet<>();
@@ -83,7 +81,7 @@ public final class WebhookSender {
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeoutMillis()))
                 .setIdleTimeout(60)
                 .setKeepAlive(true));
-        this.key = new SecretKeySpec(config.secret().orElseThrow().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.signatures = new WebhookSignatures(config.secret().orElseThrow());
         metrics.watchWebhookQueue(() -> queued);
     }
 
@@ -184,18 +182,25 @@ public final class WebhookSender {
         queued = queue.size();
         batch.forEach(freed::remove);
         Buffer body = body(batch);
-        inFlight = new Batch(batch, body, sign(body), System.currentTimeMillis());
+        inFlight = new Batch(batch, body, signatures.ofBody(body.getBytes()), "msg_" + UUID.randomUUID(),
+                System.currentTimeMillis());
         send(inFlight, List.copyOf(config.urls()), 0);
     }
 
     private void send(Batch batch, List<String> urls, int attempt) {
         List<Future<String>> posts = new ArrayList<>();
+        // Standard Webhooks signs the time of each attempt: receivers refuse old ones as replays
+        long now = System.currentTimeMillis() / 1000;
+        String standard = signatures.standard(batch.id(), now, batch.body().getBytes());
         for (String url : urls) {
             posts.add(client.postAbs(url)
                     .timeout(config.timeoutMillis())
                     .putHeader("Content-Type", "application/json")
                     .putHeader(SIGNATURE_HEADER, batch.signature())
                     .putHeader(KEY_HEADER, config.keyName())
+                    .putHeader(WebhookSignatures.ID_HEADER, batch.id())
+                    .putHeader(WebhookSignatures.TIMESTAMP_HEADER, Long.toString(now))
+                    .putHeader(WebhookSignatures.SIGNATURE_HEADER, standard)
                     .sendBuffer(batch.body())
                     .map(response -> response.statusCode() / 100 == 2 ? null : url)
                     .otherwise(url));
@@ -277,16 +282,6 @@ public final class WebhookSender {
             return Buffer.buffer(JSON.writeValueAsBytes(root));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private String sign(Buffer body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return HexFormat.of().formatHex(mac.doFinal(body.getBytes()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
     }
 }

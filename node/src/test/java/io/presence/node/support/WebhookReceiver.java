@@ -40,6 +40,9 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     private final List<String> keys = new CopyOnWriteArrayList<>();
+    /** The {@code webhook-id} of every request, refused ones included, in arrival order. */
+    private final List<String> requestIds = new CopyOnWriteArrayList<>();
+    private final List<String> refusedIds = new CopyOnWriteArrayList<>();
     private final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
     private volatile Mode mode = Mode.ACCEPT;
     private volatile int refused;
@@ -69,12 +72,16 @@ public final class WebhookReceiver implements AutoCloseable {
     private void onRequest(HttpServerRequest request) {
         log.add(System.currentTimeMillis() + " " + mode + " from " + request.remoteAddress());
         request.body().onSuccess(body -> {
+            requestIds.add(String.valueOf(request.getHeader("webhook-id")));
             if (mode == Mode.REFUSE) {
+                refusedIds.add(String.valueOf(request.getHeader("webhook-id")));
                 refused++;
                 request.response().setStatusCode(503).end();
                 return;
             }
-            if (!validSignature(body.getBytes(), request.getHeader("X-Presence-Signature"))) {
+            if (!validSignature(body.getBytes(), request.getHeader("X-Presence-Signature"))
+                    || !validStandardSignature(body.getBytes(), request.getHeader("webhook-id"),
+                            request.getHeader("webhook-timestamp"), request.getHeader("webhook-signature"))) {
                 badSignatures++;
                 request.response().setStatusCode(401).end();
                 return;
@@ -111,8 +118,46 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
+    /**
+     * The check a receiver of Standard Webhooks makes (as its libraries do, given the secret as
+     * {@code whsec_} + base64): {@code v1,} + base64 HMAC-SHA256 of {@code id.timestamp.body}, and
+     * a timestamp within five minutes of now, so that an old request replayed is refused.
+     */
+    private boolean validStandardSignature(byte[] body, String id, String timestamp, String signature) {
+        if (id == null || timestamp == null || signature == null) {
+            return false;
+        }
+        try {
+            if (Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(timestamp)) > 300) {
+                return false;
+            }
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            String expected = "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal(body));
+            // several space-separated signatures may come (during a key rotation): one match is enough
+            for (String candidate : signature.split(" ")) {
+                if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), candidate.getBytes(StandardCharsets.US_ASCII))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     public List<Event> events() {
         return List.copyOf(events);
+    }
+
+    public List<String> requestIds() {
+        return List.copyOf(requestIds);
+    }
+
+    /** The {@code webhook-id} of every request answered 503, in arrival order. */
+    public List<String> refusedIds() {
+        return List.copyOf(refusedIds);
     }
 
     /** Each user's events in arrival order, duplicates (the same id again) left out. */

@@ -135,9 +135,14 @@ class WebhookDeliveryTest {
         sessions.subList(0, 3).forEach(TestClient::close);
         await().atMost(WAIT).until(() -> receiver.refused() >= 3);
         assertTrue(receiver.byUser().keySet().stream().noneMatch(u -> u.contains(tag)), "nothing taken while down");
+        String firstRefused = receiver.refusedIds().get(0);
         receiver.mode(WebhookReceiver.Mode.ACCEPT);
         await().atMost(WAIT).until(() -> transitions(watcher, tag).values().stream().mapToInt(List::size).sum() == 9);
         everyTransitionArrivedInOrder(transitions(watcher, tag));
+        // a retried batch keeps its webhook-id, for receivers that drop repeats by it
+        assertTrue(firstRefused.startsWith("msg_"), firstRefused);
+        assertTrue(receiver.requestIds().stream().filter(firstRefused::equals).count() >= 3,
+                () -> "the first refused batch was retried under its id: " + receiver.requestIds());
     }
 
     @Test
