@@ -11,6 +11,7 @@ COPY mvnw pom.xml ./
 COPY protocol/ protocol/
 COPY node/ node/
 COPY client/pom.xml client/
+COPY examples/pom.xml examples/
 COPY bench/pom.xml bench/
 COPY cluster-config/ cluster-config/
 RUN ./mvnw -B -q -pl node -am -DskipTests package
