@@ -127,6 +127,8 @@ class WebhookDeliveryTest {
         start(2);
         String tag = UUID.randomUUID().toString().substring(0, 6);
         TestClient watcher = watching(tag);
+        // the watcher's own login goes out first: only then is the receiver down
+        await().atMost(WAIT).until(() -> receiver.byUser().containsKey("watcher-" + tag));
         receiver.mode(WebhookReceiver.Mode.REFUSE);
         List<TestClient> sessions = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -134,7 +136,7 @@ class WebhookDeliveryTest {
         }
         sessions.subList(0, 3).forEach(TestClient::close);
         await().atMost(WAIT).until(() -> receiver.refused() >= 3);
-        assertTrue(receiver.byUser().keySet().stream().noneMatch(u -> u.contains(tag)), "nothing taken while down");
+        assertTrue(receiver.byUser().keySet().stream().noneMatch(u -> u.startsWith("down-" + tag)), "nothing taken while down");
         String firstRefused = receiver.refusedIds().get(0);
         receiver.mode(WebhookReceiver.Mode.ACCEPT);
         await().atMost(WAIT).until(() -> transitions(watcher, tag).values().stream().mapToInt(List::size).sum() == 9);
