@@ -290,7 +290,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
             }
             if (presence != null) {
                 try {
-                    await(presence.drain(), 10);
+                    await(presence.releaseAll(), 10);
                 } catch (RuntimeException e) {
                     LOG.warn("logouts not all recorded before stop: " + e);
                 }

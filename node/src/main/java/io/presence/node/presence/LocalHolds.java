@@ -45,8 +45,9 @@ final class LocalHolds {
     private int batchesInFlight;
     /** Users with at least one session here; written on the presence thread, read by any. */
     private volatile int withSessions;
-    private boolean draining;
-    private final List<CompletableFuture<Void>> drainWaiters = new ArrayList<>();
+    /** Every hold is being released: the node stops ("release all", not readiness's "drain"). */
+    private boolean releasingAll;
+    private final List<CompletableFuture<Void>> releaseWaiters = new ArrayList<>();
 
     /** One username's sessions on this node and what the cluster has recorded. */
     private static final class LocalUser {
@@ -70,9 +71,9 @@ final class LocalHolds {
     }
 
     void sessionOpened(String username) {
-        if (draining) {
+        if (releasingAll) {
             // the node is leaving: its sessions are being closed, and a hold now would outlive it
-            LOG.atDebug().log(() -> "session of '" + username + "' opened while draining; not held");
+            LOG.atDebug().log(() -> "session of '" + username + "' opened while every hold is released; not held");
             return;
         }
         if (users.computeIfAbsent(username, u -> new LocalUser()).sessions++ == 0) {
@@ -83,8 +84,8 @@ final class LocalHolds {
 
     void sessionClosed(String username) {
         LocalUser user = users.get(username);
-        if (user == null && draining) {
-            return; // opened while draining, never counted
+        if (user == null && releasingAll) {
+            return; // opened while every hold is released, never counted
         }
         if (user == null || user.sessions == 0) {
             LOG.atWarn().log(() -> "session of '" + username + "' closed more often than it opened");
@@ -97,12 +98,12 @@ final class LocalHolds {
     }
 
     /** Completes once every username this node held has been released; grace periods end at once. */
-    CompletionStage<Void> drain() {
+    CompletionStage<Void> releaseAll() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        draining = true;
-        drainWaiters.add(done);
+        releasingAll = true;
+        releaseWaiters.add(done);
         List.copyOf(users.keySet()).forEach(this::align);
-        completeDrainIfIdle();
+        completeReleaseIfIdle();
         return done;
     }
 
@@ -153,7 +154,7 @@ final class LocalHolds {
         boolean wanted = user.sessions > 0;
         if (wanted) {
             user.inGrace = false;
-        } else if (user.held && logoutGraceMillis > 0 && !draining) {
+        } else if (user.held && logoutGraceMillis > 0 && !releasingAll) {
             long now = executor.nowMillis();
             if (!user.inGrace) {
                 user.inGrace = true;
@@ -167,7 +168,7 @@ final class LocalHolds {
         if (wanted == user.held) {
             if (!wanted) {
                 users.remove(username);
-                completeDrainIfIdle();
+                completeReleaseIfIdle();
             }
             return;
         }
@@ -229,10 +230,10 @@ final class LocalHolds {
         flush();
     }
 
-    private void completeDrainIfIdle() {
-        if (users.isEmpty() && !drainWaiters.isEmpty()) {
-            drainWaiters.forEach(f -> f.complete(null));
-            drainWaiters.clear();
+    private void completeReleaseIfIdle() {
+        if (users.isEmpty() && !releaseWaiters.isEmpty()) {
+            releaseWaiters.forEach(f -> f.complete(null));
+            releaseWaiters.clear();
         }
     }
 }

@@ -83,11 +83,11 @@ public final class PresenceService {
      * Completes once every username this node held has been released in the cluster; stops
      * reconciliation. Used on a graceful stop, after all sessions were closed.
      */
-    public CompletionStage<Void> drain() {
+    public CompletionStage<Void> releaseAll() {
         return onPresenceThread(() -> {
             reconciler.stop();
-            return holds.drain();
-        }).thenCompose(drained -> drained);
+            return holds.releaseAll();
+        }).thenCompose(released -> released);
     }
 
     /** Subscribes to every username; completes with false when it already was. */

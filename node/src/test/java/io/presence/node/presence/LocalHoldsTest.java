@@ -57,7 +57,7 @@ class LocalHoldsTest {
     }
 
     @Test
-    void logoutDuringAHoldIsSentOnceTheHoldCompletesAndDrainWaitsForIt() {
+    void logoutDuringAHoldIsSentOnceTheHoldCompletesAndReleaseAllWaitsForIt() {
         LocalHolds holds = holds(0);
         run(() -> {
             holds.sessionOpened("Alex");
@@ -66,11 +66,11 @@ class LocalHoldsTest {
         assertEquals(List.of("hold Alex"), cluster.requests, "one request in flight per user");
         cluster.completeOldest();
         assertEquals(List.of("hold Alex", "release Alex"), cluster.requests);
-        List<CompletableFuture<Void>> drained = new ArrayList<>();
-        run(() -> drained.add(holds.drain().toCompletableFuture()));
-        assertFalse(drained.get(0).isDone(), "the release is still in flight");
+        List<CompletableFuture<Void>> released = new ArrayList<>();
+        run(() -> released.add(holds.releaseAll().toCompletableFuture()));
+        assertFalse(released.get(0).isDone(), "the release is still in flight");
         cluster.completeOldest();
-        assertTrue(drained.get(0).isDone());
+        assertTrue(released.get(0).isDone());
     }
 
     @Test
@@ -133,27 +133,27 @@ class LocalHoldsTest {
     }
 
     @Test
-    void drainEndsGracePeriodsAtOnce() {
+    void releaseAllEndsGracePeriodsAtOnce() {
         LocalHolds holds = holds(GRACE);
         run(() -> holds.sessionOpened("Alex"));
         cluster.completeOldest();
         run(() -> holds.sessionClosed("Alex"));
-        List<CompletableFuture<Void>> drained = new ArrayList<>();
-        run(() -> drained.add(holds.drain().toCompletableFuture()));
+        List<CompletableFuture<Void>> released = new ArrayList<>();
+        run(() -> released.add(holds.releaseAll().toCompletableFuture()));
         assertEquals(List.of("hold Alex", "release Alex"), cluster.requests);
         cluster.completeOldest();
-        assertTrue(drained.get(0).isDone());
+        assertTrue(released.get(0).isDone());
     }
 
     @Test
-    void aSessionThatOpensWhileTheNodeDrainsIsNotHeld() {
+    void aSessionThatOpensWhileEveryHoldIsReleasedIsNotHeld() {
         LocalHolds holds = holds(0);
-        List<CompletableFuture<Void>> drained = new ArrayList<>();
-        run(() -> drained.add(holds.drain().toCompletableFuture()));
+        List<CompletableFuture<Void>> released = new ArrayList<>();
+        run(() -> released.add(holds.releaseAll().toCompletableFuture()));
         run(() -> holds.sessionOpened("Late"));
         run(() -> holds.sessionClosed("Late"));
         assertEquals(List.of(), cluster.requests, "a hold now would outlive the node");
-        assertTrue(drained.get(0).isDone());
+        assertTrue(released.get(0).isDone());
     }
 
     @Test

@@ -80,15 +80,15 @@ class ReconcilerTest {
     }
 
     @Test
-    void noRoundRunsBeforeStartOrAfterDrain() {
+    void noRoundRunsBeforeStartOrAfterReleaseAll() {
         PresenceService idle = new PresenceService(cluster, cluster, time, 0, INTERVAL, NodeMetrics.detached());
         idle.reconcile();
         time.advance(2 * INTERVAL);
-        int beforeDrain = cluster.dropDepartedCalls;
-        presence.drain();
+        int beforeReleaseAll = cluster.dropDepartedCalls;
+        presence.releaseAll();
         time.advance(2 * INTERVAL);
         presence.reconcile();
-        assertEquals(beforeDrain, cluster.dropDepartedCalls);
+        assertEquals(beforeReleaseAll, cluster.dropDepartedCalls);
     }
 
     @Test
