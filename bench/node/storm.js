@@ -3,16 +3,17 @@
 //
 //   node storm.js --urls ws://127.0.0.1:6020/deepstream,ws://127.0.0.1:6021/deepstream,... \
 //        --pids <pid of each node, same order> [--victim 0] [--users 18000] [--workers 3]
-//        [--in-flight 100] [--timeout 120] [--floor]
+//        [--in-flight 100] [--timeout 120] [--settle-ms 3000] [--floor]
 //
 // USERS users log in on the victim node (WORKERS child processes, IN_FLIGHT logins at a time each)
 // and a subscriber to everyone logs in on every other node. Then the victim gets SIGKILL and every
 // client reconnects at once, as a client library does, to the survivors in turn, logging in again
 // under the same name. Prints one JSON line: the time from the kill until every client was logged
-// in again (and its percentiles), until each subscriber had heard every user back, whether each
-// user's events at each subscriber were one leave and one join, and whether getAll() on every
-// survivor lists every user. With --floor the nodes are separate bench FloorServer processes, which
-// share nothing: only the clients' figures count (the least this machine needs for the same logins).
+// in again (and its percentiles), until each subscriber had heard every user back, and, once no
+// subscriber has heard anything for SETTLE_MS, whether each user's events at each subscriber were
+// one leave and one join (or none) and whether getAll() on every survivor lists every user. With
+// --floor the nodes are separate bench FloorServer processes, which share nothing: only the
+// clients' figures count (the least this machine needs for the same logins).
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { args as parse, login, percentile, presenceFrame, until, wallNow, PRESENCE, PRESENCE_ACTION } from './wire.js'
@@ -55,6 +56,7 @@ if (args.worker !== undefined) {
   const WORKERS = Number(args.workers ?? 3)
   const TIMEOUT_MS = Number(args.timeout ?? 120) * 1000
   const FLOOR = args.floor !== undefined
+  const SETTLE_MS = Number(args['settle-ms'] ?? 3000)
   const TAG = Math.random().toString(36).slice(2, 8)
   const names = Array.from({ length: USERS }, (_, i) => `u-${TAG}-${i}`)
   const survivors = URLS.filter((_, n) => n !== VICTIM)
@@ -93,8 +95,15 @@ if (args.worker !== undefined) {
   const results = await Promise.race([Promise.all(reconnected), new Promise((resolve) => setTimeout(() => resolve(null), TIMEOUT_MS))])
   const back = (results ?? []).flatMap((r) => r.back).map((at) => at - killedAt)
   const reconnectFailed = (results ?? []).reduce((sum, r) => sum + r.reconnectFailed, 0)
-  // settled: every user heard back online at every subscriber
-  if (!FLOOR) await until(() => subscribers.every((sub) => names.every((n) => heardOnline(sub, n))), TIMEOUT_MS)
+  // Settled: every user heard online at every subscriber, and no event for SETTLE_MS. The clients
+  // can all be back before the survivors notice the dead member and release its users, so the
+  // leaves (and joins) may still be on their way when the last client is back.
+  if (!FLOOR) {
+    await until(() => {
+      const quietFor = wallNow() - Math.max(killedAt, ...subscribers.map((sub) => sub.lastEventAt))
+      return quietFor >= SETTLE_MS && subscribers.every((sub) => names.every((n) => heardOnline(sub, n)))
+    }, TIMEOUT_MS)
+  }
 
   const perSubscriber = []
   for (const sub of FLOOR ? [] : subscribers) {
