@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code remote-changes}: what a node spends on a change decided elsewhere (receive it from the
@@ -53,7 +54,8 @@ final class RemoteChangesScenario implements Scenario {
                 bench.checkDeadline();
                 long due = Math.min(total, (System.nanoTime() - start) * rate / TimeUnit.SECONDS.toNanos(1));
                 if (due <= published) {
-                    Thread.onSpinWait();
+                    // park rather than spin: the generator shares the cores of the node it measures
+                    LockSupport.parkNanos(200_000);
                     continue;
                 }
                 while (published < due) {
