@@ -107,7 +107,8 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                     }
                     hazelcast = HazelcastMember.startForNode(config);
                     return new ClusterAdapter(hazelcast, config.clusterMode() == ClusterMode.CLIENT,
-                            config.logoutGraceMillis(), config.webhooks().enabled(), config.lastSeen().enabled());
+                            config.logoutGraceMillis(), config.webhooks().enabled(), config.lastSeen().enabled(),
+                            config.lastSeen().enabled() ? config.userDataMaxBytes() : 0);
                 }, false)
                 .compose(adapter -> {
                     cluster = adapter;
@@ -121,7 +122,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                     metrics.watchSubscriptions(presence::subscriptionsNow);
                     metrics.watchClusterMembers(cluster::memberCount);
                     if (config.webhooks().enabled()) {
-                        webhooks = new WebhookSender(vertx, config.webhooks(), cluster.webhookOutbox(), metrics);
+                        webhooks = new WebhookSender(vertx, config.webhooks(), cluster.webhookOutbox(), cluster.userData()::of, metrics);
                         webhooks.start();
                     }
                     disconnects = new Disconnects(cluster.disconnects(), System::currentTimeMillis);
@@ -136,10 +137,10 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                             new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts(),
                                     limits.messagesPerSecond(), limits.messageBurst(), limits.maxSubscriptions(), limits.maxNodeSubscriptions(),
                                     limits.maxRequestNames(), usernames),
-                            ContextExecutor::monotonicMillis, sessions, permissions, disconnects, metrics);
+                            ContextExecutor::monotonicMillis, sessions, permissions, disconnects, cluster.userData(), metrics);
                     Admission admission = new Admission(limits, sessions::awaitingLogin);
                     ApiQueries api = new ApiQueries(presence, authentication.authenticator(), permissions, disconnects,
-                            cluster.lastSeen(), metrics);
+                            cluster.lastSeen(), cluster.userData(), metrics);
                     return vertx.deployVerticle(() -> {
                         TransportVerticle transport = new TransportVerticle(config, sessionFactory, api, usernames, this,
                                 () -> serving, admission, metrics);

@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.presence.node.presence.ClusterRepair;
 import io.presence.node.presence.DisconnectChannel;
 import io.presence.node.presence.LastSeen;
+import io.presence.node.presence.UserData;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,10 +26,11 @@ public final class ClusterAdapter implements AutoCloseable {
     private final HazelcastWebhookOutbox outbox;
     private final HazelcastDisconnects disconnects;
     private final LastSeen lastSeen;
+    private final UserData userData;
     private final HazelcastInstance hazelcast;
 
     public ClusterAdapter(HazelcastInstance hazelcast) {
-        this(hazelcast, false, 0, false, false);
+        this(hazelcast, false, 0, false, false, 0);
     }
 
     /**
@@ -39,14 +41,16 @@ public final class ClusterAdapter implements AutoCloseable {
      *                            grace period); 0 releases them at once
      * @param webhooks            whether transitions are recorded as webhook events to send
      * @param lastSeen            whether logouts are remembered as last-seen times
+     * @param userDataMaxBytes    the largest user data of a login kept for queries; 0 keeps none
      */
     public ClusterAdapter(HazelcastInstance hazelcast, boolean client, long departedGraceMillis, boolean webhooks,
-                          boolean lastSeen) {
+                          boolean lastSeen, int userDataMaxBytes) {
         this.hazelcast = hazelcast;
         this.member = new LocalMember(hazelcast, client);
         this.directory = new MemberDirectory(hazelcast, member, workers);
         this.changes = new ChangeTopic(hazelcast, lastSeen);
         this.lastSeen = lastSeen ? new HazelcastLastSeen(hazelcast, workers) : names -> CompletableFuture.completedFuture(Map.of());
+        this.userData = userDataMaxBytes > 0 ? new HazelcastUserData(hazelcast, workers, userDataMaxBytes) : UserData.NONE;
         this.outbox = new HazelcastWebhookOutbox(webhooks, hazelcast, member, workers);
         if (client) {
             // logouts the data members decided (for nodes that went) leave their events to us
@@ -68,6 +72,11 @@ public final class ClusterAdapter implements AutoCloseable {
     /** Last logout times; none when they are not kept. */
     public LastSeen lastSeen() {
         return lastSeen;
+    }
+
+    /** Who users are, as their logins said; nothing when it is not kept. */
+    public UserData userData() {
+        return userData;
     }
 
     public DisconnectChannel disconnects() {

@@ -69,6 +69,9 @@ public final class HazelcastMember {
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         PresenceSerialization.register(config.getSerializationConfig());
         HazelcastLastSeen.configure(config, node.lastSeen());
+        if (node.userDataMaxBytes() > 0) {
+            HazelcastUserData.configure(config, node.lastSeen());
+        }
         return config;
     }
 

@@ -28,6 +28,7 @@ final class ConfigDefaults {
         d.put("min.cluster.size", "1");
         d.put("last.seen.retention.ms", String.valueOf(30L * 24 * 3600 * 1000));
         d.put("last.seen.max.users", "100000");
+        d.put("user.data.max.bytes", "4096");
         d.put("cluster.mode", "embedded");
         d.put("hazelcast.config", "");
         d.put("cluster.name", "");
@@ -87,6 +88,7 @@ final class ConfigDefaults {
         d.put("webhook.timeout.ms", "5000");
         d.put("webhook.retry.ms", "300000");
         d.put("webhook.max.queued", "100000");
+        d.put("webhook.include.data", "false");
         return Map.copyOf(d);
     }
 }

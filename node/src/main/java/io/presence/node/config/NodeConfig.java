@@ -28,7 +28,9 @@ import java.util.Optional;
  * @param minClusterSize     the health check answers 503 while this node sees fewer cluster members,
  *                           so that a load balancer stops sending clients to a node cut off from
  *                           the others (a hang, a network split) until it is back; 1 turns it off
- * @param lastSeen           how long, and for how many users, logout times are kept
+ * @param lastSeen           how long, and for how many users, logout times are kept (and user data)
+ * @param userDataMaxBytes   largest user data (a login's {@code clientData}) the cluster keeps for
+ *                           callers that may query the user; 0 keeps none
  * @param clusterMode        a Hazelcast member itself, or a client of separate data members
  * @param hazelcastConfig    Hazelcast YAML file (a client's in client mode); empty means the embedded local default
  * @param clusterName        overrides the Hazelcast cluster name when present
@@ -59,6 +61,7 @@ public record NodeConfig(
         int transportInstances,
         int minClusterSize,
         LastSeenRetention lastSeen,
+        int userDataMaxBytes,
         ClusterMode clusterMode,
         Optional<String> hazelcastConfig,
         Optional<String> clusterName,

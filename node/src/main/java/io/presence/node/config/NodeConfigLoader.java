@@ -86,6 +86,7 @@ public final class NodeConfigLoader {
                 r.integer("min.cluster.size", 1, 1000),
                 new LastSeenRetention(r.longInteger("last.seen.retention.ms", 0, 10L * 365 * 24 * 3600 * 1000),
                         r.integer("last.seen.max.users", 1, Integer.MAX_VALUE)),
+                r.integer("user.data.max.bytes", 0, 1024 * 1024),
                 ClusterMode.parse(r.text("cluster.mode")).orElse(ClusterMode.EMBEDDED),
                 r.optionalText("hazelcast.config"),
                 r.optionalText("cluster.name"),
@@ -111,7 +112,7 @@ public final class NodeConfigLoader {
                 new Webhooks(r.list("webhook.urls"), r.optionalText("webhook.secret"), r.text("webhook.key.name"),
                         r.integer("webhook.batch.ms", 1, 60_000), r.integer("webhook.batch.max", 1, 10_000),
                         r.integer("webhook.timeout.ms", 1, 600_000), r.integer("webhook.retry.ms", 0, 86_400_000),
-                        r.integer("webhook.max.queued", 1, 100_000_000)));
+                        r.integer("webhook.max.queued", 1, 100_000_000), r.bool("webhook.include.data")));
         if (config.binaryPath().equals(config.jsonPath()) || config.binaryPath().equals(config.healthPath())
                 || config.jsonPath().equals(config.healthPath())) {
             problems.add("binary.path, json.path and health.path must differ");
@@ -278,6 +279,14 @@ public final class NodeConfigLoader {
                 problems.add(key + " must start with '/' (got '" + v + "')");
             }
             return v;
+        }
+
+        boolean bool(String key) {
+            String v = values.get(key);
+            if (!"true".equalsIgnoreCase(v) && !"false".equalsIgnoreCase(v)) {
+                problems.add(key + " must be true or false (got '" + v + "')");
+            }
+            return "true".equalsIgnoreCase(v);
         }
 
         int integer(String key, int min, int max) {

@@ -16,9 +16,11 @@ import java.util.Optional;
  *                      are dropped, counted and logged
  * @param maxQueued     events a node keeps waiting to be sent at most; past it, the newest are
  *                      dropped (bounded memory for a receiver that is down)
+ * @param includeData   whether each event carries the user's data (the login's {@code clientData},
+ *                      which may be personal data: off by default)
  */
 public record Webhooks(List<String> urls, Optional<String> secret, String keyName, long batchMillis, int batchMax,
-                       long timeoutMillis, long retryMillis, int maxQueued) {
+                       long timeoutMillis, long retryMillis, int maxQueued, boolean includeData) {
 
     public Webhooks {
         urls = List.copyOf(urls);

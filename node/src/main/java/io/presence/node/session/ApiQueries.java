@@ -10,6 +10,7 @@ import io.presence.node.presence.Disconnects;
 import io.presence.node.presence.LastSeen;
 import io.presence.node.presence.OnlineSnapshot;
 import io.presence.node.presence.PresenceService;
+import io.presence.node.presence.UserData;
 import io.presence.node.presence.UserStatus;
 
 import java.util.ArrayList;
@@ -58,11 +59,13 @@ public final class ApiQueries {
     private final NodeMetrics metrics;
     private final Disconnects disconnects;
     private final LastSeen lastSeen;
+    private final UserData userData;
 
     public ApiQueries(PresenceService presence, Authenticator authenticator, Supplier<PresencePermissions> permissions,
-                      Disconnects disconnects, LastSeen lastSeen, NodeMetrics metrics) {
+                      Disconnects disconnects, LastSeen lastSeen, UserData userData, NodeMetrics metrics) {
         this.disconnects = disconnects;
         this.lastSeen = lastSeen;
+        this.userData = userData;
         this.presence = presence;
         this.authenticator = authenticator;
         this.permissions = permissions;
@@ -171,18 +174,27 @@ public final class ApiQueries {
     }
 
     /**
-     * When each user that {@code answer} (of {@link #areOnline} or {@link #status}, so already
-     * allowed) says is offline last went offline (epoch ms), for those the cluster remembers; a
-     * user online now has none.
+     * What the cluster remembers of users beside whether they are online: {@code lastSeen}, when
+     * each offline one last went offline (epoch ms; a user online now has none), and {@code data},
+     * who each one is as their latest login with data said (JSON text). Either leaves out the
+     * users it knows nothing of.
      */
-    public CompletionStage<Map<String, Long>> lastSeen(Map<String, Boolean> answer) {
+    public record Remembered(Map<String, Long> lastSeen, Map<String, String> data) {
+    }
+
+    /**
+     * What the cluster remembers of each user of {@code answer} (of {@link #areOnline} or
+     * {@link #status}, so already allowed); both are asked at once.
+     */
+    public CompletionStage<Remembered> remembered(Map<String, Boolean> answer) {
         List<String> offline = new ArrayList<>();
         answer.forEach((name, online) -> {
             if (!online) {
                 offline.add(name);
             }
         });
-        return lastSeen.of(offline);
+        CompletionStage<Map<String, String>> data = userData.of(answer.keySet());
+        return lastSeen.of(offline).thenCombine(data, Remembered::new);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.presence.node.access.PresencePermissions;
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.presence.Disconnects;
 import io.presence.node.presence.PresenceService;
+import io.presence.node.presence.UserData;
 import io.presence.protocol.AuthMessage;
 import io.presence.protocol.ConnectionMessage;
 import io.presence.protocol.DecodeException;
@@ -40,6 +41,7 @@ public final class Session {
     private final SessionRegistry registry;
     private final Supplier<PresencePermissions> permissions;
     private final Disconnects disconnects;
+    private final UserData userData;
     private final NodeMetrics metrics;
     private final long openedAt;
     /** Set while an expiry is on its way to the event loop, so the sweep hands over only one. */
@@ -71,9 +73,10 @@ public final class Session {
      */
     Session(Connection connection, PresenceService presence, Authenticator authenticator,
             SessionSettings settings, LongSupplier clock, SessionRegistry registry,
-            Supplier<PresencePermissions> permissions, Disconnects disconnects, ChangeNotifications notifications,
-            NodeMetrics metrics) {
+            Supplier<PresencePermissions> permissions, Disconnects disconnects, UserData userData,
+            ChangeNotifications notifications, NodeMetrics metrics) {
         this.disconnects = disconnects;
+        this.userData = userData;
         this.notifications = notifications;
         this.metrics = metrics;
         this.connection = connection;
@@ -227,6 +230,9 @@ public final class Session {
                     LoginData.requester(accepted.username(), accepted.serverData()), permissions, settings, notifications,
                     metrics);
             connection.send(AuthMessage.of(AuthMessage.Action.AUTH_SUCCESSFUL, accepted.clientData()));
+            if (username != null && accepted.clientData() != null) {
+                userData.remember(username, accepted.clientData());
+            }
         } else if (outcome instanceof LoginOutcome.Malformed malformed) {
             connection.send(AuthMessage.error(AuthMessage.Action.INVALID_MESSAGE_DATA, malformed.reason()));
             connection.close(CloseCode.POLICY_VIOLATION, malformed.reason());

@@ -4,6 +4,7 @@ import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.access.PresencePermissions;
 import io.presence.node.presence.Disconnects;
 import io.presence.node.presence.PresenceService;
+import io.presence.node.presence.UserData;
 
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -19,6 +20,7 @@ public final class SessionFactory {
     private final Supplier<PresencePermissions> permissions;
     private final NodeMetrics metrics;
     private final Disconnects disconnects;
+    private final UserData userData;
     /** Shared by every session: each change's notifications are made once. */
     private final ChangeNotifications notifications = new ChangeNotifications();
 
@@ -26,11 +28,13 @@ public final class SessionFactory {
      * @param clock       a monotonic clock in milliseconds; the registry's sweep must pass the same one's time
      * @param permissions the presence rules in force, asked at every request (they may be reloaded)
      * @param disconnects whose logins are refused for now (a disconnect order said so)
+     * @param userData    where each login's user data is kept for queries
      */
     public SessionFactory(PresenceService presence, Authenticator authenticator, SessionSettings settings,
                           LongSupplier clock, SessionRegistry registry, Supplier<PresencePermissions> permissions,
-                          Disconnects disconnects, NodeMetrics metrics) {
+                          Disconnects disconnects, UserData userData, NodeMetrics metrics) {
         this.disconnects = disconnects;
+        this.userData = userData;
         this.metrics = metrics;
         this.presence = presence;
         this.authenticator = authenticator;
@@ -42,7 +46,7 @@ public final class SessionFactory {
 
     public Session open(Connection connection) {
         Session session = new Session(connection, presence, authenticator, settings, clock, registry, permissions,
-                disconnects, notifications, metrics);
+                disconnects, userData, notifications, metrics);
         registry.add(session);
         return session;
     }

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -82,8 +83,9 @@ final class PresenceApi {
                 json(ctx, 403, error(ApiQueries.deniedMessage("QUERY")));
                 return;
             }
-            withLastSeen(ctx, Map.of(user, status.get().online()),
-                    seen -> userJson(user, status.get()).put("lastSeen", seen.get(user)));
+            withRemembered(ctx, Map.of(user, status.get().online()), remembered -> userJson(user, status.get())
+                    .put("lastSeen", remembered.lastSeen().get(user))
+                    .put("data", jsonValue(remembered.data().get(user))));
         }));
         router.get(PRESENCE_PATH).handler(ctx -> callers.asCaller(ctx, caller -> onlineUsers(ctx, caller)));
         disconnects.mount(router, PRESENCE_PATH);
@@ -248,9 +250,14 @@ final class PresenceApi {
                 json(ctx, 403, error(ApiQueries.deniedMessage("QUERY")));
                 return;
             }
-            withLastSeen(ctx, online.get(), seen -> new JsonObject()
-                    .put("users", new JsonObject(new LinkedHashMap<String, Object>(online.get())))
-                    .put("lastSeen", new JsonObject(new LinkedHashMap<String, Object>(seen))));
+            withRemembered(ctx, online.get(), remembered -> {
+                JsonObject data = new JsonObject();
+                remembered.data().forEach((name, json) -> data.put(name, jsonValue(json)));
+                return new JsonObject()
+                        .put("users", new JsonObject(new LinkedHashMap<String, Object>(online.get())))
+                        .put("lastSeen", new JsonObject(new LinkedHashMap<String, Object>(remembered.lastSeen())))
+                        .put("data", data);
+            });
             return;
         }
         int limit;
@@ -279,11 +286,24 @@ final class PresenceApi {
                 "QUERY_ALL");
     }
 
-    /** Answers 200 with {@code body} made from the last-seen times of the offline users of {@code online}. */
-    private void withLastSeen(RoutingContext ctx, Map<String, Boolean> online, Function<Map<String, Long>, JsonObject> body) {
-        Future.fromCompletionStage(queries.lastSeen(online), Vertx.currentContext())
-                .onSuccess(seen -> json(ctx, 200, body.apply(seen)))
-                .onFailure(failure -> json(ctx, 503, error("last-seen times could not be read from the cluster; try again")));
+    /** Answers 200 with {@code body} made from what the cluster remembers of the users of {@code online}. */
+    private void withRemembered(RoutingContext ctx, Map<String, Boolean> online,
+                                Function<ApiQueries.Remembered, JsonObject> body) {
+        Future.fromCompletionStage(queries.remembered(online), Vertx.currentContext())
+                .onSuccess(remembered -> json(ctx, 200, body.apply(remembered)))
+                .onFailure(failure -> json(ctx, 503, error("last-seen times and user data could not be read from the cluster; try again")));
+    }
+
+    /** Stored JSON text as the value it encodes, embedded rather than quoted (text that is not JSON as a string). */
+    private static Object jsonValue(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Json.decodeValue(json);
+        } catch (DecodeException e) {
+            return json;
+        }
     }
 
     private static JsonObject userJson(String user, ApiQueries.UserAnswer status) {

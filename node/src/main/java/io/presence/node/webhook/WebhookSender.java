@@ -1,6 +1,7 @@
 package io.presence.node.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,12 +19,15 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * Sends this node's webhook events: batches of at most {@code batchMax} events, at most
@@ -55,6 +59,7 @@ public final class WebhookSender {
     private final Context context;
     private final Webhooks config;
     private final WebhookOutbox outbox;
+    private final Function<Collection<String>, CompletionStage<Map<String, String>>> userData;
     private final NodeMetrics metrics;
     private final WebClient client;
     private final WebhookSignatures signatures;
@@ -65,13 +70,21 @@ public final class WebhookSender {
     private final Set<String> finishing = new HashSet<>();
     private volatile int queued;
     private Batch inFlight;
+    /** The next batch's events while their users' data is read (with {@code webhook.include.data}). */
+    private List<WebhookEvent> preparing;
     private boolean checking;
     private long timer = -1;
     private boolean stopped;
     private long droppedUnlogged;
 
-    public WebhookSender(Vertx vertx, Webhooks config, WebhookOutbox outbox, NodeMetrics metrics) {
+    /**
+     * @param userData the data (JSON text) of each of some users that the cluster keeps; asked
+     *                 only when events carry it ({@code webhook.include.data})
+     */
+    public WebhookSender(Vertx vertx, Webhooks config, WebhookOutbox outbox,
+                         Function<Collection<String>, CompletionStage<Map<String, String>>> userData, NodeMetrics metrics) {
         this.vertx = vertx;
+        this.userData = userData;
         // an event-loop context of its own, whichever thread builds the sender
         this.context = ((VertxInternal) vertx).createEventLoopContext();
         this.config = config;
@@ -127,7 +140,7 @@ public final class WebhookSender {
 
     /** Starts the next batch when none is in flight: each user's events in order, none ahead of older ones elsewhere. */
     private void tick() {
-        if (stopped || inFlight != null || queue.isEmpty()) {
+        if (stopped || inFlight != null || preparing != null || queue.isEmpty()) {
             return;
         }
         if (droppedUnlogged > 0 && queue.size() < config.maxQueued() / 2) {
@@ -181,7 +194,29 @@ public final class WebhookSender {
         queue.removeAll(new HashSet<>(batch));
         queued = queue.size();
         batch.forEach(freed::remove);
-        Buffer body = body(batch);
+        if (!config.includeData()) {
+            start(batch, null);
+            return;
+        }
+        preparing = batch;
+        Future.fromCompletionStage(userData.apply(batch.stream().map(WebhookEvent::user).distinct().toList()), context)
+                .onComplete(found -> {
+                    preparing = null;
+                    if (stopped) {
+                        return; // undelivered: the outbox keeps them for another member
+                    }
+                    if (found.failed()) {
+                        // the events matter more than their data: they go without it
+                        LOG.warn("user data for a webhook batch could not be read from the cluster ({}); sent without it",
+                                found.cause().toString());
+                    }
+                    start(batch, found.succeeded() ? found.result() : Map.of());
+                });
+    }
+
+    /** @param data each user's data (JSON text) to put in its events; null: events carry no data */
+    private void start(List<WebhookEvent> batch, Map<String, String> data) {
+        Buffer body = body(batch, data);
         inFlight = new Batch(batch, body, signatures.ofBody(body.getBytes()), "msg_" + UUID.randomUUID(),
                 System.currentTimeMillis());
         send(inFlight, List.copyOf(config.urls()), 0);
@@ -257,6 +292,9 @@ public final class WebhookSender {
         if (inFlight != null) {
             inFlight.events().forEach(e -> known.add(e.id()));
         }
+        if (preparing != null) {
+            preparing.forEach(e -> known.add(e.id()));
+        }
         List<WebhookEvent> lost = own.stream().filter(e -> !known.contains(e.id())).toList();
         if (!lost.isEmpty()) {
             LOG.info("sending {} webhook events again that this node had lost track of", lost.size());
@@ -265,23 +303,41 @@ public final class WebhookSender {
         return !lost.isEmpty();
     }
 
-    /** {"time_ms", "events": [{"id", "name", "user", "at", "version"}]}: the bytes signed and sent. */
-    private static Buffer body(List<WebhookEvent> events) {
+    /**
+     * {"time_ms", "events": [{"id", "name", "user", "at", "version", "data"?}]}: the bytes signed
+     * and sent; "data" (the user's, or null) only when {@code data} is not null.
+     */
+    private static Buffer body(List<WebhookEvent> events, Map<String, String> data) {
         ObjectNode root = JSON.createObjectNode();
         root.put("time_ms", System.currentTimeMillis());
         ArrayNode list = root.putArray("events");
-        for (WebhookEvent e : events) {
-            list.addObject()
-                    .put("id", e.id())
-                    .put("name", e.online() ? "user_online" : "user_offline")
-                    .put("user", e.user())
-                    .put("at", e.atMillis())
-                    .put("version", e.version());
-        }
         try {
+            for (WebhookEvent e : events) {
+                ObjectNode event = list.addObject()
+                        .put("id", e.id())
+                        .put("name", e.online() ? "user_online" : "user_offline")
+                        .put("user", e.user())
+                        .put("at", e.atMillis())
+                        .put("version", e.version());
+                if (data != null) {
+                    event.set("data", jsonValue(data.get(e.user())));
+                }
+            }
             return Buffer.buffer(JSON.writeValueAsBytes(root));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stored JSON text as the value it encodes (text that is not JSON as a string); null stays null. */
+    private static JsonNode jsonValue(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            return JSON.getNodeFactory().textNode(json);
         }
     }
 }

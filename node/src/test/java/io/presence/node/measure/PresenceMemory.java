@@ -5,6 +5,7 @@ import com.hazelcast.map.IMap;
 import io.presence.node.cluster.ClusterAdapter;
 import io.presence.node.cluster.HazelcastLastSeen;
 import io.presence.node.cluster.HazelcastMember;
+import io.presence.node.cluster.HazelcastUserData;
 import io.presence.node.config.NodeConfig;
 import io.presence.node.config.NodeConfigLoader;
 import io.presence.node.presence.PresenceChange;
@@ -21,11 +22,15 @@ import java.util.UUID;
  * Heap per online user, for docs/scaling.md: {@code map N} holds N users through the hot path of
  * two Hazelcast members in this JVM (the map's primary and backup); {@code view N} applies N
  * logins to one node's presence service (the view every node keeps); {@code lastseen N} remembers N
- * last-seen times in the map of two members (primary and backup). Full collections before and
+ * last-seen times in the map of two members (primary and backup); {@code userdata N} keeps N users'
+ * data of {@value #DATA_CHARACTERS} characters the same way. Full collections before and
  * after; run with the serial collector:
  * {@code java -XX:+UseSerialGC -Xmx3g <Hazelcast's --add-opens> -cp node/target/test-classes:node/target/classes:node/target/lib/* io.presence.node.measure.PresenceMemory map 200000}
  */
 public final class PresenceMemory {
+
+    /** User data as a users file might give it: a display name and a team. */
+    static final int DATA_CHARACTERS = 40;
 
     /** What is measured stays reachable until the second reading. */
     private static Object kept;
@@ -39,6 +44,7 @@ public final class PresenceMemory {
         Runnable fill = switch (args[0]) {
             case "map" -> map(users);
             case "lastseen" -> lastSeen(users);
+            case "userdata" -> userData(users);
             default -> view(users);
         };
         long before = usedAfterCollection();
@@ -86,6 +92,26 @@ public final class PresenceMemory {
                     batch.put(name, System.currentTimeMillis());
                 }
                 times.setAll(batch);
+            }
+        };
+    }
+
+    private static Runnable userData(int users) {
+        NodeConfig config = NodeConfigLoader.fromSettings(Map.of("cluster.name", "memory-" + UUID.randomUUID(),
+                "hazelcast.port", "5991"));
+        HazelcastInstance primary = HazelcastMember.start(config);
+        HazelcastMember.start(config);
+        IMap<String, String> data = primary.getMap(HazelcastUserData.MAP);
+        kept = data;
+        return () -> {
+            for (int i = 0; i < users; i += 1000) {
+                Map<String, String> batch = new HashMap<>();
+                for (String name : names(i, Math.min(users, i + 1000))) {
+                    // distinct values, as each user's own would be
+                    String json = "{\"name\":\"" + name + "\",\"team\":\"blue\"}";
+                    batch.put(name, json + " ".repeat(Math.max(0, DATA_CHARACTERS - json.length())));
+                }
+                data.setAll(batch);
             }
         };
     }

@@ -27,8 +27,12 @@ public final class WebhookReceiver implements AutoCloseable {
 
     public enum Mode { ACCEPT, REFUSE, HOLD }
 
-    /** One event as it arrived, with the batch it came in. */
-    public record Event(String id, String name, String user, long at, long version, int batch) {
+    /**
+     * One event as it arrived, with the batch it came in; {@code carriesData}: it had a "data"
+     * field, whose value (null, or what JSON decodes to) is {@code data}.
+     */
+    public record Event(String id, String name, String user, long at, long version, int batch, boolean carriesData,
+                        Object data) {
         public boolean online() {
             return name.equals("user_online");
         }
@@ -97,7 +101,7 @@ public final class WebhookReceiver implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 JsonObject e = batch.getJsonObject(i);
                 events.add(new Event(e.getString("id"), e.getString("name"), e.getString("user"), e.getLong("at"),
-                        e.getLong("version"), index));
+                        e.getLong("version"), index, e.containsKey("data"), e.getValue("data")));
             }
             request.response().setStatusCode(204).end();
         });

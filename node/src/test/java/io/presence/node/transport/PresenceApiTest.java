@@ -182,9 +182,9 @@ class PresenceApiTest {
         assertTrue(since >= loginAsked - 5 && since <= System.currentTimeMillis(), online.encode());
         assertEquals(before + 1, new JsonObject(get(port, "/api/presence/count", null).body()).getInteger("count"));
         assertEquals(new JsonObject().put("users", new JsonObject().put(bob, true).put("ghost-" + tag, false))
-                        .put("lastSeen", new JsonObject()),
+                        .put("lastSeen", new JsonObject()).put("data", new JsonObject()),
                 new JsonObject(get(port, "/api/presence?names=" + bob + ",ghost-" + tag, null).body()),
-                "neither was seen going offline");
+                "neither was seen going offline; neither logged in with data");
 
         long logoutAsked = System.currentTimeMillis();
         session.close();

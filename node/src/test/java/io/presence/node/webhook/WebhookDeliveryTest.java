@@ -120,6 +120,8 @@ class WebhookDeliveryTest {
         everyTransitionArrivedInOrder(heard);
         assertTrue(receiver.batchSizes().stream().allMatch(n -> n <= 100), "at most 100 events a batch");
         assertTrue(receiver.keys().stream().allMatch("key-2026"::equals), "the key's name beside each signature");
+        assertTrue(receiver.events().stream().noneMatch(WebhookReceiver.Event::carriesData),
+                "no user data in events unless webhook.include.data says so");
     }
 
     @Test
