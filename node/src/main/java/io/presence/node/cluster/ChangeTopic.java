@@ -55,7 +55,7 @@ final class ChangeTopic {
             return CompletableFuture.completedFuture(null);
         }
         if (lastSeen != null) {
-            HazelcastLastSeen.record(lastSeen, changes, decidedAt);
+            HazelcastLastSeen.record(lastSeen, changes);
         }
         if (changes.size() <= MAX_BATCH) {
             return topic.publishAsync(new ChangeBatch(changes, decidedAt));

@@ -24,6 +24,8 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
 
     private LiveHolders live;
     private long proposedVersion;
+    private DecisionTime decided = new DecisionTime();
+    private transient HazelcastInstance owner;
     /** The member running the round, which sends the logouts' webhook events; null when webhooks are off. */
     private UUID sender;
 
@@ -39,6 +41,11 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
         this(new LiveHolders(members, requester), proposedVersion, sender);
     }
 
+    private DropDepartedProcessor(LiveHolders live, long proposedVersion, DecisionTime decided, UUID sender) {
+        this(live, proposedVersion, sender);
+        this.decided = decided;
+    }
+
     private DropDepartedProcessor(LiveHolders live, long proposedVersion, UUID sender) {
         this.live = live;
         this.proposedVersion = proposedVersion;
@@ -47,17 +54,19 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
 
     @Override
     public void setHazelcastInstance(HazelcastInstance owner) {
+        this.owner = owner;
         live.addOwnerView(owner);
     }
 
     @Override
     public Change process(Map.Entry<String, UserHolders> entry) {
-        return UserHolders.release(entry, holder -> !live.isLive(holder), proposedVersion, sender);
+        return UserHolders.release(entry, holder -> !live.isLive(holder), proposedVersion,
+                decided.micros(owner, proposedVersion), sender);
     }
 
     @Override
     public EntryProcessor<String, UserHolders, Change> getBackupProcessor() {
-        return new DropDepartedProcessor(live.forBackup(), proposedVersion, sender);
+        return new DropDepartedProcessor(live.forBackup(), proposedVersion, decided, sender);
     }
 
     @Override
@@ -73,6 +82,7 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeLong(proposedVersion);
+        decided.writeTo(out);
         out.writeBoolean(sender != null);
         if (sender != null) {
             PresenceSerialization.writeUuid(out, sender);
@@ -83,6 +93,7 @@ public final class DropDepartedProcessor implements EntryProcessor<String, UserH
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         proposedVersion = in.readLong();
+        decided = DecisionTime.readFrom(in);
         sender = in.readBoolean() ? PresenceSerialization.readUuid(in) : null;
         live = LiveHolders.readFrom(in);
     }

@@ -51,12 +51,15 @@ public final class HazelcastLastSeen implements LastSeen {
         config.addMapConfig(map);
     }
 
-    /** Records the logouts among {@code changes}, decided at {@code decidedAt}; nothing to wait for. */
-    static void record(IMap<String, Long> times, List<Change> changes, long decidedAt) {
+    /**
+     * Records the logouts among {@code changes} at the time their versions say (the cluster's
+     * clock when the owner decided, not the clock of the node that asked); nothing to wait for.
+     */
+    static void record(IMap<String, Long> times, List<Change> changes) {
         Map<String, Long> logouts = new HashMap<>();
         for (Change change : changes) {
             if (!change.online()) {
-                logouts.put(change.username(), decidedAt);
+                logouts.put(change.username(), change.version() / 1000);
             }
         }
         if (!logouts.isEmpty()) {

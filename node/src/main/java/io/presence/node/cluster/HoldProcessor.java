@@ -1,5 +1,7 @@
 package io.presence.node.cluster;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -11,14 +13,18 @@ import java.util.UUID;
 
 /**
  * Adds one member to a username's holders, or removes it, atomically on the entry's partition,
- * and returns the transition this caused (or null); see {@link UserHolders} for the rules.
+ * and returns the transition this caused (or null); see {@link UserHolders} for the rules. A
+ * transition's version is the owner's {@link DecisionTime}; {@code proposedVersion}, the asker's
+ * clock, identifies the request when Hazelcast retries it.
  */
 public final class HoldProcessor implements EntryProcessor<String, UserHolders, Change>,
-        IdentifiedDataSerializable {
+        IdentifiedDataSerializable, HazelcastInstanceAware {
 
     private boolean hold;
     private UUID member;
     private long proposedVersion;
+    private DecisionTime decided = new DecisionTime();
+    private transient HazelcastInstance owner;
     /** The member that sends the transition's webhook event; null when webhooks are off. */
     private UUID sender;
 
@@ -44,10 +50,16 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
     }
 
     @Override
+    public void setHazelcastInstance(HazelcastInstance owner) {
+        this.owner = owner;
+    }
+
+    @Override
     public Change process(Map.Entry<String, UserHolders> entry) {
+        long decidedAt = decided.micros(owner, proposedVersion);
         return hold
-                ? UserHolders.hold(entry, member, proposedVersion, sender)
-                : UserHolders.release(entry, member::equals, proposedVersion, sender);
+                ? UserHolders.hold(entry, member, proposedVersion, decidedAt, sender)
+                : UserHolders.release(entry, member::equals, proposedVersion, decidedAt, sender);
     }
 
     @Override
@@ -65,6 +77,7 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
         out.writeBoolean(hold);
         PresenceSerialization.writeUuid(out, member);
         out.writeLong(proposedVersion);
+        decided.writeTo(out);
         out.writeBoolean(sender != null);
         if (sender != null) {
             PresenceSerialization.writeUuid(out, sender);
@@ -76,6 +89,7 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
         hold = in.readBoolean();
         member = PresenceSerialization.readUuid(in);
         proposedVersion = in.readLong();
+        decided = DecisionTime.readFrom(in);
         sender = in.readBoolean() ? PresenceSerialization.readUuid(in) : null;
     }
 }

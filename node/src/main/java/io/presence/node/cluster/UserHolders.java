@@ -19,11 +19,13 @@ import java.util.function.Predicate;
  * online, and the last one to let go makes it offline, leaving a tombstone (no holders) that
  * expires after {@link #TOMBSTONE_MILLIS}.
  *
- * <p>A transition's version is {@code max(previous + 1, proposedVersion)}. The tombstone keeps
+ * <p>A transition's version is {@code max(previous + 1, decidedAt)}. The tombstone keeps
  * {@code previous} for a login that follows a logout, even one whose request was sent before the
  * logout's and ran after it (operations wait while partitions are repaired after a member left);
- * callers propose their clock in microseconds for when even the tombstone has gone. Nothing here
- * reads a clock, so an entry processor's primary and backup compute the same.
+ * {@code decidedAt} is the cluster's clock in microseconds ({@link DecisionTime}), for when even
+ * the tombstone has gone. Nothing here reads a clock, so an entry processor's primary and backup
+ * compute the same. A request also names itself ({@code request}: its sender's clock when it
+ * asked), so that a retry of the request that made the latest transition is recognised.
  *
  * <p>With webhooks on, each transition is also recorded in the entry as a {@link PendingEvent}
  * until the member that sends it has delivered it: kept in the cluster (and its backup), not only
@@ -76,23 +78,28 @@ public final class UserHolders implements IdentifiedDataSerializable {
         return hold(entry, member, proposedVersion, null);
     }
 
-    /**
-     * As {@link #hold(Map.Entry, UUID, long)}; a login is also recorded as a webhook event for
-     * {@code sender} to send, when not null.
-     */
+    /** As {@link #hold(Map.Entry, UUID, long, long, UUID)}, decided when it was asked. */
     static Change hold(Map.Entry<String, UserHolders> entry, UUID member, long proposedVersion, UUID sender) {
+        return hold(entry, member, proposedVersion, proposedVersion, sender);
+    }
+
+    /**
+     * As {@link #hold(Map.Entry, UUID, long)}, decided at {@code decidedAt}; a login is also
+     * recorded as a webhook event for {@code sender} to send, when not null.
+     */
+    static Change hold(Map.Entry<String, UserHolders> entry, UUID member, long request, long decidedAt, UUID sender) {
         UserHolders current = entry.getValue();
         PendingEvent[] pending = current == null ? NONE : current.pending;
         if (current == null || current.isTombstone()) {
-            long version = Math.max(current == null ? 1 : current.version + 1, proposedVersion);
-            store(entry, new UserHolders(version, new UUID[] {member}, recorded(pending, version, true, sender), proposedVersion));
+            long version = Math.max(current == null ? 1 : current.version + 1, decidedAt);
+            store(entry, new UserHolders(version, new UUID[] {member}, recorded(pending, version, true, sender), request));
             return new Change(entry.getKey(), true, version, sender != null && pending.length > 0);
         }
         if (!current.isHeldBy(member)) {
             UUID[] more = Arrays.copyOf(current.members, current.members.length + 1);
             more[current.members.length] = member;
             store(entry, new UserHolders(current.version, more, pending, current.cause));
-        } else if (current.isRetryOf(proposedVersion) && current.members[0].equals(member)) {
+        } else if (current.isRetryOf(request) && current.members[0].equals(member)) {
             return current.again(entry.getKey(), true, sender);
         }
         return null;
@@ -106,17 +113,23 @@ public final class UserHolders implements IdentifiedDataSerializable {
         return release(entry, letGo, proposedVersion, null);
     }
 
-    /**
-     * As {@link #release(Map.Entry, Predicate, long)}; a logout is also recorded as a webhook
-     * event for {@code sender} to send, when not null.
-     */
+    /** As {@link #release(Map.Entry, Predicate, long, long, UUID)}, decided when it was asked. */
     static Change release(Map.Entry<String, UserHolders> entry, Predicate<UUID> letGo, long proposedVersion, UUID sender) {
+        return release(entry, letGo, proposedVersion, proposedVersion, sender);
+    }
+
+    /**
+     * As {@link #release(Map.Entry, Predicate, long)}, decided at {@code decidedAt}; a logout is
+     * also recorded as a webhook event for {@code sender} to send, when not null.
+     */
+    static Change release(Map.Entry<String, UserHolders> entry, Predicate<UUID> letGo, long request, long decidedAt,
+                          UUID sender) {
         UserHolders current = entry.getValue();
         if (current == null) {
             return null;
         }
         if (current.isTombstone()) {
-            return current.isRetryOf(proposedVersion) ? current.again(entry.getKey(), false, sender) : null;
+            return current.isRetryOf(request) ? current.again(entry.getKey(), false, sender) : null;
         }
         UUID[] kept = Arrays.stream(current.members).filter(letGo.negate()).toArray(UUID[]::new);
         if (kept.length == current.members.length) {
@@ -126,9 +139,9 @@ public final class UserHolders implements IdentifiedDataSerializable {
             store(entry, new UserHolders(current.version, kept, current.pending, current.cause));
             return null;
         }
-        long version = Math.max(current.version + 1, proposedVersion);
+        long version = Math.max(current.version + 1, decidedAt);
         PendingEvent[] pending = recorded(current.pending, version, false, sender);
-        setOffline(entry, new UserHolders(version, new UUID[0], pending, proposedVersion));
+        setOffline(entry, new UserHolders(version, new UUID[0], pending, request));
         return new Change(entry.getKey(), false, version, sender != null && current.pending.length > 0);
     }
 
@@ -167,9 +180,9 @@ public final class UserHolders implements IdentifiedDataSerializable {
         }
     }
 
-    /** Whether a request proposing {@code proposedVersion} is the one that made the latest transition. */
-    private boolean isRetryOf(long proposedVersion) {
-        return cause != 0 && cause == proposedVersion;
+    /** Whether {@code request} is the one that made the latest transition. */
+    private boolean isRetryOf(long request) {
+        return cause != 0 && cause == request;
     }
 
     /** The latest transition, told again to the retry of the request that made it; nothing is stored. */

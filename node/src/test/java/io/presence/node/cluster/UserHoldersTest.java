@@ -102,6 +102,21 @@ class UserHoldersTest {
     }
 
     @Test
+    void aTransitionIsDatedWhenTheOwnerDecidedItNotByTheClockOfWhoAsked() {
+        // asked by a node whose clock runs two minutes ahead, decided at 1,000,000 us of the cluster's clock
+        long ahead = 1_000_000 + 120_000_000;
+        Change login = UserHolders.hold(entry, a, ahead, 1_000_000, null);
+        assertEquals(1_000_000, login.toPresenceChange(0).version());
+        assertNotNull(UserHolders.hold(entry, a, ahead, 1_000_500, null), "its retry is still recognised by the request");
+        Change logout = UserHolders.release(entry, a::equals, ahead + 10, 1_000_700, null);
+        assertEquals(1_000_700, logout.toPresenceChange(0).version());
+        // once the tombstone is gone, a login asked with a true clock is still newer than that logout
+        entry.value = null;
+        Change next = UserHolders.hold(entry, b, 1_002_000, 1_002_000, null);
+        assertTrue(next.toPresenceChange(0).version() > logout.toPresenceChange(0).version());
+    }
+
+    @Test
     void aLoginProposedBeforeALogoutButRunAfterItStillComesAfterIt() {
         UserHolders.hold(entry, a, 100);
         Change logout = UserHolders.release(entry, a::equals, 500);

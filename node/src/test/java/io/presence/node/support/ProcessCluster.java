@@ -126,6 +126,17 @@ public final class ProcessCluster implements AutoCloseable {
         return node;
     }
 
+    /**
+     * Starts one more node (the next index) with its command under {@code wrapper} (e.g. Debian's
+     * faketime); returns once it serves.
+     */
+    public NodeProcess addNode(List<String> wrapper) {
+        int index = nodes.size();
+        ports.add(TestCluster.freePort());
+        nodes.add(NodeProcess.start(wrapper, "node" + index, ports.get(index), name, HAZELCAST_BASE_PORT, settings, List.of()));
+        return nodes.get(index).awaitHealthy();
+    }
+
     public NodeProcess node(int index) {
         return nodes.get(index);
     }
