@@ -13,8 +13,15 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
 
+import com.hazelcast.cluster.Member;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -24,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * On a data member (client mode): releases the users of nodes that disconnected — killed, hung
  * past the client heartbeat timeout, or stopped — and publishes their logouts, as the oldest
  * survivor does for a member in embedded mode. Every data member acts on the disconnections it
- * sees; an entry lets a node go only once the entry's owner saw it go too ({@link LiveHolders}),
- * so the last data member to notice finishes the job. The oldest data member also sweeps every
+ * sees, but a node counts as gone only once no data member has it connected ({@link
+ * ConnectedClients}: a link to one of them can break alone) and the entry's owner saw it go too
+ * ({@link LiveHolders}), so the last data member to notice finishes the job. The oldest data member also sweeps every
  * interval and after membership changes, for whatever an event missed (say, every node gone).
  */
 public final class ClientDepartures implements AutoCloseable {
@@ -40,6 +48,9 @@ public final class ClientDepartures implements AutoCloseable {
     static final long SETTLE_MILLIS = 3_000;
     /** How often clients' heartbeats are checked (Hazelcast's own check runs every 10 s, fixed). */
     static final long HEARTBEAT_CHECK_MILLIS = 500;
+    /** Where data members ask each other which nodes they have. */
+    static final String CENSUS_EXECUTOR = "presence-connected-clients";
+    static final long CENSUS_TIMEOUT_MILLIS = 2_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientDepartures.class);
 
@@ -156,7 +167,7 @@ public final class ClientDepartures implements AutoCloseable {
         try {
             UUID me = member.uuid();
             Set<UUID> live = LiveHolders.members(hazelcast);
-            live.addAll(LiveHolders.clients(hazelcast));
+            live.addAll(clientsOfEveryMember());
             Map<String, Change> results = users.executeOnEntries(
                     new DropDepartedProcessor(live, me, member.proposedVersion(), webhooks ? NO_SENDER : null), entries);
             List<Change> released = ChangeTopic.made(results.values());
@@ -173,6 +184,27 @@ public final class ClientDepartures implements AutoCloseable {
                 LOG.warn("releasing the users of nodes that are gone failed; the next sweep tries again: {}", e.toString());
             }
         }
+    }
+
+    /**
+     * The nodes connected to any data member; a member that does not answer in time adds none
+     * (it is likely going, and its departure starts a sweep of its own).
+     */
+    private Set<UUID> clientsOfEveryMember() {
+        Set<UUID> clients = LiveHolders.clients(hazelcast);
+        Map<Member, Future<ArrayList<UUID>>> answers = hazelcast.getExecutorService(CENSUS_EXECUTOR)
+                .submitToAllMembers(new ConnectedClients());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CENSUS_TIMEOUT_MILLIS);
+        answers.forEach((member, answer) -> {
+            try {
+                clients.addAll(answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("data member {} did not say which nodes it has: {}", member, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return clients;
     }
 
     @Override

@@ -30,6 +30,11 @@ public final class DataMember implements AutoCloseable {
         return hazelcast.getCluster().getLocalMember().getAddress().toString();
     }
 
+    /** For tests that act on the member itself, say, to break one node's link to it. */
+    HazelcastInstance hazelcast() {
+        return hazelcast;
+    }
+
     public int memberCount() {
         return hazelcast.getCluster().getMembers().size();
     }

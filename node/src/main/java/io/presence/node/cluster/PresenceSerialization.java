@@ -26,6 +26,7 @@ final class PresenceSerialization implements DataSerializableFactory {
     static final int DELIVERED_PROCESSOR = 9;
     static final int ORPHANED_EVENTS_PREDICATE = 10;
     static final int DISCONNECT_ORDER = 11;
+    static final int CONNECTED_CLIENTS = 12;
 
     static void writeUuid(ObjectDataOutput out, UUID uuid) throws IOException {
         out.writeLong(uuid.getMostSignificantBits());
@@ -70,6 +71,7 @@ final class PresenceSerialization implements DataSerializableFactory {
             case DELIVERED_PROCESSOR -> new DeliveredProcessor();
             case ORPHANED_EVENTS_PREDICATE -> new OrphanedEventsPredicate();
             case DISCONNECT_ORDER -> new HazelcastDisconnects.Order();
+            case CONNECTED_CLIENTS -> new ConnectedClients();
             default -> throw new IllegalArgumentException("unknown presence type " + typeId);
         };
     }
