@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import static io.presence.node.support.UniqueNames.unique;
 import static io.presence.node.support.TestClient.presence;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,10 +54,6 @@ class ClusterPresenceTest {
 
     private static TestClient login(int node, String username, Endpoint endpoint) {
         return clients.login(node, username, endpoint);
-    }
-
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** Asserts that exactly {@code n} matching messages arrive and no more follow within a short window. */

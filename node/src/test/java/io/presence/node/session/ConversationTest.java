@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
-import java.util.UUID;
 
+import static io.presence.node.support.UniqueNames.unique;
 import static io.presence.node.support.TestClient.presence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,10 +40,6 @@ class ConversationTest {
     static void stopNode() {
         vertx.close().toCompletionStage().toCompletableFuture().join();
         cluster.close();
-    }
-
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     @ParameterizedTest
