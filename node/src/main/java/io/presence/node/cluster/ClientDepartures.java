@@ -62,6 +62,7 @@ public final class ClientDepartures implements AutoCloseable {
     private final long graceMillis;
     private final boolean webhooks;
     private final long sweepMillis;
+    private AutoCloseable silentPeers = () -> { };
     private UUID clientRegistration;
     private UUID membershipRegistration;
     private volatile boolean closed;
@@ -110,6 +111,7 @@ public final class ClientDepartures implements AutoCloseable {
         });
         workers.schedule(sweepMillis, this::periodicSweep);
         checkHeartbeatsOften();
+        silentPeers = SilentPeerConnections.watch(hazelcast);
         return this;
     }
 
@@ -215,5 +217,10 @@ public final class ClientDepartures implements AutoCloseable {
             hazelcast.getCluster().removeMembershipListener(membershipRegistration);
         }
         workers.close();
+        try {
+            silentPeers.close();
+        } catch (Exception e) {
+            // a timer's shutdown does not fail
+        }
     }
 }

@@ -28,6 +28,7 @@ public final class ClusterAdapter implements AutoCloseable {
     private final LastSeen lastSeen;
     private final UserData userData;
     private final HazelcastInstance hazelcast;
+    private final AutoCloseable silentPeers;
 
     public ClusterAdapter(HazelcastInstance hazelcast) {
         this(hazelcast, false, 0, false, false, 0);
@@ -59,6 +60,8 @@ public final class ClusterAdapter implements AutoCloseable {
         this.presence = new HazelcastPresenceCluster(hazelcast, member, changes, outbox);
         this.repair = new HazelcastClusterRepair(hazelcast, member, changes, workers, departedGraceMillis, outbox);
         this.disconnects = new HazelcastDisconnects(hazelcast, workers);
+        // a node in client mode has no member connections (its data members watch theirs)
+        this.silentPeers = client ? () -> { } : SilentPeerConnections.watch(hazelcast);
     }
 
     public PresenceCluster presence() {
@@ -114,5 +117,10 @@ public final class ClusterAdapter implements AutoCloseable {
         }
         repair.close();
         workers.close();
+        try {
+            silentPeers.close();
+        } catch (Exception e) {
+            // a timer's shutdown does not fail
+        }
     }
 }
