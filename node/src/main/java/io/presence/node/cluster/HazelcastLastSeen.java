@@ -38,10 +38,19 @@ public final class HazelcastLastSeen implements LastSeen {
 
     /** Adds the map's settings to a member's configuration, unless its Hazelcast file has its own. */
     static void configure(Config config, LastSeenRetention retention) {
-        if (!retention.enabled() || config.getMapConfigOrNull(MAP) != null) {
+        configureRemembered(config, MAP, retention);
+    }
+
+    /**
+     * Settings of a map of what the cluster remembers of users for the retention ({@code name}'s
+     * entries live that long, at most so many per member, one backup), unless the member's
+     * Hazelcast file has its own; last-seen times and user data share them.
+     */
+    static void configureRemembered(Config config, String name, LastSeenRetention retention) {
+        if (!retention.enabled() || config.getMapConfigOrNull(name) != null) {
             return;
         }
-        MapConfig map = new MapConfig(MAP)
+        MapConfig map = new MapConfig(name)
                 .setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, Math.max(1, retention.retentionMillis() / 1000)))
                 .setInMemoryFormat(InMemoryFormat.BINARY)
                 .setBackupCount(1)

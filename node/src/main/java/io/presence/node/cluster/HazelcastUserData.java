@@ -1,10 +1,6 @@
 package io.presence.node.cluster;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.config.EvictionPolicy;
-import com.hazelcast.config.InMemoryFormat;
-import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.presence.node.config.LastSeenRetention;
@@ -47,19 +43,9 @@ public final class HazelcastUserData implements UserData {
         this.maxBytes = maxBytes;
     }
 
-    /** Adds the map's settings to a member's configuration, unless its Hazelcast file has its own. */
+    /** Adds the map's settings (last seen's retention and bound) to a member's configuration. */
     static void configure(Config config, LastSeenRetention retention) {
-        if (!retention.enabled() || config.getMapConfigOrNull(MAP) != null) {
-            return;
-        }
-        MapConfig map = new MapConfig(MAP)
-                .setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, Math.max(1, retention.retentionMillis() / 1000)))
-                .setInMemoryFormat(InMemoryFormat.BINARY)
-                .setBackupCount(1)
-                .setStatisticsEnabled(false);
-        map.getEvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
-                .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(retention.maxUsers());
-        config.addMapConfig(map);
+        HazelcastLastSeen.configureRemembered(config, MAP, retention);
     }
 
     @Override
