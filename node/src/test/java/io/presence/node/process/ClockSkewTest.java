@@ -2,6 +2,7 @@ package io.presence.node.process;
 
 import io.presence.node.support.NodeHttp;
 import io.presence.node.support.ProcessCluster;
+import io.presence.node.support.ShiftedClock;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.TestClient.Endpoint;
 import io.presence.protocol.PresenceMessage.Action;
@@ -9,13 +10,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -37,8 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClockSkewTest {
 
-    /** Debian's faketime library, preloaded into the node's JVM (env execs java: the process is the JVM). */
-    private static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     private static final long AHEAD_MILLIS = 120_000;
     /** How far a date may be from the real time when it was taken: the cluster clock's own error. */
     private static final long SLACK_MILLIS = 3_000;
@@ -49,14 +46,7 @@ class ClockSkewTest {
 
     @BeforeEach
     void setUp() {
-        if (!Files.exists(Path.of(FAKETIME))) {
-            String missing = "Debian's faketime is not installed (apt-get install faketime): the clock-skew test cannot run";
-            if (System.getenv("CI") != null) {
-                Assertions.fail(missing);
-            }
-            System.err.println("SKIPPED: " + missing);
-            org.junit.jupiter.api.Assumptions.abort(missing);
-        }
+        ShiftedClock.assumeInstalled();
         vertx = Vertx.vertx();
         ws = TestClient.sharedClient(vertx);
     }
@@ -88,9 +78,7 @@ class ClockSkewTest {
         // the two with true clocks first: the cluster's clock is its oldest member's
         cluster = ProcessCluster.start(2, Map.of());
         cluster.awaitOneCluster(vertx, ws);
-        // the monotonic clock shifted too (a constant offset, harmless): with it left alone,
-        // libfaketime makes the JVM's timed waits return at once and the node spins
-        cluster.addNode(List.of("env", "LD_PRELOAD=" + FAKETIME, "FAKETIME=+" + AHEAD_MILLIS / 1000 + "s"));
+        cluster.addNode(ShiftedClock.ahead(Duration.ofMillis(AHEAD_MILLIS)));
         cluster.awaitOneCluster(vertx, ws);
         long skew = loggedTimeAhead(cluster.node(2).logLines());
         assertTrue(skew > AHEAD_MILLIS - 10_000, "node 2 runs ahead: its log is " + skew + " ms ahead");

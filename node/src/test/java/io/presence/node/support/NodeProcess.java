@@ -28,12 +28,15 @@ public final class NodeProcess implements AutoCloseable {
     private final Path log;
     /** The log line that says it serves, for a process this JVM cannot reach by HTTP; null: ask HTTP. */
     private final String servingLine;
+    /** Lines the log had before this process started (an earlier life on the same port). */
+    private final int earlierLines;
 
-    private NodeProcess(Process process, int port, Path log, String servingLine) {
+    private NodeProcess(Process process, int port, Path log, String servingLine, int earlierLines) {
         this.process = process;
         this.port = port;
         this.log = log;
         this.servingLine = servingLine;
+        this.earlierLines = earlierLines;
     }
 
     /** Starts a node; {@link #awaitHealthy()} waits until it serves. */
@@ -74,9 +77,11 @@ public final class NodeProcess implements AutoCloseable {
         try {
             Path logs = Files.createDirectories(Path.of("target", "node-processes"));
             Path log = logs.resolve(name + "-" + port + ".log");
-            builder.redirectErrorStream(true).redirectOutput(log.toFile());
+            // appended to: a node started again on its port keeps the log of its earlier life
+            builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             String servingLine = arguments.contains("data-member") ? DATA_MEMBER_SERVING : wrapper.isEmpty() ? null : NODE_SERVING;
-            return new NodeProcess(builder.start(), port, log, servingLine);
+            int earlierLines = Files.exists(log) ? Files.readAllLines(log).size() : 0;
+            return new NodeProcess(builder.start(), port, log, servingLine, earlierLines);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start a node process", e);
         }
@@ -114,7 +119,9 @@ public final class NodeProcess implements AutoCloseable {
 
     public boolean isHealthy() {
         if (servingLine != null) {
-            return logLines().stream().anyMatch(line -> line.contains(servingLine));
+            List<String> lines = logLines();
+            return lines.subList(Math.min(earlierLines, lines.size()), lines.size()).stream()
+                    .anyMatch(line -> line.contains(servingLine));
         }
         try {
             return NodeHttp.status(port) == 200;

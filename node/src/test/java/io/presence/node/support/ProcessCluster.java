@@ -74,14 +74,22 @@ public final class ProcessCluster implements AutoCloseable {
             return;
         }
         dataMembers.clear();
+        // one after the other: started together, they may form two clusters that merge later
+        for (int i = 0; i < DATA_MEMBERS; i++) {
+            dataMembers.add(null);
+            startDataMember(i);
+        }
+    }
+
+    /** In client mode, starts data member {@code index} (again) and waits until it is a member. */
+    public NodeProcess startDataMember(int index) {
         // the nodes' settings (webhooks, grace), as members rather than clients
         Map<String, String> memberSettings = new java.util.HashMap<>(settings);
         memberSettings.remove("cluster.mode");
         memberSettings.put("hazelcast.members", "127.0.0.1");
-        // one after the other: started together, they may form two clusters that merge later
-        for (int i = 0; i < DATA_MEMBERS; i++) {
-            dataMembers.add(NodeProcess.startDataMember("data" + i, name, HAZELCAST_BASE_PORT, memberSettings).awaitHealthy());
-        }
+        NodeProcess member = NodeProcess.startDataMember("data" + index, name, HAZELCAST_BASE_PORT, memberSettings);
+        dataMembers.set(index, member);
+        return member.awaitHealthy();
     }
 
     /** In client mode, kills every data member (kill -9); else nothing. */
@@ -121,9 +129,19 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** Starts (or starts again, on the same port) node {@code index}; does not wait for it. */
     public NodeProcess startNode(int index) {
-        NodeProcess node = NodeProcess.start("node" + index, ports.get(index), name, HAZELCAST_BASE_PORT, settings);
+        return startNode(index, List.of());
+    }
+
+    /** Starts (or starts again) node {@code index} under {@code wrapper} (e.g. Debian's faketime); does not wait. */
+    public NodeProcess startNode(int index, List<String> wrapper) {
+        NodeProcess node = NodeProcess.start(wrapper, "node" + index, ports.get(index), name, HAZELCAST_BASE_PORT, settings, List.of());
         nodes.set(index, node);
         return node;
+    }
+
+    /** How many nodes (not data members) the cluster has. */
+    public int size() {
+        return nodes.size();
     }
 
     /**

@@ -115,7 +115,13 @@ public final class TestClient implements AutoCloseable {
     /** Logs in over a shared client; closing the TestClient leaves the shared client open. */
     public static TestClient loggedIn(WebSocketClient shared, int port, Endpoint endpoint, String username) {
         TestClient c = connect(shared, false, port, endpoint);
-        c.login(username);
+        try {
+            c.login(username);
+        } catch (RuntimeException e) {
+            // not left open: a node that answers late (one that was paused) would log it in unseen
+            c.socket.close();
+            throw e;
+        }
         return c;
     }
 

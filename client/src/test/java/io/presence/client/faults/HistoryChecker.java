@@ -1,0 +1,189 @@
+package io.presence.client.faults;
+
+import io.presence.node.support.WebhookReceiver;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Judges a fault run's history: what every subscriber heard, what the webhook receiver got, and
+ * how long each fault took to show, against what the cluster promises (docs/resilience.md). Each
+ * check returns what it found wrong, one line per violation.
+ */
+final class HistoryChecker {
+
+    /** A subscriber's node counts as quiet when no fault touched it this long before an event. */
+    private static final long QUIET_BEFORE = 10_000;
+    /** How long before a leave a connection must have been open for the leave to be wrong: events travel. */
+    private static final long OPEN_BEFORE = 5_000;
+
+    private final History history;
+    /** Every connection's life, by user: an hour's run has tens of thousands. */
+    private final Map<String, List<History.Life>> lives = new HashMap<>();
+
+    HistoryChecker(History history) {
+        this.history = history;
+        history.lives.forEach(l -> lives.computeIfAbsent(l.user, u -> new ArrayList<>()).add(l));
+    }
+
+    /** Every subscriber hears a user's joins and leaves alternate, within one connection. */
+    List<String> alternation() {
+        List<String> wrong = new ArrayList<>();
+        for (History.Segment s : history.segments) {
+            Map<String, History.Event> last = new HashMap<>();
+            for (History.Event e : s.events()) {
+                History.Event before = last.put(e.user(), e);
+                if (before != null && before.online() == e.online()) {
+                    wrong.add(s + " heard " + e.user() + (e.online() ? " join" : " leave") + " twice in a row, at +"
+                            + rel(before.at()) + " and +" + rel(e.at()) + " ms");
+                }
+            }
+        }
+        return wrong;
+    }
+
+    /** Every live subscription's last word on each user it heard of is the truth. */
+    List<String> subscribersAgree(Set<String> truth) {
+        List<String> wrong = new ArrayList<>();
+        for (History.Segment s : history.segments) {
+            if (!s.live()) {
+                continue;
+            }
+            Map<String, Boolean> last = new HashMap<>();
+            s.events().forEach(e -> last.put(e.user(), e.online()));
+            last.forEach((user, online) -> {
+                if (online != truth.contains(user)) {
+                    wrong.add(s + " last heard " + user + (online ? " online" : " offline") + ", but it is "
+                            + (truth.contains(user) ? "online" : "offline"));
+                }
+            });
+        }
+        return wrong;
+    }
+
+    /**
+     * The webhook receiver got each user's transitions in order (versions only grow, online and
+     * offline alternate: none missing), and its last word on every user is the truth.
+     */
+    List<String> webhooks(Map<String, List<WebhookReceiver.Event>> byUser, Set<String> truth, Set<String> everyone) {
+        List<String> wrong = new ArrayList<>();
+        for (String user : everyone) {
+            List<WebhookReceiver.Event> events = byUser.getOrDefault(user, List.of());
+            for (int i = 1; i < events.size(); i++) {
+                WebhookReceiver.Event a = events.get(i - 1);
+                WebhookReceiver.Event b = events.get(i);
+                if (b.version() <= a.version()) {
+                    wrong.add("webhook: " + user + "'s version went from " + a.version() + " to " + b.version());
+                }
+                if (a.online() == b.online()) {
+                    wrong.add("webhook: " + user + " " + b.name() + " twice in a row (versions " + a.version() + ", "
+                            + b.version() + "): a transition between them is missing");
+                }
+            }
+            boolean said = !events.isEmpty() && events.get(events.size() - 1).online();
+            if (said != truth.contains(user)) {
+                wrong.add("webhook: the receiver's last word on " + user + " is " + (said ? "online" : "offline")
+                        + " (" + events.size() + " events), but it is " + (truth.contains(user) ? "online" : "offline"));
+            }
+        }
+        return wrong;
+    }
+
+    /**
+     * No subscriber on a quiet node heard a user leave while that user had a raw connection, open
+     * for a while, to a node no fault touched.
+     */
+    List<String> noFalseLeaves() {
+        List<String> wrong = new ArrayList<>();
+        for (History.Segment s : history.segments) {
+            if (s.node < 0) {
+                continue;
+            }
+            for (History.Event e : s.events()) {
+                if (e.online() || history.touched(s.node, e.at() - QUIET_BEFORE, e.at())) {
+                    continue;
+                }
+                for (History.Life life : lives.getOrDefault(e.user(), List.of())) {
+                    if (life.way == History.Way.RAW && life.openThrough(e.at() - OPEN_BEFORE, e.at() + 2_000)
+                            && !history.touched(life.node, life.opened - 1_000, e.at())) {
+                        wrong.add(s + " heard " + e.user() + " leave at +" + rel(e.at()) + " ms while its connection to node "
+                                + life.node + " (open since +" + rel(life.opened) + " ms, untouched by faults) stayed open");
+                        break;
+                    }
+                }
+            }
+        }
+        return wrong;
+    }
+
+    /**
+     * For each kill, long pause and stop of a node: the users whose only connections were raw
+     * ones on it leave at every subscriber on a quiet node within the bound. Adds one line per
+     * such fault to {@code figures}.
+     */
+    List<String> faultBounds(List<String> figures) {
+        List<String> wrong = new ArrayList<>();
+        for (History.Fault f : history.faults) {
+            long bound = bound(f);
+            if (bound == 0) {
+                continue;
+            }
+            long k = f.start();
+            List<String> doomed = doomed(f.node(), k, k + bound + 2_000);
+            long slowest = -1;
+            int heard = 0;
+            for (History.Segment s : history.segments) {
+                if (s.node < 0 || s.node == f.node() || s.start > k || (!s.live() && s.end < k + bound + 2_000)
+                        || history.faults.stream().anyMatch(o -> o != f && o.touches(s.node, k - QUIET_BEFORE, k + bound))) {
+                    continue;
+                }
+                for (String user : doomed) {
+                    long at = s.events().stream().filter(e -> e.user().equals(user) && !e.online() && e.at() >= k)
+                            .mapToLong(History.Event::at).findFirst().orElse(-1);
+                    if (at < 0 || at - k > bound) {
+                        wrong.add(f.kind() + " of node " + f.node() + " at +" + rel(k) + " ms: " + s + " heard " + user
+                                + (at < 0 ? " never leave" : " leave after " + (at - k) + " ms") + " (bound " + bound + " ms)");
+                    } else {
+                        slowest = Math.max(slowest, at - k);
+                        heard++;
+                    }
+                }
+            }
+            figures.add(f.kind() + " of node " + f.node() + " (" + f.detail() + "): " + doomed.size()
+                    + " users only there, " + heard + " leaves heard on quiet nodes, the last after "
+                    + (slowest < 0 ? "-" : slowest + " ms") + " (bound " + bound + " ms)");
+        }
+        return wrong;
+    }
+
+    /** The bound docs/resilience.md gives for the fault's logouts; 0: none to check. */
+    private static long bound(History.Fault f) {
+        return switch (f.kind()) {
+            case "kill" -> 2_000;
+            // a short stop may end before the others give up on the node: no logouts are promised then
+            case "pause" -> f.end() - f.start() >= 7_000 ? 6_000 : 0;
+            case "term", "skew" -> 1_000;
+            default -> 0;
+        };
+    }
+
+    /** Users with a raw connection on {@code node} open at {@code at} and no other way online in [at - 1 s, until]. */
+    private List<String> doomed(int node, long at, long until) {
+        List<String> users = new ArrayList<>();
+        for (History.Life life : history.lives) {
+            if (life.way == History.Way.RAW && life.node == node && life.openThrough(at, at) && !users.contains(life.user)
+                    && lives.get(life.user).stream().noneMatch(o -> !(o.way == History.Way.RAW && o.node == node && o.opened != 0 && o.opened <= at)
+                            && o.mayHoldDuring(at - 1_000, until))) {
+                users.add(life.user);
+            }
+        }
+        return users;
+    }
+
+    private long rel(long at) {
+        return at - history.origin();
+    }
+}
