@@ -188,14 +188,10 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     }
 
     /** Serving and a running cluster member: what the health check reports. */
-    public boolean isHealthy() {
-        // serving is written after cluster, so reading it first makes cluster visible
-        return serving && cluster.seesAtLeast(config.minClusterSize());
-    }
-
     @Override
     public boolean healthy() {
-        return isHealthy();
+        // serving is written after cluster, so reading it first makes cluster visible
+        return serving && cluster.seesAtLeast(config.minClusterSize());
     }
 
     /**

@@ -1,8 +1,5 @@
 package io.presence.client.faults;
 
-import io.presence.client.ConnectionChange;
-import io.presence.client.ConnectionListener;
-import io.presence.client.ConnectionState;
 import io.presence.client.PresenceClient;
 import io.presence.node.support.ProcessCluster;
 import io.presence.node.support.TestClient;
@@ -14,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,21 +40,6 @@ final class Workload implements AutoCloseable {
     private record Raw(History.Life life, TestClient client, History.Segment segment) {
     }
 
-    /** An SDK client of one user; a subscriber keeps one segment per connection. */
-    private static final class Sdk {
-        final String user;
-        final History.Life life;
-        volatile PresenceClient client;
-        volatile History.Segment segment;
-        final boolean subscriber;
-
-        Sdk(String user, boolean subscriber) {
-            this.user = user;
-            this.life = new History.Life(user, -1, History.Way.SDK, System.currentTimeMillis());
-            this.subscriber = subscriber;
-        }
-    }
-
     private final ProcessCluster cluster;
     private final WebSocketClient ws;
     private final History history;
@@ -69,7 +50,7 @@ final class Workload implements AutoCloseable {
     private final ExecutorService actions = Executors.newFixedThreadPool(SLOTS, r -> new Thread(r, "workload-action"));
     private final Semaphore slots = new Semaphore(SLOTS);
     private final List<Raw> raws = new CopyOnWriteArrayList<>();
-    private final List<Sdk> sdks = new CopyOnWriteArrayList<>();
+    private final List<SdkUser> sdks = new CopyOnWriteArrayList<>();
     private final List<VanishingClient> vanished = new CopyOnWriteArrayList<>();
     private final Raw[] watchers;
     private final Set<Integer> faulted = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -94,9 +75,9 @@ final class Workload implements AutoCloseable {
     void start() {
         ensureWatchers();
         for (int i = 0; i < 2; i++) {
-            openSdk(new Sdk("sdkwatch" + tag + "-" + i, true), null);
+            openSdk("sdkwatch" + tag + "-" + i, true, null);
         }
-        openSdk(new Sdk("namewatch" + tag, true), users.subList(0, Math.min(6, users.size())));
+        openSdk("namewatch" + tag, true, users.subList(0, Math.min(6, users.size())));
         loop.scheduleWithFixedDelay(this::tick, 0, 100, TimeUnit.MILLISECONDS);
         loop.scheduleWithFixedDelay(this::noticeClosed, 100, 100, TimeUnit.MILLISECONDS);
     }
@@ -123,7 +104,7 @@ final class Workload implements AutoCloseable {
             boolean json = random.nextBoolean();
             action = () -> openRaw(user, node, json, false);
         } else if (r < 0.55 && sdks.size() < MAX_SDK + 3 && openCount(user) < MAX_PER_USER && usesSdk(user)) {
-            action = () -> openSdk(new Sdk(user, false), null);
+            action = () -> openSdk(user, false, null);
         } else if (r < 0.82) {
             action = closeOne(random.nextInt(1_000_000));
         } else {
@@ -195,56 +176,12 @@ final class Workload implements AutoCloseable {
         }
     }
 
-    private void openSdk(Sdk sdk, List<String> names) {
+    private void openSdk(String user, boolean subscriber, List<String> names) {
         List<String> urls = new ArrayList<>();
         for (int n = 0; n < cluster.size(); n++) {
             urls.add("127.0.0.1:" + cluster.port(n));
         }
-        PresenceClient client = PresenceClient.builder().urls(urls)
-                .heartbeatInterval(Duration.ofSeconds(2)).reconnectDelay(Duration.ofMillis(100), Duration.ofSeconds(2))
-                .requestTimeout(Duration.ofSeconds(5))
-                .connectionListener(new ConnectionListener() {
-                    @Override
-                    public void onChange(ConnectionChange change) {
-                        if (!sdk.subscriber || change.previous() == change.current()) {
-                            return;
-                        }
-                        if (sdk.segment != null) {
-                            sdk.segment.end = System.currentTimeMillis();
-                            sdk.segment = null;
-                        }
-                        if (change.current() == ConnectionState.CONNECTED) {
-                            sdk.segment = new History.Segment(sdk.user, -1, System.currentTimeMillis());
-                            history.segments.add(sdk.segment);
-                        }
-                    }
-                }).build();
-        sdk.client = client;
-        history.lives.add(sdk.life);
-        sdks.add(sdk);
-        if (sdk.subscriber) {
-            if (names == null) {
-                client.presence().subscribe((user, online) -> heard(sdk, user, online));
-            } else {
-                names.forEach(name -> client.presence().subscribe(name, (user, online) -> heard(sdk, user, online)));
-            }
-        }
-        try {
-            client.login(Map.of("username", sdk.user)).get(20, TimeUnit.SECONDS);
-            sdk.life.opened = System.currentTimeMillis();
-            history.logins.incrementAndGet();
-        } catch (Exception e) {
-            // it keeps trying by itself, as an application's client would; counted once
-            history.failedLogins.incrementAndGet();
-            history.note("SDK login of " + sdk.user + " not done within 20 s: " + e);
-        }
-    }
-
-    private static void heard(Sdk sdk, String user, boolean online) {
-        History.Segment s = sdk.segment;
-        if (s != null) {
-            s.add(user, online);
-        }
+        sdks.add(SdkUser.open(user, subscriber, names, urls, history));
     }
 
     private Runnable closeOne(int pick) {
@@ -264,21 +201,20 @@ final class Workload implements AutoCloseable {
                 TestClient.closeAll(List.of(raw.client));
             };
         }
-        Sdk sdk = (Sdk) chosen;
+        SdkUser sdk = (SdkUser) chosen;
         sdks.remove(sdk);
         return () -> {
-            sdk.life.closed = System.currentTimeMillis();
             history.logouts.incrementAndGet();
-            sdk.client.close();
+            sdk.close();
         };
     }
 
     private Runnable ask(boolean everyone, int pick) {
-        List<Sdk> connected = sdks.stream().filter(s -> s.client != null && s.client.state() == ConnectionState.CONNECTED).toList();
+        List<SdkUser> connected = sdks.stream().filter(SdkUser::connected).toList();
         if (connected.isEmpty()) {
             return () -> { };
         }
-        PresenceClient client = connected.get(pick % connected.size()).client;
+        PresenceClient client = connected.get(pick % connected.size()).client();
         List<String> names = users.subList(pick % users.size(), Math.min(users.size(), pick % users.size() + 5));
         return () -> {
             try {
@@ -344,7 +280,7 @@ final class Workload implements AutoCloseable {
 
     /** Every SDK client is logged in (they reconnect by themselves after the faults). */
     boolean sdksConnected() {
-        return sdks.stream().allMatch(s -> s.client.state() == ConnectionState.CONNECTED);
+        return sdks.stream().allMatch(SdkUser::connected);
     }
 
     /** The users with a connection open now, as the clients see it; vanished clients are not among them. */
@@ -352,7 +288,7 @@ final class Workload implements AutoCloseable {
         noticeClosed();
         Set<String> online = new HashSet<>();
         raws.stream().filter(r -> !r.client.isClosed()).forEach(r -> online.add(r.life.user));
-        sdks.stream().filter(s -> s.client.state() == ConnectionState.CONNECTED).forEach(s -> online.add(s.user));
+        sdks.stream().filter(SdkUser::connected).forEach(s -> online.add(s.user));
         return online;
     }
 
@@ -373,7 +309,7 @@ final class Workload implements AutoCloseable {
         loop.shutdownNow();
         actions.shutdownNow();
         vanished.forEach(VanishingClient::abort);
-        sdks.forEach(s -> s.client.close());
+        sdks.forEach(SdkUser::close);
         TestClient.closeAll(raws.stream().map(Raw::client).toList());
     }
 }

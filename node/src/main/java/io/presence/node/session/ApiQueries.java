@@ -85,19 +85,11 @@ public final class ApiQueries {
             if (outcome instanceof LoginOutcome.Accepted accepted) {
                 return new Login.Caller(LoginData.requester(accepted.username(), accepted.serverData()));
             }
+            metrics.loginRefused(outcome.refusal());
             if (outcome instanceof LoginOutcome.Throttled throttled) {
-                metrics.loginRefused(NodeMetrics.Refusal.THROTTLED);
                 return new Login.Throttled(throttled.reason(), throttled.retryAfterMillis());
             }
-            metrics.loginRefused(outcome instanceof LoginOutcome.Malformed ? NodeMetrics.Refusal.MALFORMED : NodeMetrics.Refusal.REFUSED);
-            String reason = null;
-            if (outcome instanceof LoginOutcome.Refused refused) {
-                reason = refused.clientData();
-            } else if (outcome instanceof LoginOutcome.Unknown unknown) {
-                reason = unknown.clientData();
-            } else if (outcome instanceof LoginOutcome.Malformed malformed) {
-                reason = malformed.reason();
-            }
+            String reason = outcome.refusalData();
             return new Login.Refused(reason == null ? "Unsuccessful authentication attempt." : reason);
         });
     }

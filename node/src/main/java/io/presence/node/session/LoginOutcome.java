@@ -1,7 +1,22 @@
 package io.presence.node.session;
 
+import io.presence.node.metrics.NodeMetrics;
+import io.presence.protocol.JsonText;
+
+import java.util.Map;
+
 /** What an {@link Authenticator} made of a login request. */
 public sealed interface LoginOutcome {
+
+    /** How the metrics count a login that ends with this outcome refused. */
+    default NodeMetrics.Refusal refusal() {
+        return NodeMetrics.Refusal.REFUSED;
+    }
+
+    /** What a refused client is told (JSON text, or a plain reason); null: nothing but the refusal. */
+    default String refusalData() {
+        return null;
+    }
 
     /**
      * Logged in; {@code username} is null for an anonymous login. {@code clientData} (JSON text or
@@ -16,6 +31,10 @@ public sealed interface LoginOutcome {
 
     /** Refused; {@code clientData} (JSON text or null) goes back with AUTH_UNSUCCESSFUL. The client may try again. */
     record Refused(String clientData) implements LoginOutcome {
+        @Override
+        public String refusalData() {
+            return clientData;
+        }
     }
 
     /**
@@ -24,10 +43,29 @@ public sealed interface LoginOutcome {
      * {@code retryAfterMillis}.
      */
     record Throttled(String reason, long retryAfterMillis) implements LoginOutcome {
+        @Override
+        public NodeMetrics.Refusal refusal() {
+            return NodeMetrics.Refusal.THROTTLED;
+        }
+
+        /** The client is told why as a WebSocket refusal's data is told: JSON, {@code {"error": reason}}. */
+        @Override
+        public String refusalData() {
+            return JsonText.write(Map.of("error", reason));
+        }
     }
 
     /** The request's data is not usable at all; the connection is closed. */
     record Malformed(String reason) implements LoginOutcome {
+        @Override
+        public NodeMetrics.Refusal refusal() {
+            return NodeMetrics.Refusal.MALFORMED;
+        }
+
+        @Override
+        public String refusalData() {
+            return reason;
+        }
     }
 
     /**
@@ -35,5 +73,9 @@ public sealed interface LoginOutcome {
      * refused with the last {@code clientData} given here (JSON text, or null).
      */
     record Unknown(String clientData) implements LoginOutcome {
+        @Override
+        public String refusalData() {
+            return clientData;
+        }
     }
 }

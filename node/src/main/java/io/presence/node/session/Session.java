@@ -209,16 +209,11 @@ public final class Session {
             LOG.atWarn().log(() -> "login of " + connection.describe() + " could not be decided: " + failure);
             outcome = new LoginOutcome.Refused(JsonText.write(Map.of("error", "the login could not be checked; try again")));
             metrics.loginRefused(NodeMetrics.Refusal.UNDECIDED);
-        } else if (outcome instanceof LoginOutcome.Malformed) {
-            metrics.loginRefused(NodeMetrics.Refusal.MALFORMED);
-        } else if (outcome instanceof LoginOutcome.Throttled throttled) {
-            metrics.loginRefused(NodeMetrics.Refusal.THROTTLED);
-            outcome = new LoginOutcome.Refused(JsonText.write(Map.of("error", throttled.reason())));
-        } else if (!(outcome instanceof LoginOutcome.Accepted)) {
-            metrics.loginRefused(NodeMetrics.Refusal.REFUSED);
-        } else if (refusedForNow((LoginOutcome.Accepted) outcome) instanceof LoginOutcome.Refused refused) {
-            metrics.loginRefused(NodeMetrics.Refusal.REFUSED);
-            outcome = refused;
+        } else {
+            outcome = outcome instanceof LoginOutcome.Accepted accepted ? refusedForNow(accepted) : outcome;
+            if (!(outcome instanceof LoginOutcome.Accepted)) {
+                metrics.loginRefused(outcome.refusal());
+            }
         }
         if (outcome instanceof LoginOutcome.Accepted accepted) {
             state = State.AUTHENTICATED;
@@ -239,8 +234,7 @@ public final class Session {
         } else {
             // as deepstream: AUTH_UNSUCCESSFUL with the strategy's data, and after the last allowed
             // attempt TOO_MANY_AUTH_ATTEMPTS and the close
-            String clientData = outcome instanceof LoginOutcome.Refused refused ? refused.clientData() : null;
-            connection.send(AuthMessage.of(AuthMessage.Action.AUTH_UNSUCCESSFUL, clientData));
+            connection.send(AuthMessage.of(AuthMessage.Action.AUTH_UNSUCCESSFUL, outcome.refusalData()));
             refusedLogins++;
             if (refusedLogins >= settings.maxAuthAttempts()) {
                 connection.send(AuthMessage.of(AuthMessage.Action.TOO_MANY_AUTH_ATTEMPTS, null));
@@ -330,11 +324,11 @@ public final class Session {
         }
     }
 
-    /** A disconnect order refuses this user's logins for now: the refusal, with until when; else null. */
+    /** A disconnect order refuses this user's logins for now: the refusal, with until when; else the login. */
     private LoginOutcome refusedForNow(LoginOutcome.Accepted accepted) {
         long until = accepted.username() == null ? 0 : disconnects.refusedUntil(accepted.username());
         if (until == 0) {
-            return null;
+            return accepted;
         }
         return new LoginOutcome.Refused(JsonText.write(Map.of("error", "logins of this user are refused until "
                 + Instant.ofEpochMilli(until))));

@@ -92,7 +92,7 @@ public final class TestCluster implements AutoCloseable {
         await().atMost(TestClient.WAIT.multipliedBy(3)).until(() -> {
             synchronized (nodes) {
                 return nodes.stream().filter(n -> !down.contains(n))
-                        .allMatch(n -> n.isHealthy() && n.hazelcast().getCluster().getMembers().size() == size);
+                        .allMatch(n -> n.healthy() && n.hazelcast().getCluster().getMembers().size() == size);
             }
         });
     }
