@@ -3,6 +3,7 @@ package io.presence.bench;
 import io.presence.node.support.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The generator with tiny numbers against two real in-process nodes: it runs, and nothing is lost. */
+@Tag("in-jvm")
 class LoadGeneratorSmokeTest {
 
     private static TestCluster cluster;

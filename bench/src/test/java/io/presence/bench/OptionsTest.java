@@ -1,5 +1,6 @@
 package io.presence.bench;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The generator's command line: what it refuses, and a usage that lists what the scenarios read. */
+@Tag("unit")
 class OptionsTest {
 
     @Test

@@ -3,6 +3,7 @@ package io.presence.bench;
 import com.hazelcast.cluster.Address;
 import com.hazelcast.core.HazelcastInstance;
 import io.presence.node.support.TestCluster;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * remote-changes with tiny numbers against a real in-process node: the node reads the generator's
  * topic messages as its own (the layouts have not drifted apart) and tells its subscriber of each.
  */
+@Tag("in-jvm")
 class RemoteChangesSmokeTest {
 
     @Test

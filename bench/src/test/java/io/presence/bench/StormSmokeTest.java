@@ -2,6 +2,7 @@ package io.presence.bench;
 
 import io.presence.node.support.ProcessCluster;
 import io.vertx.core.Vertx;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The reconnect storm with tiny numbers against three real node processes, one of them killed. */
+@Tag("process")
 class StormSmokeTest {
 
     @Test

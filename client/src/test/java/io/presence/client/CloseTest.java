@@ -1,5 +1,6 @@
 package io.presence.client;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A closed client leaves nothing running behind it. */
+@Tag("unit")
 class CloseTest {
 
     /** Runs callbacks at once and counts those handed over after close returned. */

@@ -4,6 +4,7 @@ import io.presence.node.support.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * reconnects as after any lost connection and logs in again with the same data, and gets back in
  * only when the server lets it; refused, it stays out and tells the application why.
  */
+@Tag("in-jvm")
 class DisconnectedByServerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

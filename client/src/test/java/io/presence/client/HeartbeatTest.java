@@ -3,6 +3,7 @@ package io.presence.client;
 import io.presence.node.support.ProcessCluster;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A node that hangs (SIGSTOP) keeps its TCP connections open but answers nothing: only the SDK's
  * heartbeat can notice. Nodes run as processes here so that they can be frozen for real.
  */
+@Tag("process")
 class HeartbeatTest {
 
     private ProcessCluster cluster;

@@ -4,6 +4,7 @@ import io.presence.node.support.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The SDK against three real nodes: every call of the presence API, across nodes. */
+@Tag("in-jvm")
 class PresenceClientTest {
 
     static final Duration WAIT = Duration.ofSeconds(10);

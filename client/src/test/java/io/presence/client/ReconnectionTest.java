@@ -3,6 +3,7 @@ package io.presence.client;
 import io.presence.node.support.TestCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Nodes go away under subscribed clients: they reconnect, log in again, re-subscribe and hear later events. */
+@Tag("in-jvm")
 class ReconnectionTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -4,6 +4,7 @@ import io.presence.node.support.TestCluster;
 import io.vertx.core.net.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLContext;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The SDK over wss:// to a node serving TLS from PEM files. */
+@Tag("in-jvm")
 class TlsTest {
 
     private static SelfSignedCertificate certificate;

@@ -4,6 +4,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bootstrap, {@link PresenceNode}, touch Vert.x. Sessions see the strategies through
  * {@code Authenticator} and the rules of access (plain Java) through {@code PresencePermissions}.
  */
+@Tag("unit")
 class ArchitectureTest {
 
     private static final String NODE = "io.presence.node";

@@ -10,6 +10,7 @@ import io.presence.node.support.TestCluster;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * readiness through start, a cluster below its minimum size and a drain, and the live page's
  * figures. Real nodes, real WebSockets, real HTTP.
  */
+@Tag("in-jvm")
 class OperationsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

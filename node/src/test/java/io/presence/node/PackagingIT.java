@@ -10,6 +10,7 @@ import com.hazelcast.config.YamlConfigBuilder;
 import io.presence.node.config.NodeConfigLoader;
 import io.presence.node.support.NodeHttp;
 import io.presence.node.support.TestCluster;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -43,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with each other, with the Hazelcast configurations they name and with the node's settings.
  * Runs after {@code package}: it starts the jar.
  */
+@Tag("process")
 class PackagingIT {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();

@@ -69,6 +69,7 @@ final class FaultRun {
             violations.addAll(settle(() -> checker.subscribersAgree(w.truth())));
             violations.addAll(checker.alternation());
             violations.addAll(checker.noFalseLeaves());
+            violations.addAll(checker.noFalseLogoutHooks(receiver.byUser()));
             List<String> report = new ArrayList<>();
             violations.addAll(checker.faultBounds(report));
             int heard = history.segments.stream().mapToInt(s -> s.events().size()).sum();

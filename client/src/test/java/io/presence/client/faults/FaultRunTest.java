@@ -1,6 +1,7 @@
 package io.presence.client.faults;
 
 import io.presence.node.support.ProcessCluster.Topology;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the test run. {@code scripts/fault-run.sh} runs long ones: {@code -Dfaults.seconds},
  * {@code -Dfaults.seed} (a failure prints its seed: replay with it) and {@code -Dfaults.topology}.
  */
+@Tag("process")
 class FaultRunTest {
 
     private static final long EMBEDDED_SEED = 20261206L;

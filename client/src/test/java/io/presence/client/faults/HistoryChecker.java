@@ -19,6 +19,8 @@ final class HistoryChecker {
     private static final long QUIET_BEFORE = 10_000;
     /** How long before a leave a connection must have been open for the leave to be wrong: events travel. */
     private static final long OPEN_BEFORE = 5_000;
+    /** How soon a resumed node's users are online again: docs/resilience.md, a hung node resumes. */
+    private static final long BACK_BOUND = 10_000;
 
     private final History history;
     /** Every connection's life, by user: an hour's run has tens of thousands. */
@@ -120,6 +122,31 @@ final class HistoryChecker {
     }
 
     /**
+     * The receiver got no logout decided while its user had a raw connection, open for a while,
+     * to a node no fault touched (the decision time is the cluster's clock, continuous here).
+     */
+    List<String> noFalseLogoutHooks(Map<String, List<WebhookReceiver.Event>> byUser) {
+        List<String> wrong = new ArrayList<>();
+        byUser.forEach((user, events) -> {
+            for (WebhookReceiver.Event e : events) {
+                if (e.online()) {
+                    continue;
+                }
+                for (History.Life life : lives.getOrDefault(user, List.of())) {
+                    if (life.way == History.Way.RAW && life.openThrough(e.at() - OPEN_BEFORE, e.at() + 2_000)
+                            && !history.touched(life.node, life.opened - 1_000, e.at())) {
+                        wrong.add("webhook: " + user + " offline at +" + rel(e.at()) + " ms (version " + e.version()
+                                + ") while its connection to node " + life.node + " (open since +" + rel(life.opened)
+                                + " ms, untouched by faults) stayed open");
+                        break;
+                    }
+                }
+            }
+        });
+        return wrong;
+    }
+
+    /**
      * For each kill, long pause and stop of a node: the users whose only connections were raw
      * ones on it leave at every subscriber on a quiet node within the bound. Adds one line per
      * such fault to {@code figures}.
@@ -154,9 +181,43 @@ final class HistoryChecker {
             }
             figures.add(f.kind() + " of node " + f.node() + " (" + f.detail() + "): " + doomed.size()
                     + " users only there, " + heard + " leaves heard on quiet nodes, the last after "
-                    + (slowest < 0 ? "-" : slowest + " ms") + " (bound " + bound + " ms)");
+                    + (slowest < 0 ? "-" : slowest + " ms") + " (bound " + bound + " ms)"
+                    + (f.kind().equals("pause") ? back(f, wrong) : ""));
         }
         return wrong;
+    }
+
+    /**
+     * After a stop long enough to log a node's users out, those whose connection to it outlived
+     * the stop are online again at every quiet subscriber within {@link #BACK_BOUND} of SIGCONT.
+     */
+    private String back(History.Fault f, List<String> wrong) {
+        long from = f.end();
+        long until = from + BACK_BOUND + 2_000;
+        List<String> users = doomed(f.node(), f.start(), until).stream()
+                .filter(u -> lives.get(u).stream().anyMatch(l -> l.way == History.Way.RAW && l.node == f.node()
+                        && l.openThrough(f.start(), until)))
+                .toList();
+        long slowest = -1;
+        for (History.Segment s : history.segments) {
+            if (s.node < 0 || s.node == f.node() || s.start > f.start() || (!s.live() && s.end < until)
+                    || history.faults.stream().anyMatch(o -> o != f && o.touches(s.node, f.start() - QUIET_BEFORE, until))) {
+                continue;
+            }
+            for (String user : users) {
+                long at = s.events().stream().filter(e -> e.user().equals(user) && e.online() && e.at() >= from)
+                        .mapToLong(History.Event::at).findFirst().orElse(-1);
+                if (at < 0 || at - from > BACK_BOUND) {
+                    wrong.add("pause of node " + f.node() + " ended at +" + rel(from) + " ms: " + s + " heard " + user
+                            + (at < 0 ? " never come back" : " come back after " + (at - from) + " ms")
+                            + " though its connection stayed open (bound " + BACK_BOUND + " ms)");
+                } else {
+                    slowest = Math.max(slowest, at - from);
+                }
+            }
+        }
+        return "; " + users.size() + " of them still connected after SIGCONT, online again at quiet subscribers after "
+                + (slowest < 0 ? "-" : slowest + " ms") + " (bound " + BACK_BOUND + " ms)";
     }
 
     /** The bound docs/resilience.md gives for the fault's logouts; 0: none to check. */

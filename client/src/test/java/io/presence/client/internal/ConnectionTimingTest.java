@@ -6,6 +6,7 @@ import io.presence.client.LoginResult;
 import io.presence.client.PresenceException;
 import io.presence.protocol.ConnectionMessage;
 import io.presence.protocol.PresenceMessage;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Heartbeat, reconnection backoff and timeouts on a fake clock, against an in-memory server. */
+@Tag("unit")
 class ConnectionTimingTest {
 
     private static final URI A = URI.create("ws://a:6020/deepstream");

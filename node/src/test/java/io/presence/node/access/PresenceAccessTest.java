@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * formats, over real connections to a real node: who gets in, who may see whom, and what a client
  * is told when it may not.
  */
+@Tag("in-jvm")
 class PresenceAccessTest {
 
     private static final String PASSWORD = "correct horse battery staple";

@@ -4,6 +4,7 @@ import io.presence.node.config.AuthSettings;
 import io.presence.node.session.Authenticator;
 import io.presence.node.session.LoginOutcome;
 import io.presence.node.session.LoginRequest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The failed-login limit on a clock the test moves, with a strategy that knows one password. */
+@Tag("unit")
 class FailedLoginLimitTest {
 
     private static final long WINDOW = 60_000;

@@ -2,6 +2,7 @@ package io.presence.node.auth;
 
 import io.presence.node.session.LoginOutcome;
 import io.presence.node.session.LoginRequest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("unit")
 class FileStrategyTest {
 
     private static final PasswordHash DEEPSTREAM_DEFAULTS = new PasswordHash("md5", 100, 32);

@@ -3,6 +3,7 @@ package io.presence.node.auth;
 import io.presence.node.session.Authenticator;
 import io.presence.node.session.LoginOutcome;
 import io.presence.node.session.LoginRequest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+@Tag("unit")
 class StrategyChainTest {
 
     private final List<String> asked = new ArrayList<>();

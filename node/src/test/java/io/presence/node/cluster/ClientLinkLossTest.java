@@ -12,6 +12,7 @@ import io.presence.protocol.PresenceMessage.Action;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * to a node (a blip, a pause just past the heartbeat timeout) while the other keeps it, the
  * node's users stay online: no leave at any subscriber, and every node still lists them.
  */
+@Tag("in-jvm")
 class ClientLinkLossTest {
 
     private static final int DATA_PORT = 5931;

@@ -10,6 +10,7 @@ import io.presence.protocol.PresenceMessage.Action;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Presence across three real members in one JVM: events, queries and session counting. */
+@Tag("in-jvm")
 class ClusterPresenceTest {
 
     private static TestCluster cluster;

@@ -7,6 +7,7 @@ import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that reconnect to another node within it cause no events at all (a reconnect storm is silent);
  * those that do not come back are logged out once, when it ends.
  */
+@Tag("in-jvm")
 class DepartedMemberGraceTest {
 
     // Long enough that a loaded machine gets the crashed client closed and logged in elsewhere

@@ -6,6 +6,7 @@ import io.presence.node.support.TestCluster;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Logout grace absorbs quick reconnections; under random churn every subscriber's stream alternates. */
+@Tag("in-jvm")
 class FlappingAndChurnTest {
 
     private TestCluster cluster;

@@ -6,6 +6,7 @@ import io.presence.node.support.TestCluster;
 import io.presence.protocol.PresenceMessage.Action;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,6 +21,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** When a member leaves, stopped or crashed, survivors log out its users exactly once. */
+@Tag("in-jvm")
 class MemberLossTest {
 
     private TestCluster cluster;

@@ -3,6 +3,7 @@ package io.presence.node.cluster;
 import io.presence.node.support.NodeHttp;
 import io.presence.node.support.TestCluster;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import static org.awaitility.Awaitility.await;
  * With min.cluster.size set, the health check tells a load balancer to stop sending clients to a
  * node that sees fewer members (cut off from the others), and to send them again once it does.
  */
+@Tag("in-jvm")
 class MinimumClusterSizeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -10,6 +10,7 @@ import io.presence.protocol.PresenceMessage.Action;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Divergence injected straight into the cluster's map and topic heals within a few reconciliation intervals. */
+@Tag("in-jvm")
 class SelfHealingTest {
 
     /**

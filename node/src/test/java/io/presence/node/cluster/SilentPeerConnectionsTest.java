@@ -7,6 +7,7 @@ import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.server.ServerConnectionManager;
 import io.presence.node.config.NodeConfigLoader;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * stopped with SIGSTOP, a long pause): the member closes that connection once the handshake is
  * overdue, instead of leaving it open for Hazelcast's output thread to spin on.
  */
+@Tag("in-jvm")
 class SilentPeerConnectionsTest {
 
     private HazelcastInstance member;

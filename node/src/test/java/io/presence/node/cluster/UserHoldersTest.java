@@ -1,6 +1,7 @@
 package io.presence.node.cluster;
 
 import com.hazelcast.map.ExtendedMapEntry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The rules of an entry's transitions, on an entry of the test's own. */
+@Tag("unit")
 class UserHoldersTest {
 
     /** A map entry as an entry processor sees it, remembering the time to live it was given. */

@@ -7,6 +7,7 @@ import io.presence.node.presence.PresenceService;
 import io.presence.node.support.TestCluster;
 import io.presence.node.support.ThreadExecutor;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Each node answers queries from its own view, fed by the changes the members publish: held to
  * the map across members, for a member that joins later, and after a member dies.
  */
+@Tag("in-jvm")
 class ViewAcrossMembersTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -1,6 +1,7 @@
 package io.presence.node.presence;
 
 import io.presence.node.support.VirtualTime;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** This node's holds: sessions collapsed into cluster requests, batches, grace periods and retries, in virtual time. */
+@Tag("unit")
 class LocalHoldsTest {
 
     private static final long GRACE = 5_000;

@@ -3,6 +3,7 @@ package io.presence.node.presence;
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.support.VirtualTime;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The facade: changes reach subscribers, sessions reach the cluster, queries answer from the same view. */
+@Tag("unit")
 class PresenceServiceTest {
 
     private final VirtualTime time = new VirtualTime();

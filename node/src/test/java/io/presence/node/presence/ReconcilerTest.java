@@ -3,6 +3,7 @@ package io.presence.node.presence;
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.support.VirtualTime;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Reconciliation rounds: when they run, one at a time, and what they heal; in virtual time. */
+@Tag("unit")
 class ReconcilerTest {
 
     private static final long INTERVAL = 30_000;

@@ -1,11 +1,13 @@
 package io.presence.node.presence;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+@Tag("unit")
 class SeenTwiceTest {
 
     private final SeenTwice<String> seen = new SeenTwice<>();

@@ -1,6 +1,7 @@
 package io.presence.node.process;
 
 import io.presence.node.auth.PasswordHash;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The node's command line in a JVM of its own: the password hash command, and start-up errors. */
+@Tag("process")
 class CommandLineTest {
 
     @TempDir

@@ -7,6 +7,7 @@ import io.presence.node.support.TestClient;
 import io.presence.node.support.TestCluster;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Hazelcast's alike, says what an operator needs at INFO (start-up, members, the drain on
  * SIGTERM) and writes no line per login there, and never auth data.
  */
+@Tag("process")
 class LogFormatTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -5,6 +5,7 @@ import io.presence.node.support.NetworkLab;
 import io.presence.node.support.NodeProcess;
 import io.presence.node.support.ProcessCluster.Topology;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * restored; then it flaps. Skipped, saying why, where namespaces cannot be made (not root).
  * Measured times are printed as "MEASURED ..." lines (docs/resilience.md).
  */
+@Tag("process")
 class NetworkSplitTest {
 
     private static final int HTTP_PORT = 6020;

@@ -3,6 +3,7 @@ package io.presence.node.process;
 import io.presence.node.support.ProcessCluster;
 import io.presence.node.support.TestClient;
 import io.presence.protocol.PresenceMessage.Action;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * data members (client mode): a node's death is no member leaving, and its users are released
  * by the data members when they see it disconnect. Plus the data tier's own failure.
  */
+@Tag("process")
 class NodeFailureClientModeTest extends NodeFailureProcessTest {
 
     @Override

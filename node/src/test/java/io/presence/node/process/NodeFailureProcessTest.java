@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * NodeFailureClientModeTest} runs the same in client mode). Measured times are printed as
  * "MEASURED ..." lines (docs/resilience.md).
  */
+@Tag("process")
 class NodeFailureProcessTest {
 
     protected Vertx vertx;

@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * online. Prints the table in docs/security.md; asserts that the bystander was answered quickly
  * and that what stayed is within what the limits allow.
  */
+@Tag("process")
 class WayInCostTest {
 
     private static final long ATTACK_MILLIS = 4_000;

@@ -6,6 +6,7 @@ import io.presence.node.support.WebhookReceiver;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * unanswered): nothing is lost. The survivors take over its undelivered logins and send the
  * logouts its death causes; each user's events arrive in order, duplicates marked by their id.
  */
+@Tag("process")
 class WebhookKillTest {
 
     private static final String SECRET = "kill-secret-" + UUID.randomUUID();

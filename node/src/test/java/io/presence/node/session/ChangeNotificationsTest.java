@@ -2,6 +2,7 @@ package io.presence.node.session;
 
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+@Tag("unit")
 class ChangeNotificationsTest {
 
     @Test

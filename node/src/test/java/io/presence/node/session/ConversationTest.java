@@ -11,6 +11,7 @@ import io.presence.protocol.PresenceMessage.Action;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The protocol conversation of "wire-protocol.md", over real WebSockets to one real node, on both endpoints. */
+@Tag("in-jvm")
 class ConversationTest {
 
     private static TestCluster cluster;

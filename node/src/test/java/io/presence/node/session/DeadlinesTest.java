@@ -10,6 +10,7 @@ import io.presence.protocol.PresenceMessage.Action;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Connections that never log in, or fall silent, are closed; a silent user is logged out. */
+@Tag("in-jvm")
 class DeadlinesTest {
 
     private static final long AUTH_TIMEOUT = 800;

@@ -7,6 +7,7 @@ import io.presence.node.access.PresencePermissions;
 import io.presence.protocol.AuthMessage;
 import io.presence.protocol.ConnectionMessage;
 import io.presence.protocol.Message;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * Deadlines are decided on the sweep thread and acted on later, on the connection's event loop:
  * what arrived in between must count.
  */
+@Tag("unit")
 class SessionDeadlinesTest {
 
     private static final long AUTH_TIMEOUT = 1_000;

@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -41,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * it never subscribed to (nor about itself), no error escapes into the node's log, and a bystander
  * is served throughout.
  */
+@Tag("in-jvm")
 class SessionPropertiesTest {
 
     private static final int NAMES = 5;

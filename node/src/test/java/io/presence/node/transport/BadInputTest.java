@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.HexFormat;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Bad input gets the protocol's error reply on that connection only: the sender keeps its
  * connection, and a bystander subscribed on the same node keeps receiving events.
  */
+@Tag("in-jvm")
 class BadInputTest {
 
     private static final int LIMIT = 4096;

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (a node that starts later included) until it ends, and callers the rules do not allow change
  * nothing.
  */
+@Tag("in-jvm")
 class DisconnectTest {
 
     private static final String PASSWORD = "moderation secret";

@@ -12,6 +12,7 @@ import io.presence.protocol.testing.RandomInput;
 import io.vertx.core.json.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLEncoder;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of a known kind (never a 500, never silence), no error escapes into the node's log, and a
  * bystander is served throughout. Bounded in time.
  */
+@Tag("in-jvm")
 class HostileInputPropertiesTest {
 
     private static final Set<Integer> CLEAR_ANSWERS = Set.of(200, 400, 401, 403, 404, 405, 413, 415, 429);

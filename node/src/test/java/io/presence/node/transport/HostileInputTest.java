@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * real connections on a node with the default limits: each gets a clear error, and the node keeps
  * serving a bystander. The figures these tests print are those of docs/security.md.
  */
+@Tag("in-jvm")
 class HostileInputTest {
 
     private static final int MAX_NAME = 128; // the default max.username.length

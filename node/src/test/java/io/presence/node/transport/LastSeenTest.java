@@ -7,6 +7,7 @@ import io.presence.node.support.TestCluster;
 import io.presence.protocol.PresenceMessage;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * has none; the time outlives the node the user was on being killed, and the member that held it
  * being killed; it is forgotten after the retention.
  */
+@Tag("in-jvm")
 class LastSeenTest {
 
     private TestCluster cluster;

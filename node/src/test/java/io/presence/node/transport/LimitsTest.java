@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * clear error (a close reason or an error message), the node logs a line, and everyone else is
  * served as before. 127.0.0.2 plays a trusted load balancer.
  */
+@Tag("in-jvm")
 class LimitsTest {
 
     private static final String PROXY = "127.0.0.2";

@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of their own on loopback (127.0.0.x), over real HTTP and WebSocket connections: each is slowed
  * or refused with a clear answer while a caller from elsewhere is served.
  */
+@Tag("in-jvm")
 class LoginAbuseTest {
 
     private static final String PASSWORD = "the right one";

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The HTTP presence API of a real node, asked over real HTTP while real WebSocket clients log in
  * and out: deepstream's POST /api and the REST form, paging, logins and the presence rules.
  */
+@Tag("in-jvm")
 class PresenceApiTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);

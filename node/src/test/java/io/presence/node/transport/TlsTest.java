@@ -15,6 +15,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * wss:// from PEM files, a required client certificate, and the Origin allowlist, over real TLS
  * connections on loopback.
  */
+@Tag("in-jvm")
 class TlsTest {
 
     private static final String APP = "https://app.example";

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code webhook.include.data} is on; data over {@code user.data.max.bytes} is not kept, while the
  * client that logged in still gets it whole, as before.
  */
+@Tag("in-jvm")
 class UserDataTest {
 
     private static final String PASSWORD = "who is who";

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The WebSocket protocol's own frames, as the node's Netty handlers serve them: messages in
  * fragments, pings, and the close handshake a client starts, on both endpoints.
  */
+@Tag("in-jvm")
 class WebSocketFramesTest {
 
     private static final int LIMIT = 4096;

@@ -7,6 +7,7 @@ import io.presence.node.support.WebhookReceiver;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * logout of a randomized churn arrives, signed, in each user's order; a receiver that was down
  * gets everything once it is back; a sender that crashes with a batch in flight loses nothing.
  */
+@Tag("in-jvm")
 class WebhookDeliveryTest {
 
     private static final String SECRET = "hook-secret-" + UUID.randomUUID();

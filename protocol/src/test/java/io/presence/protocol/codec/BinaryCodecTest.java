@@ -7,6 +7,7 @@ import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.Topic;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.HexFormat;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+@Tag("unit")
 class BinaryCodecTest {
 
     private final BinaryCodec codec = new BinaryCodec();

@@ -8,6 +8,7 @@ import io.presence.protocol.Message;
 import io.presence.protocol.ParserMessage;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.testing.RandomInput;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * succeeds or throws the codec's own {@link DecodeException}, never anything else; and every
  * message the protocol has, with any strings in it, survives a round trip.
  */
+@Tag("unit")
 class CodecPropertiesTest {
 
     private static final Duration BUDGET = Duration.ofSeconds(5);

@@ -1,6 +1,7 @@
 package io.presence.protocol.codec;
 
 import io.presence.protocol.PresenceMessage;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** An answer copied from names encoded once is the very frame the codec would encode from scratch. */
+@Tag("unit")
 class EncodedNamesTest {
 
     private static final BinaryCodec BINARY = new BinaryCodec();
