@@ -2,6 +2,8 @@ package io.presence.node;
 
 import io.presence.node.presence.PresenceExecutor;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 
 /**
  * The presence thread: one Vert.x context, its timers, and the monotonic clock they run on
@@ -13,6 +15,11 @@ final class ContextExecutor implements PresenceExecutor {
 
     ContextExecutor(Context context) {
         this.context = context;
+    }
+
+    /** On an event-loop context of its own, whichever thread asks. */
+    static ContextExecutor ownContext(Vertx vertx) {
+        return new ContextExecutor(((VertxInternal) vertx).createEventLoopContext());
     }
 
     static long monotonicMillis() {

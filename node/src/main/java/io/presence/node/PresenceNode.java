@@ -23,11 +23,11 @@ import io.presence.node.session.UsernameLimit;
 import io.presence.node.transport.Admission;
 import io.presence.node.transport.NodeOperations;
 import io.presence.node.transport.TransportVerticle;
+import io.presence.node.webhook.VertxWebhookPoster;
 import io.presence.node.webhook.WebhookSender;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -55,8 +55,11 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     static final long FIGURES_MILLIS = 1_000;
 
     private final NodeConfig config;
-    private final Vertx vertx;
     private final Instrumentation instrumentation = new Instrumentation();
+    private final Vertx vertx = instrumentation.vertx();
+    /** The thread the presence rules run on, and the webhook sender's: event-loop contexts of their own. */
+    private final ContextExecutor presenceThread = ContextExecutor.ownContext(vertx);
+    private final ContextExecutor webhookThread = ContextExecutor.ownContext(vertx);
     private final NodeMetrics metrics = instrumentation.metrics();
     private final Drain drain;
     private NodeStatus status;
@@ -78,7 +81,6 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     private PresenceNode(NodeConfig config) {
         this.config = config;
         this.usernames = new UsernameLimit(config.maxUsernameLength());
-        this.vertx = instrumentation.vertx();
         this.drain = new Drain(vertx, config.operations().drainDelayMillis());
     }
 
@@ -112,17 +114,16 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                 }, false)
                 .compose(adapter -> {
                     cluster = adapter;
-                    presence = new PresenceService(cluster.presence(), cluster.repair(),
-                            // an event-loop context of its own, whichever thread runs this: the presence thread
-                            new ContextExecutor(((VertxInternal) vertx).createEventLoopContext()), config.logoutGraceMillis(),
-                            config.reconcileMillis(),
-                            metrics);
+                    presence = new PresenceService(cluster.presence(), cluster.repair(), presenceThread,
+                            config.logoutGraceMillis(), config.reconcileMillis(), metrics);
                     metrics.watchSessions(sessions::loggedInNamed, sessions::loggedInAnonymous, sessions::awaitingLogin);
                     metrics.watchUsersOnline(presence::usersHere, () -> presence.online().names().size());
                     metrics.watchSubscriptions(presence::subscriptionsNow);
                     metrics.watchClusterMembers(cluster::memberCount);
                     if (config.webhooks().enabled()) {
-                        webhooks = new WebhookSender(vertx, config.webhooks(), cluster.webhookOutbox(), cluster.userData()::of, metrics);
+                        webhooks = new WebhookSender(webhookThread, System::currentTimeMillis,
+                                new VertxWebhookPoster(vertx, config.webhooks().timeoutMillis()), config.webhooks(),
+                                cluster.webhookOutbox(), cluster.userData()::of, metrics);
                         webhooks.start();
                     }
                     disconnects = new Disconnects(cluster.disconnects(), System::currentTimeMillis);
@@ -135,8 +136,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                     Limits limits = config.limits();
                     SessionFactory sessionFactory = new SessionFactory(presence, authentication.authenticator(),
                             new SessionSettings(config.authTimeoutMillis(), config.clientTimeoutMillis(), config.maxAuthAttempts(),
-                                    limits.messagesPerSecond(), limits.messageBurst(), limits.maxSubscriptions(), limits.maxNodeSubscriptions(),
-                                    limits.maxRequestNames(), usernames),
+                                    limits, usernames),
                             ContextExecutor::monotonicMillis, sessions, permissions, disconnects, cluster.userData(), metrics);
                     Admission admission = new Admission(limits, sessions::awaitingLogin);
                     ApiQueries api = new ApiQueries(presence, authentication.authenticator(), permissions, disconnects,

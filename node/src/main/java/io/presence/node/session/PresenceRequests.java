@@ -36,12 +36,12 @@ final class PresenceRequests implements PresenceListener {
     private final String username;
     private final Requester requester;
     private final Supplier<PresencePermissions> permissions;
-    private final SessionSettings limits;
+    private final SessionSettings settings;
     private final NodeMetrics metrics;
     private final ChangeNotifications notifications;
 
     PresenceRequests(Connection connection, PresenceService presence, String username, Requester requester,
-                     Supplier<PresencePermissions> permissions, SessionSettings limits, ChangeNotifications notifications,
+                     Supplier<PresencePermissions> permissions, SessionSettings settings, ChangeNotifications notifications,
                      NodeMetrics metrics) {
         this.notifications = notifications;
         this.metrics = metrics;
@@ -50,7 +50,7 @@ final class PresenceRequests implements PresenceListener {
         this.username = username;
         this.requester = requester;
         this.permissions = permissions;
-        this.limits = limits;
+        this.settings = settings;
         if (username != null) {
             presence.sessionOpened(username);
         }
@@ -86,7 +86,7 @@ final class PresenceRequests implements PresenceListener {
                         return;
                     }
                     if (!names.isEmpty()) {
-                        presence.subscribe(this, names, limits.maxSubscriptions()).thenAccept(already -> {
+                        presence.subscribe(this, names, settings.limits().maxSubscriptions()).thenAccept(already -> {
                             if (already == null) {
                                 overSubscriptionLimit(request);
                             } else {
@@ -218,9 +218,9 @@ final class PresenceRequests implements PresenceListener {
     /** Every name of the request is a username; otherwise the client is told what one must be. */
     private boolean namesFit(PresenceMessage request) {
         for (String name : request.names()) {
-            if (!limits.usernames().fits(name)) {
+            if (!settings.usernames().fits(name)) {
                 metrics.limitHit(NodeMetrics.Limit.USERNAME_LENGTH);
-                invalidUsers(request, limits.usernames().rule());
+                invalidUsers(request, settings.usernames().rule());
                 return false;
             }
         }
@@ -228,13 +228,13 @@ final class PresenceRequests implements PresenceListener {
     }
 
     private boolean withinNameLimit(PresenceMessage request) {
-        if (request.names().size() <= limits.maxRequestNames()) {
+        if (request.names().size() <= settings.limits().maxRequestNames()) {
             return true;
         }
         metrics.limitHit(NodeMetrics.Limit.REQUEST_NAMES);
         LOG.atWarn().log(() -> connection.describe() + " sent " + request.names().size() + " names in one "
-                + request.action() + "; the limit is " + limits.maxRequestNames());
-        invalidUsers(request, "at most " + limits.maxRequestNames() + " names per request; this one had "
+                + request.action() + "; the limit is " + settings.limits().maxRequestNames());
+        invalidUsers(request, "at most " + settings.limits().maxRequestNames() + " names per request; this one had "
                 + request.names().size() + ": split it");
         return false;
     }
@@ -244,13 +244,13 @@ final class PresenceRequests implements PresenceListener {
      * take is the node's, whoever asks. Refuses the request if so.
      */
     private boolean overNodeSubscriptionLimit(PresenceMessage request, int adding) {
-        if ((long) presence.subscriptionsNow() + adding <= limits.maxNodeSubscriptions()) {
+        if ((long) presence.subscriptionsNow() + adding <= settings.limits().maxNodeSubscriptions()) {
             return false;
         }
         metrics.limitHit(NodeMetrics.Limit.NODE_SUBSCRIPTIONS);
         LOG.atWarn().log(() -> "this node holds " + presence.subscriptionsNow() + " subscriptions; SUBSCRIBE of "
-                + connection.describe() + " refused (max.node.subscriptions " + limits.maxNodeSubscriptions() + ")");
-        invalidUsers(request, "this node holds " + limits.maxNodeSubscriptions()
+                + connection.describe() + " refused (max.node.subscriptions " + settings.limits().maxNodeSubscriptions() + ")");
+        invalidUsers(request, "this node holds " + settings.limits().maxNodeSubscriptions()
                 + " subscriptions, its limit; try again later or another node");
         return true;
     }
@@ -258,8 +258,8 @@ final class PresenceRequests implements PresenceListener {
     private void overSubscriptionLimit(PresenceMessage request) {
         metrics.limitHit(NodeMetrics.Limit.SUBSCRIPTIONS);
         LOG.atWarn().log(() -> connection.describe() + " would be subscribed to more than "
-                + limits.maxSubscriptions() + " names; SUBSCRIBE refused");
-        invalidUsers(request, "a connection may be subscribed to at most " + limits.maxSubscriptions()
+                + settings.limits().maxSubscriptions() + " names; SUBSCRIBE refused");
+        invalidUsers(request, "a connection may be subscribed to at most " + settings.limits().maxSubscriptions()
                 + " names; unsubscribe from some first");
     }
 

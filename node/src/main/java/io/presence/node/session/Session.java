@@ -88,7 +88,7 @@ public final class Session {
         this.permissions = permissions;
         this.openedAt = clock.getAsLong();
         this.lastReceivedAt = openedAt;
-        this.rate = new MessageRate(settings.messagesPerSecond(), settings.messageBurst(), openedAt);
+        this.rate = new MessageRate(settings.limits().messagesPerSecond(), settings.limits().messageBurst(), openedAt);
     }
 
     /** Something arrived that is not a message (a pong): the client is alive. */
@@ -141,12 +141,12 @@ public final class Session {
         dropped++;
         if (dropped == 1) {
             metrics.limitHit(NodeMetrics.Limit.MESSAGE_RATE);
-            LOG.atWarn().log(() -> connection.describe() + " sent more than " + settings.messagesPerSecond()
+            LOG.atWarn().log(() -> connection.describe() + " sent more than " + settings.limits().messagesPerSecond()
                     + " messages a second; dropping the excess");
             connection.send(ConnectionMessage.error(ConnectionMessage.Action.ERROR, "more than "
-                    + settings.messagesPerSecond() + " messages a second (bursts of " + settings.messageBurst()
+                    + settings.limits().messagesPerSecond() + " messages a second (bursts of " + settings.limits().messageBurst()
                     + "): messages over the rate are dropped, and the connection closes if they keep coming"));
-        } else if (dropped > settings.messagesPerSecond()) {
+        } else if (dropped > settings.limits().messagesPerSecond()) {
             LOG.atWarn().log(() -> connection.describe() + " kept sending over its message rate; closing");
             onClosed();
             connection.close(CloseCode.POLICY_VIOLATION, "message rate exceeded");

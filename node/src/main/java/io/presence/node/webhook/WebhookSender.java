@@ -7,13 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.presence.node.config.Webhooks;
 import io.presence.node.metrics.NodeMetrics;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import io.presence.node.presence.PresenceExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Sends this node's webhook events: batches of at most {@code batchMax} events, at most
@@ -37,7 +34,8 @@ import java.util.function.Function;
  * {@code retryMillis}, then dropped, counted and logged. Delivered and dropped events are
  * forgotten in the outbox; those still there when this node dies are taken over by another.
  *
- * <p>Confined to one Vert.x context; events arrive from any thread.
+ * <p>Confined to one thread, with its timers and monotonic clock (a {@link PresenceExecutor}, so
+ * that tests run it on virtual time); events arrive from any thread.
  */
 public final class WebhookSender {
 
@@ -52,16 +50,16 @@ public final class WebhookSender {
      * A batch on its way: its exact body (what the signatures cover), our signature of it, and the
      * id Standard Webhooks' headers give it, the same on every retry.
      */
-    private record Batch(List<WebhookEvent> events, Buffer body, String signature, String id, long firstTriedAt) {
+    private record Batch(List<WebhookEvent> events, byte[] body, String signature, String id, long firstTriedAt) {
     }
 
-    private final Vertx vertx;
-    private final Context context;
+    private final PresenceExecutor thread;
+    private final LongSupplier wallClock;
+    private final WebhookPoster poster;
     private final Webhooks config;
     private final WebhookOutbox outbox;
     private final Function<Collection<String>, CompletionStage<Map<String, String>>> userData;
     private final NodeMetrics metrics;
-    private final WebClient client;
     private final WebhookSignatures signatures;
     private final ArrayDeque<WebhookEvent> queue = new ArrayDeque<>();
     /** Events recorded behind others that the outbox has since seen delivered. */
@@ -73,45 +71,52 @@ public final class WebhookSender {
     /** The next batch's events while their users' data is read (with {@code webhook.include.data}). */
     private List<WebhookEvent> preparing;
     private boolean checking;
-    private long timer = -1;
     private boolean stopped;
     private long droppedUnlogged;
 
     /**
-     * @param userData the data (JSON text) of each of some users that the cluster keeps; asked
-     *                 only when events carry it ({@code webhook.include.data})
+     * @param thread    the sender's own thread, its timers and the clock that times retries
+     * @param wallClock epoch milliseconds, for the times receivers read (the body's, the signed one)
+     * @param userData  the data (JSON text) of each of some users that the cluster keeps; asked
+     *                  only when events carry it ({@code webhook.include.data})
      */
-    public WebhookSender(Vertx vertx, Webhooks config, WebhookOutbox outbox,
-                         Function<Collection<String>, CompletionStage<Map<String, String>>> userData, NodeMetrics metrics) {
-        this.vertx = vertx;
+    public WebhookSender(PresenceExecutor thread, LongSupplier wallClock, WebhookPoster poster, Webhooks config,
+                         WebhookOutbox outbox, Function<Collection<String>, CompletionStage<Map<String, String>>> userData,
+                         NodeMetrics metrics) {
+        this.thread = thread;
+        this.wallClock = wallClock;
+        this.poster = poster;
         this.userData = userData;
-        // an event-loop context of its own, whichever thread builds the sender
-        this.context = ((VertxInternal) vertx).createEventLoopContext();
         this.config = config;
         this.outbox = outbox;
         this.metrics = metrics;
-        this.client = WebClient.create(vertx, new WebClientOptions()
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeoutMillis()))
-                .setIdleTimeout(60)
-                .setKeepAlive(true));
         this.signatures = new WebhookSignatures(config.secret().orElseThrow());
         metrics.watchWebhookQueue(() -> queued);
     }
 
     public void start() {
-        outbox.onEvents(events -> context.runOnContext(v -> enqueue(events)));
-        context.runOnContext(v -> timer = vertx.setPeriodic(config.batchMillis(), t -> tick()));
+        outbox.onEvents(events -> thread.execute(() -> enqueue(events)));
+        thread.schedule(config.batchMillis(), this::everyBatchInterval);
+    }
+
+    private void everyBatchInterval() {
+        if (!stopped) {
+            tick();
+            thread.schedule(config.batchMillis(), this::everyBatchInterval);
+        }
     }
 
     /** No batch starts after this; what is undelivered stays in the outbox for another member. */
     public void stop() {
-        context.runOnContext(v -> {
+        thread.execute(() -> {
             stopped = true;
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-            }
-            client.close();
+            poster.close();
         });
+    }
+
+    /** Runs {@code then} on the sender's thread once {@code stage} completes. */
+    private <T> void onThread(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
+        stage.whenComplete((result, failure) -> thread.execute(() -> then.accept(result, failure)));
     }
 
     private void enqueue(List<WebhookEvent> events) {
@@ -171,10 +176,9 @@ public final class WebhookSender {
         }
         if (!waiting.isEmpty() && !checking) {
             checking = true;
-            Future.fromCompletionStage(outbox.ahead(waiting), context).onComplete(result -> {
+            onThread(outbox.ahead(waiting), (ahead, failure) -> {
                 checking = false;
-                if (result.succeeded()) {
-                    WebhookOutbox.Ahead ahead = result.result();
+                if (failure == null) {
                     int before = freed.size();
                     freed.addAll(ahead.free());
                     // behind only this node's own events that the receiver already has: free too
@@ -199,58 +203,52 @@ public final class WebhookSender {
             return;
         }
         preparing = batch;
-        Future.fromCompletionStage(userData.apply(batch.stream().map(WebhookEvent::user).distinct().toList()), context)
-                .onComplete(found -> {
-                    preparing = null;
-                    if (stopped) {
-                        return; // undelivered: the outbox keeps them for another member
-                    }
-                    if (found.failed()) {
-                        // the events matter more than their data: they go without it
-                        LOG.warn("user data for a webhook batch could not be read from the cluster ({}); sent without it",
-                                found.cause().toString());
-                    }
-                    start(batch, found.succeeded() ? found.result() : Map.of());
-                });
+        onThread(userData.apply(batch.stream().map(WebhookEvent::user).distinct().toList()), (found, failure) -> {
+            preparing = null;
+            if (stopped) {
+                return; // undelivered: the outbox keeps them for another member
+            }
+            if (failure != null) {
+                // the events matter more than their data: they go without it
+                LOG.warn("user data for a webhook batch could not be read from the cluster ({}); sent without it",
+                        failure.toString());
+            }
+            start(batch, failure == null ? found : Map.of());
+        });
     }
 
     /** @param data each user's data (JSON text) to put in its events; null: events carry no data */
     private void start(List<WebhookEvent> batch, Map<String, String> data) {
-        Buffer body = body(batch, data);
-        inFlight = new Batch(batch, body, signatures.ofBody(body.getBytes()), "msg_" + UUID.randomUUID(),
-                System.currentTimeMillis());
+        byte[] body = body(batch, data, wallClock.getAsLong());
+        inFlight = new Batch(batch, body, signatures.ofBody(body), "msg_" + UUID.randomUUID(), thread.nowMillis());
         send(inFlight, List.copyOf(config.urls()), 0);
     }
 
     private void send(Batch batch, List<String> urls, int attempt) {
-        List<Future<String>> posts = new ArrayList<>();
         // Standard Webhooks signs the time of each attempt: receivers refuse old ones as replays
-        long now = System.currentTimeMillis() / 1000;
-        String standard = signatures.standard(batch.id(), now, batch.body().getBytes());
+        long now = wallClock.getAsLong() / 1000;
+        Map<String, String> headers = Map.of(
+                "Content-Type", "application/json",
+                SIGNATURE_HEADER, batch.signature(),
+                KEY_HEADER, config.keyName(),
+                WebhookSignatures.ID_HEADER, batch.id(),
+                WebhookSignatures.TIMESTAMP_HEADER, Long.toString(now),
+                WebhookSignatures.SIGNATURE_HEADER, signatures.standard(batch.id(), now, batch.body()));
+        List<CompletableFuture<Boolean>> posts = new ArrayList<>();
         for (String url : urls) {
-            posts.add(client.postAbs(url)
-                    .timeout(config.timeoutMillis())
-                    .putHeader("Content-Type", "application/json")
-                    .putHeader(SIGNATURE_HEADER, batch.signature())
-                    .putHeader(KEY_HEADER, config.keyName())
-                    .putHeader(WebhookSignatures.ID_HEADER, batch.id())
-                    .putHeader(WebhookSignatures.TIMESTAMP_HEADER, Long.toString(now))
-                    .putHeader(WebhookSignatures.SIGNATURE_HEADER, standard)
-                    .sendBuffer(batch.body())
-                    .map(response -> response.statusCode() / 100 == 2 ? null : url)
-                    .otherwise(url));
+            posts.add(poster.post(url, headers, batch.body()).toCompletableFuture());
         }
-        Future.all(posts).onComplete(done -> {
+        onThread(CompletableFuture.allOf(posts.toArray(CompletableFuture[]::new)), (done, never) -> {
             List<String> failed = new ArrayList<>();
-            posts.forEach(p -> {
-                if (p.result() != null) {
-                    failed.add(p.result());
+            for (int i = 0; i < urls.size(); i++) {
+                if (!posts.get(i).join()) {
+                    failed.add(urls.get(i));
                 }
-            });
+            }
             metrics.webhookPosts(urls.size() - failed.size(), failed.size());
             if (failed.isEmpty()) {
                 finished(batch, "delivered");
-            } else if (System.currentTimeMillis() - batch.firstTriedAt() >= config.retryMillis() || stopped) {
+            } else if (thread.nowMillis() - batch.firstTriedAt() >= config.retryMillis() || stopped) {
                 if (!stopped) {
                     LOG.warn("webhook batch of {} events not taken by {} within {} ms; dropped", batch.events().size(), failed,
                             config.retryMillis());
@@ -259,7 +257,7 @@ public final class WebhookSender {
             } else {
                 long delay = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(attempt, 16));
                 LOG.debug("webhook batch not taken by {}; trying again in {} ms", failed, delay);
-                vertx.setTimer(delay, t -> send(batch, failed, attempt + 1));
+                thread.schedule(delay, () -> send(batch, failed, attempt + 1));
             }
         });
     }
@@ -271,7 +269,7 @@ public final class WebhookSender {
             if (failure != null) {
                 LOG.debug("delivered webhook events not forgotten in the cluster (they may be sent again): {}", failure.toString());
             }
-            context.runOnContext(x -> batch.events().forEach(e -> finishing.remove(e.id())));
+            thread.execute(() -> batch.events().forEach(e -> finishing.remove(e.id())));
         });
         inFlight = null;
         tick();
@@ -307,9 +305,9 @@ public final class WebhookSender {
      * {"time_ms", "events": [{"id", "name", "user", "at", "version", "data"?}]}: the bytes signed
      * and sent; "data" (the user's, or null) only when {@code data} is not null.
      */
-    private static Buffer body(List<WebhookEvent> events, Map<String, String> data) {
+    private static byte[] body(List<WebhookEvent> events, Map<String, String> data, long nowMillis) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("time_ms", System.currentTimeMillis());
+        root.put("time_ms", nowMillis);
         ArrayNode list = root.putArray("events");
         try {
             for (WebhookEvent e : events) {
@@ -323,7 +321,7 @@ public final class WebhookSender {
                     event.set("data", jsonValue(data.get(e.user())));
                 }
             }
-            return Buffer.buffer(JSON.writeValueAsBytes(root));
+            return JSON.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,5 +1,6 @@
 package io.presence.node.session;
 
+import io.presence.node.config.Limits;
 import io.presence.node.presence.UserData;
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.support.NoPresence;
@@ -25,6 +26,7 @@ class SessionDeadlinesTest {
 
     private static final long AUTH_TIMEOUT = 1_000;
     private static final long CLIENT_TIMEOUT = 3_000;
+    private static final Limits LIMITS = new Limits(50_000, 5_000, 5_000, 100, 500, 10_000, 1_000_000, 10_000, 100, 4_194_304);
 
     private final FakeConnection connection = new FakeConnection();
     private long now = 10_000;
@@ -32,7 +34,7 @@ class SessionDeadlinesTest {
     /** Everyone gets in, anonymously, at once. */
     private final Authenticator anyone = request -> CompletableFuture.completedFuture(new LoginOutcome.Accepted(null, null));
     private final Session session = new SessionFactory(NoPresence.service(), anyone,
-            new SessionSettings(AUTH_TIMEOUT, CLIENT_TIMEOUT, 3, 100, 500, 10_000, 1_000_000, 10_000, new UsernameLimit(128)), () -> now, registry, PresencePermissions::allowAll, NoPresence.disconnects(), UserData.NONE, NodeMetrics.detached()).open(connection);
+            new SessionSettings(AUTH_TIMEOUT, CLIENT_TIMEOUT, 3, LIMITS, new UsernameLimit(128)), () -> now, registry, PresencePermissions::allowAll, NoPresence.disconnects(), UserData.NONE, NodeMetrics.detached()).open(connection);
 
     private List<Object> actions() {
         return connection.sent.stream().map(m -> (Object) (m instanceof AuthMessage a ? a.action()
@@ -58,7 +60,7 @@ class SessionDeadlinesTest {
     void aLoginStillBeingDecidedAtTheDeadlineIsWaitedFor() {
         CompletableFuture<LoginOutcome> decision = new CompletableFuture<>();
         Session slow = new SessionFactory(NoPresence.service(), request -> decision,
-                new SessionSettings(AUTH_TIMEOUT, CLIENT_TIMEOUT, 3, 100, 500, 10_000, 1_000_000, 10_000, new UsernameLimit(128)), () -> now, registry, PresencePermissions::allowAll, NoPresence.disconnects(), UserData.NONE, NodeMetrics.detached()).open(connection);
+                new SessionSettings(AUTH_TIMEOUT, CLIENT_TIMEOUT, 3, LIMITS, new UsernameLimit(128)), () -> now, registry, PresencePermissions::allowAll, NoPresence.disconnects(), UserData.NONE, NodeMetrics.detached()).open(connection);
         slow.onMessage(challenge());
         slow.onMessage(AuthMessage.of(AuthMessage.Action.REQUEST, "{}"));
         now += AUTH_TIMEOUT + 1;
@@ -74,7 +76,7 @@ class SessionDeadlinesTest {
     void aDecisionThatArrivesAfterTheConnectionTimedOutIsDropped() {
         CompletableFuture<LoginOutcome> decision = new CompletableFuture<>();
         Session slow = new SessionFactory(NoPresence.service(), request -> decision,
-                new SessionSettings(AUTH_TIMEOUT, CLIENT_TIMEOUT, 3, 100, 500, 10_000, 1_000_000, 10_000, new UsernameLimit(128)), () -> now, registry, PresencePermissions::allowAll, NoPresence.disconnects(), UserData.NONE, NodeMetrics.detached()).open(connection);
+                new SessionSettings(AUTH_TIMEOUT, CLIENT_TIMEOUT, 3, LIMITS, new UsernameLimit(128)), () -> now, registry, PresencePermissions::allowAll, NoPresence.disconnects(), UserData.NONE, NodeMetrics.detached()).open(connection);
         slow.onMessage(challenge());
         now += AUTH_TIMEOUT + 1;
         slow.checkDeadlines(now);
