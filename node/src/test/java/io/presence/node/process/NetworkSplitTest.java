@@ -3,6 +3,7 @@ package io.presence.node.process;
 import io.presence.node.support.AgentProcess;
 import io.presence.node.support.NetworkLab;
 import io.presence.node.support.NodeProcess;
+import io.presence.node.support.Prerequisite;
 import io.presence.node.support.ProcessCluster.Topology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -23,14 +24,14 @@ import java.util.UUID;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Real network splits: three nodes, each in a network namespace of its own with its own address,
  * joined by a bridge (in client mode two data members as well, each in its own namespace), with
  * clients connected to every node from inside its namespace (agent processes: this JVM has no
  * address there). Node 2's link is cut in both directions while everything keeps running, then
- * restored; then it flaps. Skipped, saying why, where namespaces cannot be made (not root).
+ * restored; then it flaps. Skipped, saying why, where namespaces cannot be made (not root); fails
+ * so under CI.
  * Measured times are printed as "MEASURED ..." lines (docs/resilience.md).
  */
 @Tag("process")
@@ -66,7 +67,7 @@ class NetworkSplitTest {
 
     private void splitHealAndFlap(Topology topology) throws IOException {
         NetworkLab.Lab made = NetworkLab.create();
-        assumeTrue(made.lab().isPresent(), made.whyNot());
+        Prerequisite.require(made.lab().isPresent(), made.whyNot());
         lab = made.lab().get();
         startCluster(topology);
 
