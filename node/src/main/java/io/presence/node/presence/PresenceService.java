@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class PresenceService {
 
     private static final Logger LOG = LoggerFactory.getLogger(PresenceService.class);
-    static final long TOMBSTONE_PRUNE_MILLIS = 60_000;
+    /** How often the view forgets old leaves (a tombstone is the map's logout record, not this). */
+    static final long FORGET_LEAVES_EVERY_MILLIS = 60_000;
 
     private final ClusterRepair repair;
     private final PresenceExecutor executor;
@@ -60,7 +61,7 @@ public final class PresenceService {
         return repair.latestChangesFromMap().thenAcceptAsync(known -> {
             apply(List.copyOf(known.values()));
             reconciler.start();
-            executor.schedule(TOMBSTONE_PRUNE_MILLIS, this::pruneTombstones);
+            executor.schedule(FORGET_LEAVES_EVERY_MILLIS, this::forgetOldLeaves);
         }, executor);
     }
 
@@ -202,9 +203,9 @@ public final class PresenceService {
         });
     }
 
-    private void pruneTombstones() {
-        view.pruneTombstones(executor.nowMillis());
-        executor.schedule(TOMBSTONE_PRUNE_MILLIS, this::pruneTombstones);
+    private void forgetOldLeaves() {
+        view.forgetOldLeaves(executor.nowMillis());
+        executor.schedule(FORGET_LEAVES_EVERY_MILLIS, this::forgetOldLeaves);
     }
 
     private <T> CompletionStage<T> onPresenceThread(Supplier<T> action) {

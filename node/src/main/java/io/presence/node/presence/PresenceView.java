@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PresenceView {
 
     /** How long a leave is remembered, so that a late, older join cannot resurrect the user. */
-    static final long TOMBSTONE_MILLIS = 5 * 60_000;
+    static final long LEAVE_MEMORY_MILLIS = 5 * 60_000;
 
     /** The last change applied for a username, and when (for pruning leaves). */
     record Entry(boolean online, long version, long appliedAt) {
@@ -89,9 +89,9 @@ final class PresenceView {
         return new HashMap<>(last);
     }
 
-    /** Forgets leaves older than {@link #TOMBSTONE_MILLIS}; joins are kept while the user is online. */
-    void pruneTombstones(long now) {
-        long cutoff = now - TOMBSTONE_MILLIS;
+    /** Forgets leaves older than {@link #LEAVE_MEMORY_MILLIS}; joins are kept while the user is online. */
+    void forgetOldLeaves(long now) {
+        long cutoff = now - LEAVE_MEMORY_MILLIS;
         last.values().removeIf(e -> !e.online() && e.appliedAt() < cutoff);
     }
 }

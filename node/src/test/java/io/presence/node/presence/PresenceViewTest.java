@@ -74,8 +74,8 @@ class PresenceViewTest {
         apply("Alex", true, 1);
         apply("Ben", true, 1);
         apply("Ben", false, 2);
-        now += PresenceView.TOMBSTONE_MILLIS + 1;
-        view.pruneTombstones(now);
+        now += PresenceView.LEAVE_MEMORY_MILLIS + 1;
+        view.forgetOldLeaves(now);
         assertNull(view.last("Ben"));
         assertTrue(view.isOnline("Alex"));
     }
