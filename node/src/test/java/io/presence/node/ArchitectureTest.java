@@ -40,11 +40,17 @@ class ArchitectureTest {
                 NODE + ".session..", NODE + ".transport..", NODE + ".cluster..").check(MAIN);
     }
 
+    /**
+     * Besides cluster, only the bootstrap: PresenceNode starts the member (or client) that it
+     * hands to the cluster adapter, shuts it down last, and gives it to white-box tests.
+     */
     @Test
-    void onlyTheClusterPackageTouchesHazelcast() {
-        for (String other : new String[] {"transport", "session", "presence", "config"}) {
+    void onlyTheClusterPackageAndTheBootstrapTouchHazelcast() {
+        for (String other : new String[] {"transport", "session", "presence", "config", "auth", "access", "metrics", "webhook"}) {
             layer(NODE, other, "com.hazelcast..").check(MAIN);
         }
+        noClasses().that().resideInAPackage(NODE).and().doNotHaveSimpleName("PresenceNode")
+                .should().dependOnClassesThat().resideInAnyPackage("com.hazelcast..").check(MAIN);
     }
 
     @Test
