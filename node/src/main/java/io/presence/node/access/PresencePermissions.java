@@ -133,6 +133,23 @@ public final class PresencePermissions {
     }
 
     /**
+     * Of {@code names}, those {@code who} may ask {@code action} about, in their order: the list
+     * itself when the rules allow everything, else a new one.
+     */
+    public List<String> allowedOf(Requester who, PresenceAction action, List<String> names) {
+        if (allowsEverything && action != PresenceAction.DISCONNECT) {
+            return names;
+        }
+        List<String> allowed = new ArrayList<>();
+        for (String name : names) {
+            if (check(who, action, name) == Decision.ALLOWED) {
+                allowed.add(name);
+            }
+        }
+        return allowed;
+    }
+
+    /**
      * Decides one request for one name; {@code name} is null for SUBSCRIBE_ALL and QUERY_ALL,
      * which only patterns matching the empty name (such as {@code *}) decide.
      */

@@ -100,7 +100,7 @@ public final class ApiQueries {
         if (!allowed(caller, PresenceAction.QUERY_ALL, null)) {
             return Optional.empty();
         }
-        List<String> visible = visible(caller, presence.online().names());
+        List<String> visible = permissions.get().allowedOf(caller.requester(), PresenceAction.QUERY, presence.online().names());
         metrics.queried(true, System.nanoTime() - started, visible.size());
         return Optional.of(visible);
     }
@@ -111,7 +111,7 @@ public final class ApiQueries {
             return Optional.empty();
         }
         OnlineSnapshot online = presence.online();
-        return Optional.of(permissions.get().allowsEverything() ? online.names().size() : visible(caller, online.names()).size());
+        return Optional.of(permissions.get().allowedOf(caller.requester(), PresenceAction.QUERY, online.names()).size());
     }
 
     /**
@@ -123,9 +123,7 @@ public final class ApiQueries {
         if (!allowed(caller, PresenceAction.QUERY_ALL, null)) {
             return Optional.empty();
         }
-        List<String> sorted = presence.online().sortedNames();
-        PresencePermissions rules = permissions.get();
-        List<String> names = rules.allowsEverything() ? sorted : visible(caller, sorted);
+        List<String> names = permissions.get().allowedOf(caller.requester(), PresenceAction.QUERY, presence.online().sortedNames());
         int from = 0;
         if (after != null) {
             int at = Collections.binarySearch(names, after);
@@ -219,20 +217,6 @@ public final class ApiQueries {
         return permissions.get().check(caller.requester(), action, name) == Decision.ALLOWED;
     }
 
-    /** The names the caller may query; all of them under rules that allow everything. */
-    private List<String> visible(Login.Caller caller, List<String> names) {
-        PresencePermissions rules = permissions.get();
-        if (rules.allowsEverything()) {
-            return names;
-        }
-        List<String> visible = new ArrayList<>();
-        for (String name : names) {
-            if (rules.check(caller.requester(), PresenceAction.QUERY, name) == Decision.ALLOWED) {
-                visible.add(name);
-            }
-        }
-        return visible;
-    }
 
     /** deepstream's words for a denied request, so that existing callers recognise it. */
     public static String deniedMessage(String action) {

@@ -141,12 +141,8 @@ final class PresenceRequests implements PresenceListener {
             connection.sendOnline(new OnlineAnswer(correlationId, online.id(), online.names(), self));
             return online.names().size() - (self < 0 ? 0 : 1);
         }
-        List<String> visible = new ArrayList<>();
-        for (String name : online.names()) {
-            if (!name.equals(username) && rules.check(requester, PresenceAction.QUERY, name) == Decision.ALLOWED) {
-                visible.add(name);
-            }
-        }
+        List<String> visible = new ArrayList<>(rules.allowedOf(requester, PresenceAction.QUERY, online.names()));
+        visible.remove(username);
         connection.send(PresenceMessage.queryAllResponse(correlationId, visible));
         return visible.size();
     }

@@ -7,9 +7,11 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -43,6 +45,22 @@ class PresencePermissionsTest {
                 """);
         assertTrue(p.allowsEverything());
         assertEquals(Decision.ALLOWED, p.check(Requester.anonymous(), PresenceAction.QUERY_ALL, null));
+    }
+
+    @Test
+    void allowedOfKeepsTheNamesTheRulesAllowInTheirOrder() throws Exception {
+        PresencePermissions p = rules("""
+                presence:
+                  "*":
+                    allow: true
+                  "blue-*":
+                    allow: "user.data.team == 'blue'"
+                """);
+        List<String> names = List.of("red-1", "blue-1", "green-1", "blue-2");
+        assertEquals(names, p.allowedOf(ALEX, PresenceAction.QUERY, names));
+        assertEquals(List.of("red-1", "green-1"), p.allowedOf(ADMIN, PresenceAction.QUERY, names));
+        assertSame(names, PresencePermissions.allowAll().allowedOf(ADMIN, PresenceAction.QUERY, names),
+                "rules that allow everything: no copy");
     }
 
     @Test
