@@ -70,13 +70,18 @@ public final class PresenceService {
         executor.execute(reconciler::request);
     }
 
-    /** An authenticated session with a username opened on this node. */
-    public void sessionOpened(String username) {
+    /** A session logged in as {@code username} on this node: it holds the user until it lets go. */
+    public UserHold hold(String username) {
+        sessionOpened(username);
+        return new UserHold(this, username);
+    }
+
+    void sessionOpened(String username) {
         executor.execute(() -> holds.sessionOpened(username));
     }
 
     /** A session counted by {@link #sessionOpened} closed. */
-    public void sessionClosed(String username) {
+    void sessionClosed(String username) {
         executor.execute(() -> holds.sessionClosed(username));
     }
 

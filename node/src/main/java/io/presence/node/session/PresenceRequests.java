@@ -51,9 +51,6 @@ final class PresenceRequests implements PresenceListener {
         this.requester = requester;
         this.permissions = permissions;
         this.settings = settings;
-        if (username != null) {
-            presence.sessionOpened(username);
-        }
     }
 
     void handle(PresenceMessage request) {
@@ -176,12 +173,9 @@ final class PresenceRequests implements PresenceListener {
         return names;
     }
 
-    /** The session ended: its subscriptions go, and its user's session count drops. */
+    /** The session ended: its subscriptions go (its hold on the user is the session's to release). */
     void closed() {
         presence.removeListener(this);
-        if (username != null) {
-            presence.sessionClosed(username);
-        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.presence.Disconnects;
 import io.presence.node.presence.PresenceService;
 import io.presence.node.presence.UserData;
+import io.presence.node.presence.UserHold;
 import io.presence.protocol.AuthMessage;
 import io.presence.protocol.ConnectionMessage;
 import io.presence.protocol.DecodeException;
@@ -51,10 +52,9 @@ public final class Session {
     private volatile long lastReceivedAt;
     private volatile long lastPingAt;
     private PresenceRequests requests;
+    private UserHold hold = UserHold.NONE;
     private int refusedLogins;
-    /** Logged in without a username (meaningful once authenticated). */
-    private boolean anonymous;
-    /** The user logged in, once authenticated with a username; read by any thread. */
+    /** The user logged in, once authenticated with a username (null: anonymous); read by any thread. */
     private volatile String username;
     /** A login request is with the strategies: sent in time, so the login deadline waits for it. */
     private volatile boolean loginPending;
@@ -62,7 +62,6 @@ public final class Session {
     /** Messages dropped over the rate since the last second without drops. */
     private int dropped;
     private long lastDropAt;
-
     private final ChangeNotifications notifications;
 
     /**
@@ -217,10 +216,10 @@ public final class Session {
         }
         if (outcome instanceof LoginOutcome.Accepted accepted) {
             state = State.AUTHENTICATED;
-            anonymous = accepted.username() == null;
             username = accepted.username();
-            registry.loggedIn(anonymous);
-            metrics.loggedIn(anonymous);
+            registry.loggedIn(username == null);
+            metrics.loggedIn(username == null);
+            hold = username == null ? UserHold.NONE : presence.hold(username); // the login, in the cluster; released in onClosed
             requests = new PresenceRequests(connection, presence, accepted.username(),
                     LoginData.requester(accepted.username(), accepted.serverData()), permissions, settings, notifications,
                     metrics);
@@ -266,10 +265,11 @@ public final class Session {
             return;
         }
         state = State.CLOSED;
-        registry.remove(this, was != State.AUTHENTICATED, anonymous);
+        registry.remove(this, was != State.AUTHENTICATED, username == null);
         if (was == State.AUTHENTICATED) {
             metrics.loggedOut();
             requests.closed();
+            hold.release();
         }
     }
 

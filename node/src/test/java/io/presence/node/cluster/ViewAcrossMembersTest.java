@@ -4,6 +4,7 @@ import io.presence.node.metrics.NodeMetrics;
 import com.hazelcast.core.HazelcastInstance;
 import io.presence.node.config.NodeConfigLoader;
 import io.presence.node.presence.PresenceService;
+import io.presence.node.presence.UserHold;
 import io.presence.node.support.TestCluster;
 import io.presence.node.support.ThreadExecutor;
 import org.junit.jupiter.api.AfterEach;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -76,14 +78,15 @@ class ViewAcrossMembersTest {
         PresenceService first = member();
         PresenceService second = member();
         Set<String> users = names("user-", 10_050);
-        users.forEach(first::sessionOpened);
+        Map<String, UserHold> held = new HashMap<>();
+        users.forEach(user -> held.put(user, first.hold(user)));
 
         await().atMost(WAIT).until(() -> online(second).equals(users) && online(first).equals(users));
         assertEquals(Map.of("user-0", true, "user-10049", true, "nobody", false),
                 second.areOnline(List.of("user-0", "user-10049", "nobody")));
 
         Set<String> leaving = names("user-", 5_000);
-        leaving.forEach(first::sessionClosed);
+        leaving.forEach(user -> held.get(user).release());
         Set<String> staying = new HashSet<>(users);
         staying.removeAll(leaving);
         await().atMost(WAIT).until(() -> online(second).equals(staying) && online(first).equals(staying));
@@ -93,14 +96,14 @@ class ViewAcrossMembersTest {
     void aMemberThatJoinsLaterStartsWithTheWholeMapAndADeadMembersUsersLeaveIt() {
         PresenceService first = member();
         Set<String> onFirst = names("first-", 2_000);
-        onFirst.forEach(first::sessionOpened);
+        onFirst.forEach(first::hold);
         await().atMost(WAIT).until(() -> online(first).equals(onFirst));
 
         PresenceService second = member();
         assertTrue(online(second).containsAll(onFirst), "filled from the map when it starts");
         PresenceService third = member();
         Set<String> onThird = names("third-", 2_000);
-        onThird.forEach(third::sessionOpened);
+        onThird.forEach(third::hold);
         Set<String> everyone = new HashSet<>(onFirst);
         everyone.addAll(onThird);
         await().atMost(WAIT).until(() -> online(second).equals(everyone));
