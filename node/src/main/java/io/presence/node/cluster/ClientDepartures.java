@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * ({@link LiveHolders}), so the last data member to notice finishes the job. The oldest data member also sweeps every
  * interval and after membership changes, for whatever an event missed (say, every node gone).
  */
-public final class ClientDepartures implements AutoCloseable {
+final class ClientDepartures implements AutoCloseable {
 
     /**
      * The sender of the webhook events of logouts decided here: never alive, so a node's next

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
  * clients) connected to it now. A node whose link to one data member broke (a blip, a pause just
  * past the heartbeat timeout) is still connected to the others, and its users stay.
  */
-public final class ConnectedClients implements Callable<ArrayList<UUID>>, IdentifiedDataSerializable,
+final class ConnectedClients implements Callable<ArrayList<UUID>>, IdentifiedDataSerializable,
         HazelcastInstanceAware {
 
     private transient HazelcastInstance member;

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.util.Map;
 
 /** Forgets one user's webhook event of a version: delivered, or given up. */
-public final class DeliveredProcessor implements EntryProcessor<String, UserHolders, Object>,
+final class DeliveredProcessor implements EntryProcessor<String, UserHolders, Object>,
         IdentifiedDataSerializable {
 
     private long version;

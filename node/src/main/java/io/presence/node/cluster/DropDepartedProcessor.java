@@ -19,7 +19,7 @@ import java.util.UUID;
  * outlived their members, e.g. restored by a split-brain merge. The backup is given the set the
  * primary kept, so the two agree.
  */
-public final class DropDepartedProcessor implements EntryProcessor<String, UserHolders, Change>,
+final class DropDepartedProcessor implements EntryProcessor<String, UserHolders, Change>,
         IdentifiedDataSerializable, HazelcastInstanceAware {
 
     private LiveHolders live;

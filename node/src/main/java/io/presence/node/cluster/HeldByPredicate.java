@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Selects the entries that list one member among their holders. */
-public final class HeldByPredicate implements Predicate<String, UserHolders>, IdentifiedDataSerializable {
+final class HeldByPredicate implements Predicate<String, UserHolders>, IdentifiedDataSerializable {
 
     private UUID member;
 

@@ -17,7 +17,7 @@ import java.util.UUID;
  * transition's version is the owner's {@link DecisionTime}; {@code proposedVersion}, the asker's
  * clock, identifies the request when Hazelcast retries it.
  */
-public final class HoldProcessor implements EntryProcessor<String, UserHolders, Change>,
+final class HoldProcessor implements EntryProcessor<String, UserHolders, Change>,
         IdentifiedDataSerializable, HazelcastInstanceAware {
 
     private boolean hold;

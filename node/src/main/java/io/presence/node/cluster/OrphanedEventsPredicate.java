@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /** Selects the entries with an undelivered webhook event whose sender is no longer a member. */
-public final class OrphanedEventsPredicate implements Predicate<String, UserHolders>, IdentifiedDataSerializable {
+final class OrphanedEventsPredicate implements Predicate<String, UserHolders>, IdentifiedDataSerializable {
 
     private Set<UUID> members;
 

@@ -20,7 +20,7 @@ import java.util.UUID;
  * it on an entry first takes that entry's events: each event has one sender at a time. Alive
  * means as {@link LiveHolders} has it; the backup is given the set the primary kept.
  */
-public final class TakeOverProcessor implements EntryProcessor<String, UserHolders, ChangeBatch>,
+final class TakeOverProcessor implements EntryProcessor<String, UserHolders, ChangeBatch>,
         IdentifiedDataSerializable, HazelcastInstanceAware {
 
     private LiveHolders live;

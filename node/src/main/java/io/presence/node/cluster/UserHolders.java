@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  * in the sender's memory, so that another member takes it over when the sender dies. An entry
  * whose user is offline but still has undelivered events is kept for {@link #PENDING_MILLIS}.
  */
-public final class UserHolders implements IdentifiedDataSerializable {
+final class UserHolders implements IdentifiedDataSerializable {
 
     /** How long a logged-out user's version is kept: longer than any operation waits for a partition. */
     static final long TOMBSTONE_MILLIS = 60_000;

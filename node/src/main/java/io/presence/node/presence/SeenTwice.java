@@ -8,7 +8,7 @@ import java.util.Set;
  * repair still under way (a node holding a lost entry again, an event still on its way), which
  * must not make anything flap. Thread-safe.
  */
-public final class SeenTwice<T> {
+final class SeenTwice<T> {
 
     private Set<T> previous = Set.of();
 
