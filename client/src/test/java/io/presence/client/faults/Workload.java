@@ -47,6 +47,8 @@ final class Workload implements AutoCloseable {
     private final List<String> users = new ArrayList<>();
     private final String tag;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "workload"));
+    /** Notices closed connections on a thread of its own: the loop may wait on a slow login meanwhile. */
+    private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "workload-watch"));
     private final ExecutorService actions = Executors.newFixedThreadPool(SLOTS, r -> new Thread(r, "workload-action"));
     private final Semaphore slots = new Semaphore(SLOTS);
     private final List<Raw> raws = new CopyOnWriteArrayList<>();
@@ -79,7 +81,7 @@ final class Workload implements AutoCloseable {
         }
         openSdk("namewatch" + tag, true, users.subList(0, Math.min(6, users.size())));
         loop.scheduleWithFixedDelay(this::tick, 0, 100, TimeUnit.MILLISECONDS);
-        loop.scheduleWithFixedDelay(this::noticeClosed, 100, 100, TimeUnit.MILLISECONDS);
+        watch.scheduleWithFixedDelay(this::noticeClosed, 100, 100, TimeUnit.MILLISECONDS);
     }
 
     /** The nemesis is working on {@code node}: no new watcher there until it is back. */
@@ -231,7 +233,7 @@ final class Workload implements AutoCloseable {
     }
 
     /** Raw connections that ended without us: their node died or closed them. */
-    private void noticeClosed() {
+    private synchronized void noticeClosed() {
         for (Raw raw : raws) {
             if (raw.client.isClosed()) {
                 raws.remove(raw);
@@ -307,6 +309,7 @@ final class Workload implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
+        watch.shutdownNow();
         actions.shutdownNow();
         vanished.forEach(VanishingClient::abort);
         sdks.forEach(SdkUser::close);
