@@ -81,6 +81,13 @@ final class FaultRun {
                     + w.truth().size() + " users) " + converged + " ms after the last fault ended; "
                     + violations.size() + " violations");
             if (!violations.isEmpty()) {
+                violations.forEach(v -> report.add("violation: " + v));
+                // what the receiver got for the users a webhook check names, to see why
+                Map<String, List<WebhookReceiver.Event>> byUser = receiver.byUser();
+                violations.stream().filter(v -> v.startsWith("webhook: ")).map(v -> v.split(" ")[1].replace("'s", ""))
+                        .distinct().limit(5).forEach(user -> report.add("receiver got for " + user + ": "
+                                + byUser.getOrDefault(user, List.of()).stream().map(e -> e.name().substring(5) + " v" + e.version()
+                                + " b" + e.batch() + " at+" + (e.at() - history.origin())).toList()));
                 report.add("timeline:" + c.timeline());
                 report.addAll(history.log.subList(Math.max(0, history.log.size() - 200), history.log.size()));
             }

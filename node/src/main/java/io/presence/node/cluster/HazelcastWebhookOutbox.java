@@ -62,6 +62,9 @@ final class HazelcastWebhookOutbox implements WebhookOutbox {
             return CompletableFuture.completedFuture(null);
         }
         return workers.supply(() -> {
+                    if (!member.mayActForDeparted()) {
+                        return Map.<String, ChangeBatch>of(); // the larger side takes them over
+                    }
                     UUID me = member.uuid(); // before the view, as in HazelcastClusterRepair
                     Set<UUID> live = member.liveMembers();
                     return users.executeOnEntries(new TakeOverProcessor(live, me), new OrphanedEventsPredicate(live));
