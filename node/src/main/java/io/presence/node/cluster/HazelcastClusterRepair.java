@@ -88,8 +88,8 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
     public CompletionStage<Integer> dropDepartedHolders() {
         return workers.supply(() -> {
                     if (!member.mayActForDeparted()) {
-                        LOG.info("sees {} members, fewer than half of those it knew: the users of members that left"
-                                + " stay for the larger side to release", member.liveMembers().size());
+                        LOG.info("sees {} members, fewer than half of those it saw in the last minute: the users of"
+                                + " members that left stay for the larger side to release", member.liveMembers().size());
                         return Map.<String, Change>of();
                     }
                     // who asks, then what it sees: should a merge change this member's UUID in
@@ -159,13 +159,11 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
     @Override
     public void onTopologyChange(Runnable listener) {
         member.liveMembers().forEach(this::seen);
-        member.sawMembers(member.liveMembers().size());
         membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
                 LOG.info("member joined: {}; {} members", event.getMember().getAddress(), event.getMembers().size());
                 seen(event.getMember().getUuid());
-                member.sawMembers(event.getMembers().size());
                 // a member that merged back may bring stale entries: reconcile now, not at the next tick
                 listener.run();
             }

@@ -7,6 +7,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.YamlConfigBuilder;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import io.presence.node.config.ClusterMode;
 import io.presence.node.config.ConfigException;
 import io.presence.node.config.NodeConfig;
@@ -34,7 +35,9 @@ public final class HazelcastMember {
 
     /** Blocks until the member has joined (or formed) its cluster. */
     public static HazelcastInstance start(NodeConfig node) {
-        return Hazelcast.newHazelcastInstance(config(node));
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(config(node));
+        RecentMajority.awaitFirstVerdict(member);
+        return member;
     }
 
     /** What a node runs on: a member of its own, or a client connected to the data members (blocks until it is). */
@@ -68,6 +71,10 @@ public final class HazelcastMember {
         // our own members shut down in order on stop; a JVM hook racing with that would lose data
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         PresenceSerialization.register(config.getSerializationConfig());
+        // the larger side of a split decides (RecentMajority); at the merge its map is the truth,
+        // the smaller side's entries are stale copies, and its nodes hold their users again
+        RecentMajority.protect(config, HazelcastPresenceCluster.USERS_MAP);
+        config.getMapConfig(HazelcastPresenceCluster.USERS_MAP).getMergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName());
         HazelcastLastSeen.configure(config, node.lastSeen());
         if (node.userDataMaxBytes() > 0) {
             HazelcastUserData.configure(config, node.lastSeen());

@@ -4,7 +4,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -22,11 +21,6 @@ final class LocalMember {
 
     /** A client is connected once started (its start waits for that) until it says otherwise. */
     private volatile boolean connected = true;
-    /** How long a view of the cluster counts when judging a departure (see mayActForDeparted). */
-    static final long VIEW_MEMORY_MILLIS = 60_000;
-    /** Member counts seen lately, each with when (monotonic ms), oldest first. */
-    private final ArrayDeque<long[]> views = new ArrayDeque<>();
-
     LocalMember(HazelcastInstance hazelcast, boolean client) {
         this.hazelcast = hazelcast;
         this.client = client;
@@ -75,36 +69,15 @@ final class LocalMember {
                 && hazelcast.getCluster().getMembers().size() >= members;
     }
 
-    /** Members were seen (at start, at a join): a view later departures are judged against. */
-    synchronized void sawMembers(int count) {
-        views.addLast(new long[] {monotonicMillis(), count});
-    }
-
     /**
      * Whether this node may act for members that left (drop their holds, take over their webhook
-     * events): a client always, since the data members that own the entries judge; a member only
-     * while it sees at least half of the most members it saw in the last minute. A member that
-     * wakes from a pause, or ends up on the small side of a split, sees the others gone while
-     * they see it gone: logging it out is theirs to do, and it must not log them out (subscribers
-     * and webhook receivers would hear logouts the cluster never made). Only after a minute alone,
-     * the others being presumed dead, does it act.
+     * events): a client always, since the data members that own the entries judge; a member while
+     * it has the users map's split-brain protection ({@link RecentMajority}), which a member on the
+     * small side of a split has not. Asked first, so that such a member skips the round quietly
+     * instead of failing on the map.
      */
-    synchronized boolean mayActForDeparted() {
-        if (client) {
-            return true;
-        }
-        long now = monotonicMillis();
-        while (!views.isEmpty() && now - views.peekFirst()[0] > VIEW_MEMORY_MILLIS) {
-            views.pollFirst();
-        }
-        int live = hazelcast.getCluster().getMembers().size();
-        long largest = views.stream().mapToLong(v -> v[1]).max().orElse(live);
-        views.addLast(new long[] {now, live});
-        return live * 2 >= largest;
-    }
-
-    private static long monotonicMillis() {
-        return System.nanoTime() / 1_000_000;
+    boolean mayActForDeparted() {
+        return client || hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(RecentMajority.NAME).hasMinimumSize();
     }
 
     boolean isRunning() {
