@@ -3,18 +3,18 @@ package io.presence.node.process;
 import io.presence.node.support.ProcessCluster;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.WebhookReceiver;
+import io.presence.node.support.WebhookedProcesses;
 import io.presence.protocol.PresenceMessage.Action;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -31,26 +31,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @Tag("process")
 class ResumedMemberTest {
 
-    private static final String SECRET = "resumed-secret-" + UUID.randomUUID();
-    private final Vertx vertx = Vertx.vertx();
-    private final WebSocketClient ws = TestClient.sharedClient(vertx);
-    private final WebhookReceiver receiver = new WebhookReceiver(SECRET);
-    private final List<TestClient> clients = new ArrayList<>();
+    @RegisterExtension
+    final WebhookedProcesses processes = new WebhookedProcesses();
+    private final Vertx vertx = processes.vertx();
+    private final WebSocketClient ws = processes.ws();
+    private final WebhookReceiver receiver = processes.receiver();
+    private final List<TestClient> clients = processes.clients();
     private ProcessCluster cluster;
-
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        TestClient.closeAll(clients);
-        receiver.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
 
     @Test
     void aMasterThatWakesAloneLogsNoUserOfTheLiveMembersOut() {
-        cluster = ProcessCluster.start(3, Map.of("webhook.urls", receiver.url(), "webhook.secret", SECRET));
+        cluster = processes.start(ProcessCluster.Topology.EMBEDDED, 3);
         cluster.awaitOneCluster(vertx, ws);
         String tag = UUID.randomUUID().toString().substring(0, 6);
         List<TestClient> watchers = new ArrayList<>();

@@ -3,16 +3,16 @@ package io.presence.node.process;
 import io.presence.node.support.ProcessCluster;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.WebhookReceiver;
+import io.presence.node.support.WebhookedProcesses;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.awaitility.Awaitility.await;
@@ -27,30 +27,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("process")
 class WebhookKillTest {
 
-    private static final String SECRET = "kill-secret-" + UUID.randomUUID();
-    private final Vertx vertx = Vertx.vertx();
-    private final WebSocketClient ws = TestClient.sharedClient(vertx);
-    private final WebhookReceiver receiver = new WebhookReceiver(SECRET);
-    private final List<TestClient> clients = new ArrayList<>();
+    @RegisterExtension
+    final WebhookedProcesses processes = new WebhookedProcesses();
+    private final Vertx vertx = processes.vertx();
+    private final WebSocketClient ws = processes.ws();
+    private final WebhookReceiver receiver = processes.receiver();
+    private final List<TestClient> clients = processes.clients();
     private ProcessCluster cluster;
 
     protected ProcessCluster.Topology topology() {
         return ProcessCluster.Topology.EMBEDDED;
     }
 
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        TestClient.closeAll(clients);
-        receiver.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
-
     @Test
     void aKilledSenderLosesNoEvent() {
-        cluster = ProcessCluster.start(topology(), 3, Map.of("webhook.urls", receiver.url(), "webhook.secret", SECRET));
+        cluster = processes.start(topology(), 3);
         cluster.awaitOneCluster(vertx, ws);
         String tag = UUID.randomUUID().toString().substring(0, 6);
         receiver.mode(WebhookReceiver.Mode.HOLD);
