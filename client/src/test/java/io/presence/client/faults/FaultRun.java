@@ -59,7 +59,7 @@ final class FaultRun {
             Workload w = workload;
             ProcessCluster c = cluster;
             await().atMost(SETTLE).until(w::sdksConnected);
-            w.watchEveryNode();
+            w.ensureWatchers();
 
             HistoryChecker checker = new HistoryChecker(history);
             List<String> violations = new ArrayList<>();

@@ -136,7 +136,8 @@ final class Workload implements AutoCloseable {
                 + sdks.stream().filter(s -> s.user.equals(user)).count();
     }
 
-    private void ensureWatchers() {
+    /** Opens a watcher (a raw subscriber to everyone) on every node that has none and no fault under way. */
+    void ensureWatchers() {
         for (int n = 0; n < watchers.length; n++) {
             Raw w = watchers[n];
             if (!faulted.contains(n) && (w == null || w.client.isClosed())) {
@@ -273,11 +274,6 @@ final class Workload implements AutoCloseable {
         slots.acquire(SLOTS);
         slots.release(SLOTS);
         noticeClosed();
-    }
-
-    /** Opens a watcher on every node that has none (after the last fault) and waits for them. */
-    void watchEveryNode() {
-        ensureWatchers();
     }
 
     /** Every SDK client is logged in (they reconnect by themselves after the faults). */
