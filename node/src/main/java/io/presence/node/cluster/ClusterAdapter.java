@@ -2,6 +2,8 @@ package io.presence.node.cluster;
 
 import io.presence.node.webhook.WebhookOutbox;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.spi.properties.ClusterProperty;
+import com.hazelcast.spi.properties.HazelcastProperties;
 import io.presence.node.presence.ClusterRepair;
 import io.presence.node.presence.DisconnectChannel;
 import io.presence.node.presence.LastSeen;
@@ -29,6 +31,8 @@ public final class ClusterAdapter implements AutoCloseable {
     private final UserData userData;
     private final HazelcastInstance hazelcast;
     private final AutoCloseable silentPeers;
+    /** Null in client mode: the data members decide, and a client that froze is simply gone to them. */
+    private final FreezeDetector freeze;
 
     public ClusterAdapter(HazelcastInstance hazelcast) {
         this(hazelcast, false, 0, false, false, 0);
@@ -47,7 +51,9 @@ public final class ClusterAdapter implements AutoCloseable {
     public ClusterAdapter(HazelcastInstance hazelcast, boolean client, long departedGraceMillis, boolean webhooks,
                           boolean lastSeen, int userDataMaxBytes) {
         this.hazelcast = hazelcast;
-        this.member = new LocalMember(hazelcast, client);
+        this.freeze = client ? null : FreezeDetector.start(
+                new HazelcastProperties(hazelcast.getConfig()).getMillis(ClusterProperty.MAX_NO_HEARTBEAT_SECONDS));
+        this.member = new LocalMember(hazelcast, client, freeze);
         this.directory = new MemberDirectory(hazelcast, member, workers);
         this.changes = new ChangeTopic(hazelcast, lastSeen);
         this.lastSeen = lastSeen ? new HazelcastLastSeen(hazelcast, workers) : names -> CompletableFuture.completedFuture(Map.of());
@@ -117,6 +123,9 @@ public final class ClusterAdapter implements AutoCloseable {
         }
         repair.close();
         workers.close();
+        if (freeze != null) {
+            freeze.close();
+        }
         try {
             silentPeers.close();
         } catch (Exception e) {

@@ -49,6 +49,11 @@ final class HazelcastPresenceCluster implements PresenceCluster {
 
     /** A member that is shutting down throws at once; that becomes a failed stage like any other failure. */
     private CompletionStage<List<PresenceChange>> submit(Collection<String> usernames, boolean hold) {
+        if (!member.mayDecide()) {
+            // the caller retries: by then this member's view has caught up with the others'
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "this member has just woken from a freeze and decides nothing until its view of the cluster settles"));
+        }
         try {
             UUID me = member.uuid();
             long version = member.proposedVersion();

@@ -21,9 +21,17 @@ final class LocalMember {
 
     /** A client is connected once started (its start waits for that) until it says otherwise. */
     private volatile boolean connected = true;
+    /** Null where nothing watches for freezes (a client, whose data members decide; a data member). */
+    private final FreezeDetector freeze;
+
     LocalMember(HazelcastInstance hazelcast, boolean client) {
+        this(hazelcast, client, null);
+    }
+
+    LocalMember(HazelcastInstance hazelcast, boolean client, FreezeDetector freeze) {
         this.hazelcast = hazelcast;
         this.client = client;
+        this.freeze = freeze;
         if (client) {
             hazelcast.getLifecycleService().addLifecycleListener(event -> {
                 if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_CONNECTED) {
@@ -72,12 +80,21 @@ final class LocalMember {
     /**
      * Whether this node may act for members that left (drop their holds, take over their webhook
      * events): a client always, since the data members that own the entries judge; a member while
-     * it has the users map's split-brain protection ({@link RecentMajority}), which a member on the
-     * small side of a split has not. Asked first, so that such a member skips the round quietly
-     * instead of failing on the map.
+     * it may decide at all ({@link #mayDecide}) and has the users map's split-brain protection
+     * ({@link RecentMajority}), which a member on the small side of a split has not. Asked first,
+     * so that such a member skips the round quietly instead of failing on the map.
      */
     boolean mayActForDeparted() {
-        return client || hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(RecentMajority.NAME).hasMinimumSize();
+        return client || mayDecide()
+                && hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(RecentMajority.NAME).hasMinimumSize();
+    }
+
+    /**
+     * Whether this node may decide transitions now: not while it has just woken from a freeze
+     * ({@link FreezeDetector}) and may still believe in members that took it for gone.
+     */
+    boolean mayDecide() {
+        return freeze == null || freeze.mayDecide();
     }
 
     boolean isRunning() {

@@ -1,7 +1,6 @@
 package io.presence.node.session;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.presence.node.access.Requester;
 
@@ -36,7 +35,11 @@ final class LoginData {
         if (!(value instanceof Map<?, ?>)) {
             throw new IllegalArgumentException("login data must be a JSON object");
         }
-        return JSON.convertValue(value, new TypeReference<Map<String, Object>>() { });
+        // Jackson reads a JSON object as a map whose keys are its names: strings. No conversion
+        // pass (it would write the map out and read it back, on every login)
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object = (Map<String, Object>) value;
+        return object;
     }
 
     /** The logged-in user as permission rules see it; server data that is not JSON counts as none. */

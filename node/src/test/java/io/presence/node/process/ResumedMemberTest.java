@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * cluster of its own until the split-brain merge takes it back; meanwhile the others have
  * logged its users out. It must not do the same to theirs: found by the randomized fault run,
  * where the resumed master released the users of both live nodes and its webhook sender told the
- * receiver, although the cluster never logged them out.
+ * receiver, although the cluster never logged them out. Nor may it decide again what the others
+ * decided without it: users whose clients closed during the pause are logged out once.
  */
 @Tag("process")
 class ResumedMemberTest {
@@ -40,7 +41,7 @@ class ResumedMemberTest {
     private ProcessCluster cluster;
 
     @Test
-    void aMasterThatWakesAloneLogsNoUserOfTheLiveMembersOut() {
+    void aMasterThatWakesAloneLogsNoUserOfTheLiveMembersOutAndNoneOfItsOwnTwice() {
         cluster = processes.start(ProcessCluster.Topology.EMBEDDED, 3);
         cluster.awaitOneCluster(vertx, ws);
         String tag = UUID.randomUUID().toString().substring(0, 6);
@@ -58,11 +59,21 @@ class ResumedMemberTest {
                 staying.add(user);
             }
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> staying.stream().allMatch(u -> receiver.byUser().containsKey(u)));
+        // users of node 0 whose clients close while it is stopped: it reads their close frames the
+        // moment it wakes, still believing in the members it had, which have logged them out already
+        List<TestClient> leaving = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            TestClient client = TestClient.loggedIn(ws, cluster.port(0), TestClient.Endpoint.BINARY, "leaves-0-" + i + "-" + tag);
+            leaving.add(client);
+            clients.add(client);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> staying.stream().allMatch(u -> receiver.byUser().containsKey(u))
+                && leaving.size() == receiver.byUser().keySet().stream().filter(u -> u.startsWith("leaves-0-")).count());
 
         // node 0 started first: the master. Paused past the heartbeat timeout (4 s), it wakes to
         // a member list nobody else shares any more
         cluster.node(0).pause();
+        leaving.forEach(TestClient::startClose);
         await().pollDelay(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(15)).until(() -> true);
         cluster.node(0).resume();
         // back in one cluster: a login on node 0 is seen by the others again
@@ -70,6 +81,10 @@ class ResumedMemberTest {
         try (TestClient asker = TestClient.loggedIn(ws, cluster.port(0), TestClient.Endpoint.BINARY, "asker-" + tag)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> new HashSet<>(asker.queryAll()).containsAll(staying));
         }
+        // the users who left are logged out at the receiver
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.byUser().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("leaves-0-"))
+                .allMatch(e -> !e.getValue().get(e.getValue().size() - 1).online()));
 
         List<String> loggedOut = new ArrayList<>();
         receiver.byUser().forEach((user, events) -> {
@@ -78,6 +93,18 @@ class ResumedMemberTest {
             }
         });
         assertEquals(List.of(), loggedOut, "the receiver heard logouts of users who never left; " + cluster.timeline());
+        // every user's events alternate: a logout decided by the others and again by the woken
+        // member would be two in a row
+        List<String> twice = new ArrayList<>();
+        receiver.byUser().forEach((user, events) -> {
+            for (int i = 1; i < events.size(); i++) {
+                if (events.get(i).online() == events.get(i - 1).online()) {
+                    twice.add(user + " " + events.stream().map(e -> e.name() + "@" + e.version()).toList());
+                    break;
+                }
+            }
+        });
+        assertEquals(List.of(), twice, "the receiver heard a transition twice in a row; " + cluster.timeline());
         for (TestClient watcher : watchers) {
             List<String> heardLeave = staying.stream().filter(u -> watcher.count(TestClient.presence(Action.PRESENCE_LEAVE_ALL, u)) > 0)
                     .sorted().toList();

@@ -324,6 +324,14 @@ public final class TestClient implements AutoCloseable {
         });
     }
 
+    /**
+     * Starts the close handshake and returns at once: the close frame waits in the node's socket
+     * if the node is stopped, and it reads it when it runs again.
+     */
+    public void startClose() {
+        socket.close();
+    }
+
     @Override
     public void close() {
         if (!closed) {
