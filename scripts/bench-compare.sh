@@ -152,20 +152,33 @@ if [ "$SCENARIO" = burst ]; then
   done
 else
   [ -d bench/node/node_modules/ws ] || (cd bench/node && npm ci --no-audit --no-fund --loglevel=error)
-  # first the independent generator (Node + ws), every pass on one server and then on the other
+  # first the independent generator (Node + ws). The passes take turns (deepstream, [floor,] ours,
+  # then again), so that the machine's drift, which moved one server's CPU per pass by a factor of
+  # two between runs made minutes apart, falls on every server alike
   servers=(deepstream presence)
   [ -n "$floor_pid" ] && servers=(deepstream floor presence)
-  for who in "${servers[@]}"; do
-    case "$who" in
-      deepstream) port="$DS_PORT"; pid="$ds_pid" ;;
-      floor) port="$FLOOR_PORT"; pid="$floor_pid" ;;
-      *) port="$OUR_PORT"; pid="$our_pid" ;;
-    esac
-    queries=200; [ "$who" = floor ] && queries=0 # the floor answers no queries
-    echo "independent generator (bench/node/logins.js): $RUNS passes of $USERS logins on $who"
-    node bench/node/logins.js --url "ws://127.0.0.1:$port/deepstream" --pid "$pid" --users "$USERS" \
-      --passes "$RUNS" --queries "$queries" > "$out/node-$who.json" 2> "$out/node-$who.log" || true
+  echo "independent generator (bench/node/logins.js): $RUNS passes of $USERS logins on each of ${servers[*]}, taking turns"
+  for pass in $(seq 1 "$RUNS"); do
+    for who in "${servers[@]}"; do
+      case "$who" in
+        deepstream) port="$DS_PORT"; pid="$ds_pid" ;;
+        floor) port="$FLOOR_PORT"; pid="$floor_pid" ;;
+        *) port="$OUR_PORT"; pid="$our_pid" ;;
+      esac
+      queries=200; [ "$who" = floor ] && queries=0 # the floor answers no queries
+      node bench/node/logins.js --url "ws://127.0.0.1:$port/deepstream" --pid "$pid" --users "$USERS" \
+        --passes 1 --queries "$queries" > "$out/node-$who-pass$pass.json" 2>> "$out/node-$who.log" || true
+    done
   done
+  # one file per server with its passes in order, as one run of several passes would write it
+  node - "$out" "$RUNS" "${servers[@]}" <<'JS'
+const fs = require('fs'), [dir, runs, ...servers] = process.argv.slice(2)
+for (const who of servers) {
+  const runsOf = Array.from({ length: Number(runs) }, (_, i) => JSON.parse(fs.readFileSync(`${dir}/node-${who}-pass${i + 1}.json`)))
+  const passes = runsOf.map((r, i) => ({ ...r.passes[0], pass: i + 1 }))
+  fs.writeFileSync(`${dir}/node-${who}.json`, JSON.stringify({ ...runsOf[0], passes }, null, 2))
+}
+JS
   node - "$out" <<'JS'
 const fs = require('fs'), [dir] = process.argv.slice(2)
 const ds = JSON.parse(fs.readFileSync(`${dir}/node-deepstream.json`)).passes
