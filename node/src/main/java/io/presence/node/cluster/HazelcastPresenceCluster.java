@@ -5,14 +5,13 @@ import com.hazelcast.map.IMap;
 import io.presence.node.presence.PresenceChange;
 import io.presence.node.presence.PresenceCluster;
 
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -64,17 +63,60 @@ final class HazelcastPresenceCluster implements PresenceCluster {
         }
     }
 
-    /** One entry processor call for the lot (one operation per partition), then one publish. */
+    /**
+     * One entry processor call per name, then one publish of what they changed. Per name rather
+     * than {@code submitToKeys}: a multi-key call sends every partition's operation the whole key
+     * set, each checking every key's partition (work that grows with keys × partitions). Each
+     * answer is counted on the thread that produced it; the last one hands the publish to the
+     * fork-join pool, since Hazelcast's own threads may not start multi-partition calls (the
+     * last-seen times). What some calls changed is published even when others failed; the stage
+     * then fails, and the caller retries every name (the processor changes nothing twice).
+     */
     private CompletionStage<List<PresenceChange>> submit(Collection<String> usernames, HoldProcessor processor) {
-        CompletionStage<? extends Collection<Change>> results = usernames.size() == 1
-                ? users.submitToKey(usernames.iterator().next(), processor).thenApply(Collections::singletonList)
-                : users.submitToKeys(new HashSet<>(usernames), processor).thenApply(Map::values);
-        return results.thenCompose(caused -> {
-            List<Change> made = ChangeTopic.made(caused);
+        Answers answers = new Answers(usernames.size());
+        for (String username : usernames) {
+            users.submitToKey(username, processor).whenCompleteAsync(answers::add, Runnable::run);
+        }
+        return answers.all.thenComposeAsync(made -> {
             webhooks.decided(made);
             long decidedAt = System.currentTimeMillis();
-            return changes.publish(made, decidedAt).thenApply(v -> ChangeBatch.toPresenceChanges(made, decidedAt));
+            CompletionStage<Void> published = changes.publish(made, decidedAt);
+            Throwable failure = answers.failure;
+            return failure != null
+                    ? published.thenCompose(v -> CompletableFuture.<List<PresenceChange>>failedFuture(failure))
+                    : published.thenApply(v -> ChangeBatch.toPresenceChanges(made, decidedAt));
         });
+    }
+
+    /** The answers of one batch's calls, gathered on whichever threads they arrive. */
+    private static final class Answers {
+        private final AtomicInteger waiting;
+        private final List<Change> made;
+        private volatile Throwable failure;
+        /** Completes with the changes made once every call has answered. */
+        final CompletableFuture<List<Change>> all = new CompletableFuture<>();
+
+        Answers(int calls) {
+            this.waiting = new AtomicInteger(calls);
+            this.made = new ArrayList<>(calls);
+        }
+
+        void add(Change change, Throwable error) {
+            synchronized (made) {
+                if (error != null) {
+                    failure = error;
+                } else if (change != null) {
+                    made.add(change);
+                }
+            }
+            if (waiting.decrementAndGet() == 0) {
+                List<Change> copy;
+                synchronized (made) {
+                    copy = List.copyOf(made);
+                }
+                all.complete(copy);
+            }
+        }
     }
 
     @Override
