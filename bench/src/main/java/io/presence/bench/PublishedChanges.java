@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * One message of the nodes' changes topic, written from outside the node: the layout of the node's
- * {@code cluster.ChangeBatch} and {@code cluster.Change} (the node's serialization factory reads it),
+ * {@code cluster.state.ChangeBatch} and {@code cluster.state.Change} (the node's serialization factory reads it),
  * kept apart so that the generator does not reach into the node's internals. RemoteChangesSmokeTest
  * fails when the two drift apart.
  */

@@ -68,6 +68,12 @@ class ArchitectureTest {
         layer(NODE, "cluster", "io.vertx..", NODE + ".session..", NODE + ".transport..").check(MAIN);
     }
 
+    /** What the cluster stores and sends between members stands alone: the adapters use it, never the reverse. */
+    @Test
+    void clusterStateDoesNotReachTheAdapters() {
+        layer(NODE, "cluster.state", NODE + ".cluster", "io.vertx..", NODE + ".session..", NODE + ".transport..").check(MAIN);
+    }
+
     @Test
     void accessRulesArePlainJavaOnTheirOwn() {
         layer(NODE, "access", "io.vertx..", "io.netty..", "com.hazelcast..", NODE + ".session..",

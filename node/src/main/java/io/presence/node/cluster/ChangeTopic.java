@@ -3,6 +3,8 @@ package io.presence.node.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
+import io.presence.node.cluster.state.Change;
+import io.presence.node.cluster.state.ChangeBatch;
 import io.presence.node.presence.PresenceChange;
 
 import java.util.ArrayList;

@@ -24,6 +24,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.Set;
 import java.util.UUID;
+import io.presence.node.cluster.state.Change;
+import io.presence.node.cluster.state.ConnectedClients;
+import io.presence.node.cluster.state.DropDepartedProcessor;
+import io.presence.node.cluster.state.HeldByPredicate;
+import io.presence.node.cluster.state.LiveHolders;
+import io.presence.node.cluster.state.UserHolders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

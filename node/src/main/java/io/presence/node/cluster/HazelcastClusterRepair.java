@@ -5,6 +5,10 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
+import io.presence.node.cluster.state.Change;
+import io.presence.node.cluster.state.DropDepartedProcessor;
+import io.presence.node.cluster.state.HeldByPredicate;
+import io.presence.node.cluster.state.UserHolders;
 import io.presence.node.presence.ClusterRepair;
 import io.presence.node.presence.PresenceChange;
 

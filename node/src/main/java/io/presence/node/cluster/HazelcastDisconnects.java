@@ -2,14 +2,11 @@ package io.presence.node.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.nio.ObjectDataInput;
-import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.topic.ITopic;
+import io.presence.node.cluster.state.SerializedDisconnectOrder;
 import io.presence.node.presence.DisconnectChannel;
 import io.presence.node.presence.DisconnectOrder;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,8 +25,8 @@ final class HazelcastDisconnects implements DisconnectChannel {
     static final String TOPIC = "presence-disconnects";
     static final String REFUSALS = "presence-refusals";
 
-    private final ITopic<Order> topic;
-    private final IMap<String, Order> refusals;
+    private final ITopic<SerializedDisconnectOrder> topic;
+    private final IMap<String, SerializedDisconnectOrder> refusals;
     private final ClusterWorkers workers;
 
     HazelcastDisconnects(HazelcastInstance hazelcast, ClusterWorkers workers) {
@@ -43,9 +40,9 @@ final class HazelcastDisconnects implements DisconnectChannel {
         CompletionStage<Void> recorded = CompletableFuture.completedFuture(null);
         long remaining = order.refuseUntilMillis() - System.currentTimeMillis();
         if (remaining > 0) {
-            recorded = refusals.setAsync(order.username(), new Order(order), remaining, TimeUnit.MILLISECONDS);
+            recorded = refusals.setAsync(order.username(), new SerializedDisconnectOrder(order), remaining, TimeUnit.MILLISECONDS);
         }
-        return recorded.thenCompose(v -> topic.publishAsync(new Order(order)));
+        return recorded.thenCompose(v -> topic.publishAsync(new SerializedDisconnectOrder(order)));
     }
 
     @Override
@@ -60,44 +57,5 @@ final class HazelcastDisconnects implements DisconnectChannel {
             refusals.values().forEach(o -> orders.add(o.order()));
             return orders;
         });
-    }
-
-    /** One order as it travels between members. */
-    static final class Order implements IdentifiedDataSerializable {
-        private DisconnectOrder order;
-
-        Order() {
-        }
-
-        Order(DisconnectOrder order) {
-            this.order = order;
-        }
-
-        DisconnectOrder order() {
-            return order;
-        }
-
-        @Override
-        public void writeData(ObjectDataOutput out) throws IOException {
-            out.writeString(order.username());
-            out.writeString(order.reason());
-            out.writeString(order.by());
-            out.writeLong(order.refuseUntilMillis());
-        }
-
-        @Override
-        public void readData(ObjectDataInput in) throws IOException {
-            order = new DisconnectOrder(in.readString(), in.readString(), in.readString(), in.readLong());
-        }
-
-        @Override
-        public int getFactoryId() {
-            return PresenceSerialization.FACTORY_ID;
-        }
-
-        @Override
-        public int getClassId() {
-            return PresenceSerialization.DISCONNECT_ORDER;
-        }
     }
 }

@@ -7,6 +7,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.presence.node.cluster.state.Change;
 import io.presence.node.config.LastSeenRetention;
 import io.presence.node.presence.LastSeen;
 

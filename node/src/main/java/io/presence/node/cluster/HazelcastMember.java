@@ -8,6 +8,7 @@ import com.hazelcast.config.YamlConfigBuilder;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.spi.merge.DiscardMergePolicy;
+import io.presence.node.cluster.state.PresenceSerialization;
 import io.presence.node.config.ClusterMode;
 import io.presence.node.config.ConfigException;
 import io.presence.node.config.NodeConfig;

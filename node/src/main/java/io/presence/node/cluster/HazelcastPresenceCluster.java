@@ -2,6 +2,10 @@ package io.presence.node.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.presence.node.cluster.state.Change;
+import io.presence.node.cluster.state.ChangeBatch;
+import io.presence.node.cluster.state.HoldProcessor;
+import io.presence.node.cluster.state.UserHolders;
 import io.presence.node.presence.PresenceChange;
 import io.presence.node.presence.PresenceCluster;
 

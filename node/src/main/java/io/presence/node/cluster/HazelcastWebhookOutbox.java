@@ -2,6 +2,12 @@ package io.presence.node.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.presence.node.cluster.state.Change;
+import io.presence.node.cluster.state.ChangeBatch;
+import io.presence.node.cluster.state.DeliveredProcessor;
+import io.presence.node.cluster.state.OrphanedEventsPredicate;
+import io.presence.node.cluster.state.TakeOverProcessor;
+import io.presence.node.cluster.state.UserHolders;
 import io.presence.node.webhook.WebhookEvent;
 import io.presence.node.webhook.WebhookOutbox;
 import org.slf4j.Logger;

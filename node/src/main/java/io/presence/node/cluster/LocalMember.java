@@ -2,6 +2,7 @@ package io.presence.node.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import io.presence.node.cluster.state.LiveHolders;
 
 import java.time.Instant;
 import java.util.HashSet;

@@ -1,5 +1,8 @@
 package io.presence.node.cluster;
 
+import io.presence.node.cluster.state.Change;
+import io.presence.node.cluster.state.DropDepartedProcessor;
+import io.presence.node.cluster.state.UserHolders;
 import io.presence.node.support.Clients;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.TestClient.Endpoint;

@@ -1,6 +1,9 @@
 package io.presence.node.cluster;
 
 import com.hazelcast.map.IMap;
+import io.presence.node.cluster.state.Change;
+import io.presence.node.cluster.state.ChangeBatch;
+import io.presence.node.cluster.state.UserHolders;
 import io.presence.node.support.Clients;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.TestCluster;

@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.state;
 
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.util.Map;
 
 /** Forgets one user's webhook event of a version: delivered, or given up. */
-final class DeliveredProcessor implements EntryProcessor<String, UserHolders, Object>,
+public final class DeliveredProcessor implements EntryProcessor<String, UserHolders, Object>,
         IdentifiedDataSerializable {
 
     private long version;
@@ -18,7 +18,7 @@ final class DeliveredProcessor implements EntryProcessor<String, UserHolders, Ob
         // for deserialization
     }
 
-    DeliveredProcessor(long version) {
+    public DeliveredProcessor(long version) {
         this.version = version;
     }
 

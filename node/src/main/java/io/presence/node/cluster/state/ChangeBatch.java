@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.state;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -20,20 +20,20 @@ public final class ChangeBatch implements IdentifiedDataSerializable {
         // for deserialization
     }
 
-    ChangeBatch(List<Change> changes, long decidedAt) {
+    public ChangeBatch(List<Change> changes, long decidedAt) {
         this.changes = changes;
         this.decidedAt = decidedAt;
     }
 
-    List<Change> changes() {
+    public List<Change> changes() {
         return changes;
     }
 
-    List<PresenceChange> toPresenceChanges() {
+    public List<PresenceChange> toPresenceChanges() {
         return toPresenceChanges(changes, decidedAt);
     }
 
-    static List<PresenceChange> toPresenceChanges(List<Change> changes, long decidedAt) {
+    public static List<PresenceChange> toPresenceChanges(List<Change> changes, long decidedAt) {
         List<PresenceChange> out = new ArrayList<>(changes.size());
         changes.forEach(c -> out.add(c.toPresenceChange(decidedAt)));
         return out;

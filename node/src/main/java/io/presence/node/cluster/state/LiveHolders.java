@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.state;
 
 import com.hazelcast.client.Client;
 import com.hazelcast.cluster.Member;
@@ -24,7 +24,7 @@ import java.util.UUID;
  * trusted about members, so an owner a moment behind on a member leaving holds up nothing; on the
  * requester's own entries its view now counts. A backup applies exactly what its primary kept.
  */
-final class LiveHolders {
+public final class LiveHolders {
 
     private final Set<UUID> requested;
     private final UUID requester;
@@ -60,7 +60,7 @@ final class LiveHolders {
     }
 
     /** The members that {@code hazelcast} sees in its cluster, itself included. */
-    static Set<UUID> members(HazelcastInstance hazelcast) {
+    public static Set<UUID> members(HazelcastInstance hazelcast) {
         Set<UUID> live = new HashSet<>();
         for (Member m : hazelcast.getCluster().getMembers()) {
             live.add(m.getUuid());
@@ -69,7 +69,7 @@ final class LiveHolders {
     }
 
     /** The clients connected to the member {@code hazelcast} (the nodes, in client mode). */
-    static Set<UUID> clients(HazelcastInstance member) {
+    public static Set<UUID> clients(HazelcastInstance member) {
         Set<UUID> live = new HashSet<>();
         for (Client c : member.getClientService().getConnectedClients()) {
             live.add(c.getUuid());

@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.state;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
@@ -19,7 +19,7 @@ import java.util.UUID;
  * outlived their members, e.g. restored by a split-brain merge. The backup is given the set the
  * primary kept, so the two agree.
  */
-final class DropDepartedProcessor implements EntryProcessor<String, UserHolders, Change>,
+public final class DropDepartedProcessor implements EntryProcessor<String, UserHolders, Change>,
         IdentifiedDataSerializable, HazelcastInstanceAware {
 
     private LiveHolders live;
@@ -37,7 +37,7 @@ final class DropDepartedProcessor implements EntryProcessor<String, UserHolders,
      * @param members   the holders the requester counts as alive
      * @param requester the member asking
      */
-    DropDepartedProcessor(Set<UUID> members, UUID requester, long proposedVersion, UUID sender) {
+    public DropDepartedProcessor(Set<UUID> members, UUID requester, long proposedVersion, UUID sender) {
         this(new LiveHolders(members, requester), proposedVersion, sender);
     }
 

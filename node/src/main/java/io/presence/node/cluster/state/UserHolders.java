@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.state;
 
 import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.nio.ObjectDataInput;
@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  * in the sender's memory, so that another member takes it over when the sender dies. An entry
  * whose user is offline but still has undelivered events is kept for {@link #PENDING_MILLIS}.
  */
-final class UserHolders implements IdentifiedDataSerializable {
+public final class UserHolders implements IdentifiedDataSerializable {
 
     /** How long a logged-out user's version is kept: longer than any operation waits for a partition. */
     static final long TOMBSTONE_MILLIS = 60_000;
@@ -43,7 +43,7 @@ final class UserHolders implements IdentifiedDataSerializable {
     private static final PendingEvent[] NONE = new PendingEvent[0];
 
     /** A transition to be sent by {@code sender}, in version order behind those before it. */
-    record PendingEvent(long version, boolean online, UUID sender) {
+    public record PendingEvent(long version, boolean online, UUID sender) {
     }
 
     private long version;
@@ -62,7 +62,7 @@ final class UserHolders implements IdentifiedDataSerializable {
         // for deserialization
     }
 
-    UserHolders(long version, UUID[] members) {
+    public UserHolders(long version, UUID[] members) {
         this(version, members, NONE, 0);
     }
 
@@ -196,7 +196,7 @@ final class UserHolders implements IdentifiedDataSerializable {
     }
 
     /** The undelivered events older than {@code version}, oldest first. */
-    List<PendingEvent> pendingBefore(long version) {
+    public List<PendingEvent> pendingBefore(long version) {
         int n = 0;
         while (n < pending.length && pending[n].version() < version) {
             n++;
@@ -238,15 +238,15 @@ final class UserHolders implements IdentifiedDataSerializable {
     }
 
     /** A logged-out user's last version, kept for a while: nobody holds it. */
-    boolean isTombstone() {
+    public boolean isTombstone() {
         return members.length == 0;
     }
 
-    long version() {
+    public long version() {
         return version;
     }
 
-    boolean isHeldBy(UUID member) {
+    public boolean isHeldBy(UUID member) {
         for (UUID m : members) {
             if (m.equals(member)) {
                 return true;
@@ -255,7 +255,7 @@ final class UserHolders implements IdentifiedDataSerializable {
         return false;
     }
 
-    List<UUID> holders() {
+    public List<UUID> holders() {
         return List.of(members);
     }
 

@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.state;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
  * clients) connected to it now. A node whose link to one data member broke (a blip, a pause just
  * past the heartbeat timeout) is still connected to the others, and its users stay.
  */
-final class ConnectedClients implements Callable<ArrayList<UUID>>, IdentifiedDataSerializable,
+public final class ConnectedClients implements Callable<ArrayList<UUID>>, IdentifiedDataSerializable,
         HazelcastInstanceAware {
 
     private transient HazelcastInstance member;

@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.state;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.nio.ObjectDataInput;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Set once: when Hazelcast hands one processor instance to several partitions of a local
  * call, they all use the first reading.
  */
-final class DecisionTime {
+public final class DecisionTime {
 
     /** 0: not read yet. */
     private final AtomicLong micros;

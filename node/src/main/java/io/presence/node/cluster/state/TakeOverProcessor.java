@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.state;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
@@ -20,7 +20,7 @@ import java.util.UUID;
  * it on an entry first takes that entry's events: each event has one sender at a time. Alive
  * means as {@link LiveHolders} has it; the backup is given the set the primary kept.
  */
-final class TakeOverProcessor implements EntryProcessor<String, UserHolders, ChangeBatch>,
+public final class TakeOverProcessor implements EntryProcessor<String, UserHolders, ChangeBatch>,
         IdentifiedDataSerializable, HazelcastInstanceAware {
 
     private LiveHolders live;
@@ -31,7 +31,7 @@ final class TakeOverProcessor implements EntryProcessor<String, UserHolders, Cha
     }
 
     /** @param taker the member asking, which takes the events over */
-    TakeOverProcessor(Set<UUID> members, UUID taker) {
+    public TakeOverProcessor(Set<UUID> members, UUID taker) {
         this(new LiveHolders(members, taker), taker);
     }
 

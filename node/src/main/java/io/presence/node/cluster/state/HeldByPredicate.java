@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.state;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Selects the entries that list one member among their holders. */
-final class HeldByPredicate implements Predicate<String, UserHolders>, IdentifiedDataSerializable {
+public final class HeldByPredicate implements Predicate<String, UserHolders>, IdentifiedDataSerializable {
 
     private UUID member;
 
@@ -18,7 +18,7 @@ final class HeldByPredicate implements Predicate<String, UserHolders>, Identifie
         // for deserialization
     }
 
-    HeldByPredicate(UUID member) {
+    public HeldByPredicate(UUID member) {
         this.member = member;
     }
 

@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.state;
 
 import com.hazelcast.map.ExtendedMapEntry;
 import org.junit.jupiter.api.Tag;

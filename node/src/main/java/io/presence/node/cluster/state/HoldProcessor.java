@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.state;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
@@ -17,7 +17,7 @@ import java.util.UUID;
  * transition's version is the owner's {@link DecisionTime}; {@code proposedVersion}, the asker's
  * clock, identifies the request when Hazelcast retries it.
  */
-final class HoldProcessor implements EntryProcessor<String, UserHolders, Change>,
+public final class HoldProcessor implements EntryProcessor<String, UserHolders, Change>,
         IdentifiedDataSerializable, HazelcastInstanceAware {
 
     private boolean hold;
@@ -40,12 +40,12 @@ final class HoldProcessor implements EntryProcessor<String, UserHolders, Change>
     }
 
     /** @param sender the member to send the login's webhook event, or null (webhooks off) */
-    static HoldProcessor hold(UUID member, long proposedVersion, UUID sender) {
+    public static HoldProcessor hold(UUID member, long proposedVersion, UUID sender) {
         return new HoldProcessor(true, member, proposedVersion, sender);
     }
 
     /** @param sender the member to send the logout's webhook event, or null (webhooks off) */
-    static HoldProcessor release(UUID member, long proposedVersion, UUID sender) {
+    public static HoldProcessor release(UUID member, long proposedVersion, UUID sender) {
         return new HoldProcessor(false, member, proposedVersion, sender);
     }
 

@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.state;
 
 import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.nio.ObjectDataInput;
@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /** Registers the classes that travel between members, with compact hand-written serialization. */
-final class PresenceSerialization implements DataSerializableFactory {
+public final class PresenceSerialization implements DataSerializableFactory {
 
     static final int FACTORY_ID = 7070;
     static final int USER_HOLDERS = 1;
@@ -54,7 +54,7 @@ final class PresenceSerialization implements DataSerializableFactory {
         return uuids;
     }
 
-    static void register(SerializationConfig config) {
+    public static void register(SerializationConfig config) {
         config.addDataSerializableFactory(FACTORY_ID, new PresenceSerialization());
     }
 
@@ -70,7 +70,7 @@ final class PresenceSerialization implements DataSerializableFactory {
             case TAKE_OVER_PROCESSOR -> new TakeOverProcessor();
             case DELIVERED_PROCESSOR -> new DeliveredProcessor();
             case ORPHANED_EVENTS_PREDICATE -> new OrphanedEventsPredicate();
-            case DISCONNECT_ORDER -> new HazelcastDisconnects.Order();
+            case DISCONNECT_ORDER -> new SerializedDisconnectOrder();
             case CONNECTED_CLIENTS -> new ConnectedClients();
             default -> throw new IllegalArgumentException("unknown presence type " + typeId);
         };

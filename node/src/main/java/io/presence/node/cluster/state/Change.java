@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.state;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -20,34 +20,34 @@ public final class Change implements IdentifiedDataSerializable {
         // for deserialization
     }
 
-    Change(String username, boolean online, long version) {
+    public Change(String username, boolean online, long version) {
         this(username, online, version, false);
     }
 
-    Change(String username, boolean online, long version, boolean behind) {
+    public Change(String username, boolean online, long version, boolean behind) {
         this.username = username;
         this.online = online;
         this.version = version;
         this.behind = behind;
     }
 
-    String username() {
+    public String username() {
         return username;
     }
 
-    boolean online() {
+    public boolean online() {
         return online;
     }
 
-    long version() {
+    public long version() {
         return version;
     }
 
-    boolean behind() {
+    public boolean behind() {
         return behind;
     }
 
-    PresenceChange toPresenceChange(long decidedAt) {
+    public PresenceChange toPresenceChange(long decidedAt) {
         return new PresenceChange(username, online, version, decidedAt);
     }
 

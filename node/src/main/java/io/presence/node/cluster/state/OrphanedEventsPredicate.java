@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.state;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /** Selects the entries with an undelivered webhook event whose sender is no longer a member. */
-final class OrphanedEventsPredicate implements Predicate<String, UserHolders>, IdentifiedDataSerializable {
+public final class OrphanedEventsPredicate implements Predicate<String, UserHolders>, IdentifiedDataSerializable {
 
     private Set<UUID> members;
 
@@ -19,7 +19,7 @@ final class OrphanedEventsPredicate implements Predicate<String, UserHolders>, I
         // for deserialization
     }
 
-    OrphanedEventsPredicate(Set<UUID> members) {
+    public OrphanedEventsPredicate(Set<UUID> members) {
         this.members = members;
     }
 
