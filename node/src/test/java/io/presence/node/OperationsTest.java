@@ -2,16 +2,15 @@ package io.presence.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.presence.node.support.Clients;
+import io.presence.node.support.InJvmNodes;
 import io.presence.node.support.NodeHttp;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.TestClient.Endpoint;
-import io.presence.node.support.TestCluster;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -38,37 +37,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("in-jvm")
 class OperationsTest {
 
+    @RegisterExtension
+    final InJvmNodes nodes = InJvmNodes.startedByTheTest();
+
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TestCluster cluster;
-    private Clients clients;
-
-    @AfterEach
-    void stop() {
-        if (clients != null) {
-            clients.close();
-        }
-        cluster.close();
-    }
-
     @Test
     void theFiguresMoveWithRealLoginsQueriesErrorsAndLogouts() {
-        cluster = TestCluster.start(2);
-        clients = new Clients(cluster);
-        int port = cluster.node(0).port();
+        nodes.start(2);
+        int port = nodes.cluster().node(0).port();
         String tag = UUID.randomUUID().toString().substring(0, 6);
-        TestClient watcher = clients.login(0, "watcher-" + tag);
+        TestClient watcher = nodes.clients().login(0, "watcher-" + tag);
         watcher.subscribeAll();
         Scrape before = Scrape.of(port);
 
         List<TestClient> users = new ArrayList<>();
         List<String> names = List.of("user-0-" + tag, "user-1-" + tag, "user-2-" + tag, "elsewhere-" + tag);
         for (int i = 0; i < 3; i++) {
-            users.add(clients.login(0, names.get(i)));
+            users.add(nodes.clients().login(0, names.get(i)));
         }
-        users.add(clients.login(1, names.get(3), Endpoint.JSON));
-        clients.login(0, null, Endpoint.JSON);
+        users.add(nodes.clients().login(1, names.get(3), Endpoint.JSON));
+        nodes.clients().login(0, null, Endpoint.JSON);
         names.forEach(name -> watcher.expect(presence(Action.PRESENCE_JOIN_ALL, name)));
 
         await().atMost(WAIT).untilAsserted(() -> {
@@ -113,10 +103,9 @@ class OperationsTest {
 
     @Test
     void everyFigureIsDescribedAndTheJvmProcessAndVertxAreThere() {
-        cluster = TestCluster.start(1);
-        clients = new Clients(cluster);
-        clients.login(0, "someone-" + UUID.randomUUID());
-        HttpResponse<String> response = NodeHttp.get(cluster.node(0).port(), "/metrics");
+        nodes.start(1);
+        nodes.clients().login(0, "someone-" + UUID.randomUUID());
+        HttpResponse<String> response = NodeHttp.get(nodes.cluster().node(0).port(), "/metrics");
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
         Scrape scrape = new Scrape(response.body());
@@ -133,18 +122,17 @@ class OperationsTest {
 
     @Test
     void readinessSaysWhyNotAndADrainTurnsItAwayWhileClientsStayUntilTheDelayEnds() {
-        cluster = TestCluster.start(2, Map.of("min.cluster.size", "2", "drain.delay.ms", "1500"));
-        clients = new Clients(cluster);
-        int port = cluster.node(0).port();
+        nodes.start(2, Map.of("min.cluster.size", "2", "drain.delay.ms", "1500"));
+        int port = nodes.cluster().node(0).port();
         assertEquals(200, NodeHttp.get(port, "/ready").statusCode());
-        cluster.crash(1);
+        nodes.cluster().crash(1);
         await().atMost(WAIT).until(() -> NodeHttp.get(port, "/ready").statusCode() == 503);
         String alone = NodeHttp.get(port, "/ready").body();
         assertTrue(alone.contains("fewer than min.cluster.size 2"), alone);
 
-        cluster.startNodeAsync().join();
+        nodes.cluster().startNodeAsync().join();
         await().atMost(WAIT).until(() -> NodeHttp.get(port, "/ready").statusCode() == 200);
-        TestClient connected = clients.login(0, "stays-" + UUID.randomUUID());
+        TestClient connected = nodes.clients().login(0, "stays-" + UUID.randomUUID());
 
         HttpResponse<String> proxied = NodeHttp.send(HttpRequest.newBuilder(NodeHttp.uri(port, "/drain"))
                 .header("X-Forwarded-For", "198.51.100.7").POST(HttpRequest.BodyPublishers.noBody()).build());
@@ -152,12 +140,12 @@ class OperationsTest {
         assertEquals(200, NodeHttp.get(port, "/ready").statusCode());
 
         long stopAsked = System.nanoTime();
-        CompletableFuture<Void> stopped = cluster.node(0).stop();
+        CompletableFuture<Void> stopped = nodes.cluster().node(0).stop();
         await().atMost(WAIT).until(() -> NodeHttp.get(port, "/ready").statusCode() == 503);
         assertTrue(NodeHttp.get(port, "/ready").body().contains("draining"));
         assertEquals(200, NodeHttp.get(port, "/health-check").statusCode(), "draining is alive");
         connected.roundTrip();
-        assertFalse(connected.isClosed(), "clients stay while the load balancer catches up");
+        assertFalse(connected.isClosed(), "nodes.clients() stay while the load balancer catches up");
         connected.awaitClosed();
         assertTrue((System.nanoTime() - stopAsked) / 1_000_000 >= 1500, "closed only once the drain delay ended");
         stopped.join();
@@ -165,8 +153,8 @@ class OperationsTest {
 
     @Test
     void aDrainFromThisHostAnswersOnceTheDelayHasPassed() {
-        cluster = TestCluster.start(1, Map.of("drain.delay.ms", "800"));
-        int port = cluster.node(0).port();
+        nodes.start(1, Map.of("drain.delay.ms", "800"));
+        int port = nodes.cluster().node(0).port();
         long asked = System.nanoTime();
         HttpResponse<String> drained = NodeHttp.send(HttpRequest.newBuilder(NodeHttp.uri(port, "/drain"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
@@ -178,8 +166,8 @@ class OperationsTest {
     @Test
     void withADrainTokenOnlyItsHolderDrainsEvenFromLoopbackAndCanEndTheDrain() {
         String token = "drain-" + UUID.randomUUID();
-        cluster = TestCluster.start(1, Map.of("drain.token", token));
-        int port = cluster.node(0).port();
+        nodes.start(1, Map.of("drain.token", token));
+        int port = nodes.cluster().node(0).port();
         // a sidecar or local proxy connects from loopback without forwarding headers: no longer enough
         HttpResponse<String> loopback = NodeHttp.send(HttpRequest.newBuilder(NodeHttp.uri(port, "/drain"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
@@ -206,14 +194,14 @@ class OperationsTest {
 
     @Test
     void aDrainFromThisHostCanBeEndedButAStopsDrainCannot() {
-        cluster = TestCluster.start(1, Map.of("drain.delay.ms", "2000"));
-        int port = cluster.node(0).port();
+        nodes.start(1, Map.of("drain.delay.ms", "2000"));
+        int port = nodes.cluster().node(0).port();
         NodeHttp.send(HttpRequest.newBuilder(NodeHttp.uri(port, "/drain")).POST(HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(503, NodeHttp.get(port, "/ready").statusCode());
         assertEquals(200, NodeHttp.send(HttpRequest.newBuilder(NodeHttp.uri(port, "/drain")).DELETE().build()).statusCode());
         assertEquals(200, NodeHttp.get(port, "/ready").statusCode());
 
-        CompletableFuture<Void> stopped = cluster.node(0).stop();
+        CompletableFuture<Void> stopped = nodes.cluster().node(0).stop();
         await().atMost(WAIT).until(() -> NodeHttp.get(port, "/ready").statusCode() == 503);
         HttpResponse<String> resume = NodeHttp.send(HttpRequest.newBuilder(NodeHttp.uri(port, "/drain")).DELETE().build());
         assertEquals(409, resume.statusCode(), resume.body());
@@ -223,13 +211,12 @@ class OperationsTest {
 
     @Test
     void theLivePageFiguresListEveryMemberWithItsConnectionsAndTheLoginsPerSecond() throws Exception {
-        cluster = TestCluster.start(2);
-        clients = new Clients(cluster);
+        nodes.start(2);
         String tag = UUID.randomUUID().toString().substring(0, 6);
-        clients.login(0, "a-" + tag);
-        clients.login(1, "b-" + tag);
-        clients.login(1, "c-" + tag);
-        int port = cluster.node(0).port();
+        nodes.clients().login(0, "a-" + tag);
+        nodes.clients().login(1, "b-" + tag);
+        nodes.clients().login(1, "c-" + tag);
+        int port = nodes.cluster().node(0).port();
         await().atMost(WAIT).untilAsserted(() -> {
             JsonNode status = JSON.readTree(NodeHttp.get(port, "/status").body());
             assertEquals(3, status.get("online").asInt());

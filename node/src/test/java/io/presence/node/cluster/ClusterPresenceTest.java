@@ -3,18 +3,15 @@ package io.presence.node.cluster;
 import io.presence.node.cluster.state.Change;
 import io.presence.node.cluster.state.DropDepartedProcessor;
 import io.presence.node.cluster.state.UserHolders;
-import io.presence.node.support.Clients;
+import io.presence.node.support.InJvmNodes;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.TestClient.Endpoint;
-import io.presence.node.support.TestCluster;
 import io.presence.protocol.Message;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,32 +30,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("in-jvm")
 class ClusterPresenceTest {
 
-    private static TestCluster cluster;
-    private static Clients clients;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = TestCluster.start(3);
-        clients = new Clients(cluster);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        clients.close();
-        cluster.close();
-    }
-
-    @AfterEach
-    void closeClients() {
-        clients.closeAll();
-    }
+    @RegisterExtension
+    static final InJvmNodes nodes = InJvmNodes.of(3);
 
     private static TestClient login(int node, String username) {
-        return clients.login(node, username);
+        return nodes.clients().login(node, username);
     }
 
     private static TestClient login(int node, String username, Endpoint endpoint) {
-        return clients.login(node, username, endpoint);
+        return nodes.clients().login(node, username, endpoint);
     }
 
     /** Asserts that exactly {@code n} matching messages arrive and no more follow within a short window. */
@@ -155,7 +135,7 @@ class ClusterPresenceTest {
         List<TestClient> watchers = List.of(login(0, unique("w0")), login(1, unique("w1")), login(2, unique("w2")));
         watchers.forEach(TestClient::subscribeAll);
         for (int round = 0; round < 30; round++) {
-            TestClient c = clients.loginUntracked(round % 3, flapper);
+            TestClient c = nodes.clients().loginUntracked(round % 3, flapper);
             c.close();
         }
         for (TestClient w : watchers) {
@@ -171,18 +151,17 @@ class ClusterPresenceTest {
         }
     }
 
-
     @Test
     void theMapHoldsOneEntryPerOnlineUserNamingEveryHoldingMember() {
         String shared = unique("shared");
         login(0, shared);
         login(1, shared);
         await().atMost(TestClient.WAIT).until(() -> {
-            Map<String, UserHolders> map = cluster.node(2).hazelcast().getMap(HazelcastPresenceCluster.USERS_MAP);
+            Map<String, UserHolders> map = nodes.cluster().node(2).hazelcast().getMap(HazelcastPresenceCluster.USERS_MAP);
             UserHolders holders = map.get(shared);
             return holders != null && holders.holders().size() == 2
-                    && holders.isHeldBy(cluster.node(0).hazelcast().getCluster().getLocalMember().getUuid())
-                    && holders.isHeldBy(cluster.node(1).hazelcast().getCluster().getLocalMember().getUuid());
+                    && holders.isHeldBy(nodes.cluster().node(0).hazelcast().getCluster().getLocalMember().getUuid())
+                    && holders.isHeldBy(nodes.cluster().node(1).hazelcast().getCluster().getLocalMember().getUuid());
         });
     }
 
@@ -203,7 +182,7 @@ class ClusterPresenceTest {
     void aMemberJustMergedBackReleasesNoLiveMembersUsers() {
         // as a hung member that woke up alone, merged back under a new UUID the owners know, and
         // asks with the member list it had while joining (itself only): a CI run saw this
-        UUID me = cluster.node(0).hazelcast().getCluster().getLocalMember().getUuid();
+        UUID me = nodes.cluster().node(0).hazelcast().getCluster().getLocalMember().getUuid();
         assertNodeOnesUsersSurvive(new DropDepartedProcessor(java.util.Set.of(me), me, Long.MAX_VALUE / 2, null));
     }
 
@@ -218,12 +197,12 @@ class ClusterPresenceTest {
         }
         names.forEach(n -> watcher.expect(presence(Action.PRESENCE_JOIN_ALL, n)));
 
-        Map<String, Change> released = cluster.node(0).hazelcast().<String, UserHolders>getMap(HazelcastPresenceCluster.USERS_MAP)
+        Map<String, Change> released = nodes.cluster().node(0).hazelcast().<String, UserHolders>getMap(HazelcastPresenceCluster.USERS_MAP)
                 .executeOnEntries(repair);
 
         assertTrue(released.values().stream().noneMatch(java.util.Objects::nonNull), "released: " + released);
-        UUID node1 = cluster.node(1).hazelcast().getCluster().getLocalMember().getUuid();
-        Map<String, UserHolders> map = cluster.node(2).hazelcast().getMap(HazelcastPresenceCluster.USERS_MAP);
+        UUID node1 = nodes.cluster().node(1).hazelcast().getCluster().getLocalMember().getUuid();
+        Map<String, UserHolders> map = nodes.cluster().node(2).hazelcast().getMap(HazelcastPresenceCluster.USERS_MAP);
         for (String n : names) {
             assertTrue(map.get(n) != null && map.get(n).isHeldBy(node1), n + " is still held by node 1");
         }

@@ -1,14 +1,12 @@
 package io.presence.node.cluster;
 
-import io.presence.node.support.Clients;
+import io.presence.node.support.InJvmNodes;
 import io.presence.node.support.TestClient;
-import io.presence.node.support.TestCluster;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,41 +26,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("in-jvm")
 class DepartedMemberGraceTest {
 
+    @RegisterExtension
+    final InJvmNodes nodes = InJvmNodes.of(3, Map.of("logout.grace.ms", String.valueOf(GRACE)));
+
     // Long enough that a loaded machine gets the crashed client closed and logged in elsewhere
     // well inside it; the test checks that it did rather than assuming so.
     private static final long GRACE = 4_000;
-
-    private TestCluster cluster;
-    private Clients clients;
-
-    @BeforeEach
-    void startCluster() {
-        cluster = TestCluster.start(3, Map.of("logout.grace.ms", String.valueOf(GRACE)));
-        clients = new Clients(cluster);
-    }
-
-    @AfterEach
-    void stopCluster() {
-        clients.close();
-        cluster.close();
-    }
 
     @Test
     void usersWhoReconnectElsewhereWithinTheGraceCauseNoEventsAndTheOthersLeaveOnceItEnds() {
         String tag = UUID.randomUUID().toString().substring(0, 6);
         String back = "back-" + tag;
         String gone = "gone-" + tag;
-        TestClient watcher = clients.login(0, "watcher-" + tag);
+        TestClient watcher = nodes.clients().login(0, "watcher-" + tag);
         watcher.subscribeAll();
-        TestClient backOn2 = clients.loginUntracked(2, back);
-        TestClient goneOn2 = clients.loginUntracked(2, gone);
+        TestClient backOn2 = nodes.clients().loginUntracked(2, back);
+        TestClient goneOn2 = nodes.clients().loginUntracked(2, gone);
         watcher.expect(presence(Action.PRESENCE_JOIN_ALL, back));
         watcher.expect(presence(Action.PRESENCE_JOIN_ALL, gone));
 
         long crashedAt = System.currentTimeMillis();
-        cluster.crash(2);
+        nodes.cluster().crash(2);
         backOn2.awaitClosed();
-        clients.login(1, back);
+        nodes.clients().login(1, back);
         long backAfter = System.currentTimeMillis() - crashedAt;
         assertTrue(backAfter < GRACE, "the reconnect came after the grace period: " + backAfter + " ms");
 

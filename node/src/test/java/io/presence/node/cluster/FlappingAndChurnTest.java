@@ -1,13 +1,12 @@
 package io.presence.node.cluster;
 
-import io.presence.node.support.Clients;
+import io.presence.node.support.InJvmNodes;
 import io.presence.node.support.TestClient;
-import io.presence.node.support.TestCluster;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,31 +27,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("in-jvm")
 class FlappingAndChurnTest {
 
-    private TestCluster cluster;
-    private Clients clients;
-
-    @AfterEach
-    void stop() {
-        clients.close();
-        cluster.close();
-    }
+    @RegisterExtension
+    final InJvmNodes nodes = InJvmNodes.startedByTheTest();
 
     private void startCluster(Map<String, String> settings) {
-        cluster = TestCluster.start(3, settings);
-        clients = new Clients(cluster);
+        nodes.start(3, settings);
     }
 
     @Test
     void reconnectionWithinTheGracePeriodProducesNoEventsAndALongerAbsenceOneLogout() {
         startCluster(Map.of("logout.grace.ms", "1500"));
         String user = "flapper-" + UUID.randomUUID();
-        List<TestClient> watchers = clients.watchers(3);
-        TestClient first = clients.loginUntracked(0, user);
+        List<TestClient> watchers = nodes.clients().watchers(3);
+        TestClient first = nodes.clients().loginUntracked(0, user);
         watchers.forEach(w -> w.expect(presence(Action.PRESENCE_JOIN_ALL, user)));
 
         long closedAt = System.currentTimeMillis();
         first.close();
-        TestClient back = clients.loginUntracked(0, user);
+        TestClient back = nodes.clients().loginUntracked(0, user);
         assertTrue(System.currentTimeMillis() - closedAt < 1500, "came back within the grace period");
         await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(6)).until(() ->
                 watchers.stream().allMatch(w -> w.count(m -> m instanceof PresenceMessage p && user.equals(p.name())) == 0));
@@ -68,7 +60,7 @@ class FlappingAndChurnTest {
         startCluster(Map.of());
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        List<TestClient> watchers = clients.watchers(3);
+        List<TestClient> watchers = nodes.clients().watchers(3);
         List<String> users = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             users.add("churn-" + i + "-" + UUID.randomUUID().toString().substring(0, 6));
@@ -81,14 +73,14 @@ class FlappingAndChurnTest {
             if (!mine.isEmpty() && random.nextInt(10) < 6) {
                 mine.remove(random.nextInt(mine.size())).close();
             } else if (mine.size() < 3) {
-                mine.add(clients.loginUntracked(random.nextInt(3), user));
+                mine.add(nodes.clients().loginUntracked(random.nextInt(3), user));
             }
         }
         Set<String> online = new HashSet<>();
         open.forEach((u, list) -> {
             if (!list.isEmpty()) {
                 online.add(u);
-                list.forEach(clients::track);
+                list.forEach(nodes.clients()::track);
             }
         });
         for (TestClient w : watchers) {

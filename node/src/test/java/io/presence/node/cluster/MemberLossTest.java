@@ -1,13 +1,11 @@
 package io.presence.node.cluster;
 
-import io.presence.node.support.Clients;
+import io.presence.node.support.InJvmNodes;
 import io.presence.node.support.TestClient;
-import io.presence.node.support.TestCluster;
 import io.presence.protocol.PresenceMessage.Action;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,23 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @Tag("in-jvm")
 class MemberLossTest {
 
-    private TestCluster cluster;
-    private Clients clients;
-
-    @BeforeEach
-    void startCluster() {
-        cluster = TestCluster.start(3);
-        clients = new Clients(cluster);
-    }
-
-    @AfterEach
-    void stopCluster() {
-        clients.close();
-        cluster.close();
-    }
+    @RegisterExtension
+    final InJvmNodes nodes = InJvmNodes.of(3);
 
     private TestClient login(int node, String username) {
-        return clients.login(node, username);
+        return nodes.clients().login(node, username);
     }
 
     private void assertLossHandled(Runnable loseNode2) {
@@ -57,9 +43,9 @@ class MemberLossTest {
         w1.subscribe(alsoElsewhere);
         List<TestClient> onLost = new ArrayList<>();
         for (String name : onlyOnLost) {
-            onLost.add(clients.loginUntracked(2, name));
+            onLost.add(nodes.clients().loginUntracked(2, name));
         }
-        onLost.add(clients.loginUntracked(2, alsoElsewhere));
+        onLost.add(nodes.clients().loginUntracked(2, alsoElsewhere));
         login(0, alsoElsewhere);
         for (TestClient w : List.of(w0, w1)) {
             await().atMost(TestClient.WAIT).until(() -> new HashSet<>(w.queryAll()).containsAll(onlyOnLost));
@@ -91,11 +77,11 @@ class MemberLossTest {
 
     @Test
     void crashedMembersUsersAreLoggedOutOnceAndSharedUsersStayOnline() {
-        assertLossHandled(() -> cluster.crash(2));
+        assertLossHandled(() -> nodes.cluster().crash(2));
     }
 
     @Test
     void stoppedMembersUsersAreLoggedOutOnceAndItsClientsAreClosed() {
-        assertLossHandled(() -> cluster.stop(2));
+        assertLossHandled(() -> nodes.cluster().stop(2));
     }
 }

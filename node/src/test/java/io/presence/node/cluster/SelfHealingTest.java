@@ -4,17 +4,14 @@ import com.hazelcast.map.IMap;
 import io.presence.node.cluster.state.Change;
 import io.presence.node.cluster.state.ChangeBatch;
 import io.presence.node.cluster.state.UserHolders;
-import io.presence.node.support.Clients;
+import io.presence.node.support.InJvmNodes;
 import io.presence.node.support.TestClient;
-import io.presence.node.support.TestCluster;
 import io.presence.protocol.Message;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -38,36 +35,20 @@ class SelfHealingTest {
      * leave that the default 30 s interval never would.
      */
     private static final long INTERVAL = 1_000;
-    private static TestCluster cluster;
-    private static Clients clients;
 
-    @BeforeAll
-    static void startCluster() {
-        cluster = TestCluster.start(3, Map.of("reconcile.interval.ms", String.valueOf(INTERVAL)));
-        clients = new Clients(cluster);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        clients.close();
-        cluster.close();
-    }
-
-    @AfterEach
-    void closeClients() {
-        clients.closeAll();
-    }
+    @RegisterExtension
+    static final InJvmNodes nodes = InJvmNodes.of(3, Map.of("reconcile.interval.ms", String.valueOf(INTERVAL)));
 
     private static TestClient login(int node, String username) {
-        return clients.login(node, username);
+        return nodes.clients().login(node, username);
     }
 
     private static List<TestClient> watchers() {
-        return clients.watchers(3);
+        return nodes.clients().watchers(3);
     }
 
     private static IMap<String, UserHolders> map() {
-        return cluster.node(0).hazelcast().getMap(HazelcastPresenceCluster.USERS_MAP);
+        return nodes.cluster().node(0).hazelcast().getMap(HazelcastPresenceCluster.USERS_MAP);
     }
 
     /** Held by someone: a logged-out user's entry stays a while as a tombstone, with no holders. */
@@ -77,12 +58,12 @@ class SelfHealingTest {
     }
 
     private static UUID memberOf(int node) {
-        return cluster.node(node).hazelcast().getCluster().getLocalMember().getUuid();
+        return nodes.cluster().node(node).hazelcast().getCluster().getLocalMember().getUuid();
     }
 
     /** What a member publishes when its entry processor caused a transition. */
     private static void publish(int node, Change change) {
-        cluster.node(node).hazelcast().<ChangeBatch>getTopic(ChangeTopic.NAME).publish(new ChangeBatch(List.of(change), System.currentTimeMillis()));
+        nodes.cluster().node(node).hazelcast().<ChangeBatch>getTopic(ChangeTopic.NAME).publish(new ChangeBatch(List.of(change), System.currentTimeMillis()));
     }
 
     private static void assertNone(TestClient w, Predicate<Message> unwanted) {
@@ -96,7 +77,7 @@ class SelfHealingTest {
         login(1, user);
         watchers.forEach(w -> w.expect(presence(Action.PRESENCE_JOIN_ALL, user)));
 
-        map().delete(user); // the cluster forgets a user who is still connected
+        map().delete(user); // the nodes.cluster() forgets a user who is still connected
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             UserHolders holders = map().get(user);

@@ -17,6 +17,11 @@ public final class Clients implements AutoCloseable {
         this.cluster = cluster;
     }
 
+    /** The Vert.x the clients run on, for a test's own connections. */
+    public Vertx vertx() {
+        return vertx;
+    }
+
     public TestClient login(int node, String username) {
         return login(node, username, TestClient.Endpoint.BINARY);
     }

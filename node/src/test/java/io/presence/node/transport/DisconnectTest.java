@@ -2,18 +2,16 @@ package io.presence.node.transport;
 
 import io.presence.node.auth.PasswordHash;
 import io.presence.node.session.CloseCode;
-import io.presence.node.support.Clients;
+import io.presence.node.support.InJvmNodes;
 import io.presence.node.support.NodeHttp;
 import io.presence.node.support.TestClient;
-import io.presence.node.support.TestCluster;
 import io.presence.protocol.AuthMessage;
 import io.presence.protocol.PresenceMessage;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -42,12 +40,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("in-jvm")
 class DisconnectTest {
 
+    @RegisterExtension
+    static final InJvmNodes nodes = InJvmNodes.startedByTheTest();
+
     private static final String PASSWORD = "moderation secret";
 
     @TempDir
     static Path dir;
-    private static TestCluster cluster;
-    private static Clients clients;
 
     @BeforeAll
     static void startNodes() throws IOException {
@@ -66,24 +65,12 @@ class DisconnectTest {
                     allow: true
                     disconnect: "user.data.role == 'moderator'"
                 """);
-        cluster = TestCluster.start(3, Map.of("auth", "file, none", "auth.file.users", users.toString(),
+        nodes.start(3, Map.of("auth", "file, none", "auth.file.users", users.toString(),
                 "permissions.file", rules.toString()));
-        clients = new Clients(cluster);
-    }
-
-    @AfterAll
-    static void stopNodes() {
-        clients.close();
-        cluster.close();
-    }
-
-    @AfterEach
-    void closeClients() {
-        clients.closeAll();
     }
 
     private static HttpResponse<String> disconnect(int node, String user, String caller, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(NodeHttp.uri(cluster.node(node).port(),
+        HttpRequest.Builder request = HttpRequest.newBuilder(NodeHttp.uri(nodes.cluster().node(node).port(),
                         "/api/presence/" + user + "/disconnect"))
                 .timeout(TestClient.WAIT)
                 .header("Content-Type", "application/json")
@@ -96,7 +83,7 @@ class DisconnectTest {
     }
 
     private static AuthMessage tryLogin(int node, String username) {
-        TestClient client = clients.connect(node);
+        TestClient client = nodes.clients().connect(node);
         return client.authenticate("{\"username\":\"" + username + "\"}");
     }
 
@@ -104,11 +91,11 @@ class DisconnectTest {
     void aModeratorsCallToOneNodeClosesTheUsersConnectionsOnEveryNodeAndSubscribersSeeOneLeave() {
         String tag = UUID.randomUUID().toString().substring(0, 6);
         String victim = "victim-" + tag;
-        TestClient watcher = clients.login(0, "watcher-" + tag);
+        TestClient watcher = nodes.clients().login(0, "watcher-" + tag);
         watcher.subscribeAll();
-        TestClient onNode2 = clients.login(2, victim);
-        TestClient onNode1 = clients.login(1, victim);
-        TestClient bystander = clients.login(2, "bystander-" + tag);
+        TestClient onNode2 = nodes.clients().login(2, victim);
+        TestClient onNode1 = nodes.clients().login(1, victim);
+        TestClient bystander = nodes.clients().login(2, "bystander-" + tag);
         watcher.expect(TestClient.presence(PresenceMessage.Action.PRESENCE_JOIN_ALL, victim));
 
         HttpResponse<String> response = disconnect(0, victim, "moderator", "{\"reason\":\"spamming the lobby\"}");
@@ -128,7 +115,7 @@ class DisconnectTest {
                 "one leave, however many connections the user had");
 
         // no refusal asked for: the user may come straight back
-        clients.login(1, victim);
+        nodes.clients().login(1, victim);
         watcher.expect(TestClient.presence(PresenceMessage.Action.PRESENCE_JOIN_ALL, victim));
     }
 
@@ -137,7 +124,7 @@ class DisconnectTest {
         String tag = UUID.randomUUID().toString().substring(0, 6);
         String briefly = "briefly-" + tag;
         String longer = "longer-" + tag;
-        TestClient connection = clients.login(1, briefly);
+        TestClient connection = nodes.clients().login(1, briefly);
 
         HttpResponse<String> response = disconnect(2, briefly, "moderator", "{\"refuseLoginsForMs\":3000}");
         assertEquals(202, response.statusCode(), response.body());
@@ -155,8 +142,8 @@ class DisconnectTest {
 
         // a refusal outlives the nodes that heard it: a node started afterwards reads it from the cluster
         assertEquals(202, disconnect(0, longer, "moderator", "{\"refuseLoginsForMs\":120000}").statusCode());
-        cluster.stop(2);
-        cluster.restart(2);
+        nodes.cluster().stop(2);
+        nodes.cluster().restart(2);
         assertEquals(AuthMessage.Action.AUTH_UNSUCCESSFUL, tryLogin(2, longer).action());
     }
 
@@ -164,7 +151,7 @@ class DisconnectTest {
     void callersTheRulesDoNotAllowAndBadRequestsChangeNothing() {
         String tag = UUID.randomUUID().toString().substring(0, 6);
         String user = "kept-" + tag;
-        TestClient connection = clients.login(1, user);
+        TestClient connection = nodes.clients().login(1, user);
 
         assertEquals(403, disconnect(0, user, "member", "{}").statusCode(), "a member may not");
         assertEquals(403, disconnect(0, user, null, "").statusCode(), "an anonymous caller may not");

@@ -1,19 +1,19 @@
 package io.presence.node.transport;
 
+import io.presence.node.support.InJvmNodes;
 import io.presence.node.support.LogCapture;
 import io.presence.node.support.NodeHttp;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.TestClient.Endpoint;
-import io.presence.node.support.OneNode;
 import io.presence.protocol.Message;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 import io.presence.protocol.testing.RandomInput;
 import io.vertx.core.json.Json;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -43,7 +43,8 @@ class HostileInputPropertiesTest {
 
     private static final Set<Integer> CLEAR_ANSWERS = Set.of(200, 400, 401, 403, 404, 405, 413, 415, 429);
     private static final int MAX_NAME = 16;
-    private static OneNode node;
+    @RegisterExtension
+    static final InJvmNodes nodes = InJvmNodes.startedByTheTest();
     private static int port;
 
     @BeforeAll
@@ -59,15 +60,10 @@ class HostileInputPropertiesTest {
                     allow: "$team != 'blocked'"
                 """);
         rules.toFile().deleteOnExit();
-        node = OneNode.start(Map.of("max.username.length", String.valueOf(MAX_NAME),
+        nodes.start(1, Map.of("max.username.length", String.valueOf(MAX_NAME),
                 "permissions.file", rules.toString(), "auth.max.failures.per.address", "1000000",
                 "max.messages.per.second", "1000000", "max.message.burst", "1000000"));
-        port = node.port();
-    }
-
-    @AfterAll
-    static void stopNode() {
-        node.close();
+        port = nodes.cluster().node(0).port();
     }
 
     /** A name as a stranger might send one: empty, long, odd characters, or one the patterns above almost match. */
@@ -133,7 +129,7 @@ class HostileInputPropertiesTest {
 
     @Test
     void everyHttpApiRequestGetsAClearAnswerAndTheNodeKeepsServing() {
-        TestClient bystander = node.loggedIn("http-bystander");
+        TestClient bystander = nodes.clients().login(0, "http-bystander");
         try (LogCapture log = LogCapture.start()) {
             property("HTTP API requests get clear answers").tries(400).within(Duration.ofSeconds(12))
                     .forAll(HostileInputPropertiesTest::request, request -> {
@@ -154,8 +150,8 @@ class HostileInputPropertiesTest {
 
     @Test
     void everyNameInEveryPresenceRequestGetsItsAnswerAndTheConnectionStays() {
-        TestClient asker = node.loggedIn("name-asker");
-        TestClient bystander = node.loggedIn("name-bystander", Endpoint.JSON);
+        TestClient asker = nodes.clients().login(0, "name-asker");
+        TestClient bystander = nodes.clients().login(0, "name-bystander", Endpoint.JSON);
         try (LogCapture log = LogCapture.start()) {
             property("names in requests get answers").tries(2_000).within(Duration.ofSeconds(12)).forAll(random -> {
                 Action action = List.of(Action.SUBSCRIBE, Action.UNSUBSCRIBE, Action.QUERY).get(random.nextInt(3));

@@ -1,19 +1,18 @@
 package io.presence.node.transport;
 
+import io.presence.node.support.InJvmNodes;
 import io.presence.node.support.NodeHttp;
 import io.presence.node.support.TestClient;
-import io.presence.node.support.OneNode;
 import io.presence.protocol.AuthMessage;
 import io.presence.protocol.Message;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -40,27 +39,18 @@ class HostileInputTest {
 
     private static final int MAX_NAME = 128; // the default max.username.length
     private static final int MAX_ANSWER = 64 * 1024;
-    private static OneNode node;
+    @RegisterExtension
+    static final InJvmNodes nodes = InJvmNodes.startedByTheTest();
     private static int port;
 
     @BeforeAll
     static void startNode() {
-        node = OneNode.start(Map.of("api.max.answer.bytes", String.valueOf(MAX_ANSWER)));
-        port = node.port();
-    }
-
-    @AfterAll
-    static void stopNode() {
-        node.close();
-    }
-
-    @AfterEach
-    void closeAll() {
-        node.closeClients();
+        nodes.start(1, Map.of("api.max.answer.bytes", String.valueOf(MAX_ANSWER)));
+        port = nodes.cluster().node(0).port();
     }
 
     private TestClient loggedIn(String username) {
-        return node.loggedIn(username);
+        return nodes.clients().login(0, username);
     }
 
     @Test
@@ -78,8 +68,7 @@ class HostileInputTest {
         c.send(PresenceMessage.request(Action.SUBSCRIBE, id, List.of(longest, emoji)));
         c.expect(PresenceMessage.ack(Action.SUBSCRIBE, id));
 
-        TestClient tooLongLogin = node.connected();
-        tooLongLogin.handshake();
+        TestClient tooLongLogin = nodes.clients().connect(0);
         AuthMessage answer = tooLongLogin.authenticate("{\"username\":\"" + tooLong + "\"}");
         assertEquals(AuthMessage.Action.AUTH_UNSUCCESSFUL, answer.action());
         assertTrue(answer.data().contains("at most " + MAX_NAME), answer.data());

@@ -1,14 +1,13 @@
 package io.presence.node.transport;
 
-import io.presence.node.support.Clients;
+import io.presence.node.support.InJvmNodes;
 import io.presence.node.support.NodeHttp;
 import io.presence.node.support.TestClient;
-import io.presence.node.support.TestCluster;
 import io.presence.protocol.PresenceMessage;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -29,26 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("in-jvm")
 class LastSeenTest {
 
-    private TestCluster cluster;
-    private Clients clients;
-
-    @AfterEach
-    void stop() {
-        if (clients != null) {
-            clients.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    final InJvmNodes nodes = InJvmNodes.startedByTheTest();
 
     private void start(Map<String, String> settings) {
-        cluster = TestCluster.start(3, settings);
-        clients = new Clients(cluster);
+        nodes.start(3, settings);
     }
 
     private JsonObject user(int node, String name) {
-        HttpResponse<String> response = NodeHttp.get(cluster.node(node).port(), "/api/presence/" + name);
+        HttpResponse<String> response = NodeHttp.get(nodes.cluster().node(node).port(), "/api/presence/" + name);
         assertEquals(200, response.statusCode(), response.body());
         return new JsonObject(response.body());
     }
@@ -59,10 +47,10 @@ class LastSeenTest {
         String tag = UUID.randomUUID().toString().substring(0, 6);
         String gone = "gone-" + tag;
         String here = "here-" + tag;
-        TestClient watcher = clients.login(0, "watcher-" + tag);
+        TestClient watcher = nodes.clients().login(0, "watcher-" + tag);
         watcher.subscribeAll();
-        TestClient goneClient = clients.loginUntracked(2, gone);
-        clients.login(1, here);
+        TestClient goneClient = nodes.clients().loginUntracked(2, gone);
+        nodes.clients().login(1, here);
         watcher.expect(TestClient.presence(PresenceMessage.Action.PRESENCE_JOIN_ALL, gone));
         assertNull(user(0, gone).getValue("lastSeen"), "online: no last seen");
 
@@ -81,12 +69,12 @@ class LastSeenTest {
         assertNull(user(1, here).getValue("lastSeen"));
         assertNull(user(1, "never-" + tag).getValue("lastSeen"), "never seen");
 
-        HttpResponse<String> names = NodeHttp.get(cluster.node(1).port(), "/api/presence?names=" + gone + "," + here + ",never-" + tag);
+        HttpResponse<String> names = NodeHttp.get(nodes.cluster().node(1).port(), "/api/presence?names=" + gone + "," + here + ",never-" + tag);
         assertEquals(200, names.statusCode(), names.body());
         JsonObject both = new JsonObject(names.body());
         assertEquals(Map.of(gone, false, here, true, "never-" + tag, false), both.getJsonObject("users").getMap());
         assertEquals(Map.of(gone, user(0, gone).getLong("lastSeen")), both.getJsonObject("lastSeen").getMap(),
-                "only offline users the cluster remembers");
+                "only offline users the nodes.cluster() remembers");
     }
 
     @Test
@@ -95,25 +83,25 @@ class LastSeenTest {
         String tag = UUID.randomUUID().toString().substring(0, 6);
         String onCrashed = "crashed-" + tag;
         String earlier = "earlier-" + tag;
-        TestClient watcher = clients.login(0, "watcher-" + tag);
+        TestClient watcher = nodes.clients().login(0, "watcher-" + tag);
         watcher.subscribeAll();
-        TestClient earlierClient = clients.loginUntracked(1, earlier);
+        TestClient earlierClient = nodes.clients().loginUntracked(1, earlier);
         watcher.expect(TestClient.presence(PresenceMessage.Action.PRESENCE_JOIN_ALL, earlier));
         earlierClient.close();
         watcher.expect(TestClient.presence(PresenceMessage.Action.PRESENCE_LEAVE_ALL, earlier));
         await().atMost(TestClient.WAIT).until(() -> user(0, earlier).getValue("lastSeen") != null);
         long earlierSeen = user(0, earlier).getLong("lastSeen");
 
-        clients.loginUntracked(2, onCrashed);
+        nodes.clients().loginUntracked(2, onCrashed);
         watcher.expect(TestClient.presence(PresenceMessage.Action.PRESENCE_JOIN_ALL, onCrashed));
         long before = System.currentTimeMillis();
-        cluster.crash(2); // the node the user was on, and a member holding a third of every map
+        nodes.cluster().crash(2); // the node the user was on, and a member holding a third of every map
         watcher.expect(TestClient.presence(PresenceMessage.Action.PRESENCE_LEAVE_ALL, onCrashed));
         await().atMost(TestClient.WAIT).until(() -> user(0, onCrashed).getValue("lastSeen") != null);
         assertTrue(user(1, onCrashed).getLong("lastSeen") >= before - 1000);
         assertEquals(earlierSeen, user(1, earlier).getLong("lastSeen"), "kept through the member's death");
 
-        cluster.crash(1); // and another member: one backup each is enough, one at a time
+        nodes.cluster().crash(1); // and another member: one backup each is enough, one at a time
         assertEquals(earlierSeen, user(0, earlier).getLong("lastSeen"));
         assertTrue(user(0, onCrashed).getLong("lastSeen") >= before - 1000);
     }
@@ -123,9 +111,9 @@ class LastSeenTest {
         start(Map.of("last.seen.retention.ms", "2000"));
         String tag = UUID.randomUUID().toString().substring(0, 6);
         String name = "brief-" + tag;
-        TestClient watcher = clients.login(0, "watcher-" + tag);
+        TestClient watcher = nodes.clients().login(0, "watcher-" + tag);
         watcher.subscribeAll();
-        TestClient client = clients.loginUntracked(1, name);
+        TestClient client = nodes.clients().loginUntracked(1, name);
         watcher.expect(TestClient.presence(PresenceMessage.Action.PRESENCE_JOIN_ALL, name));
         client.close();
         watcher.expect(TestClient.presence(PresenceMessage.Action.PRESENCE_LEAVE_ALL, name));

@@ -1,19 +1,18 @@
 package io.presence.node.transport;
 
 import io.presence.node.auth.PasswordHash;
-import io.presence.node.support.Clients;
+import io.presence.node.support.InJvmNodes;
 import io.presence.node.support.NodeHttp;
 import io.presence.node.support.TestClient;
-import io.presence.node.support.TestCluster;
 import io.presence.node.support.WebhookReceiver;
 import io.presence.protocol.AuthMessage;
 import io.presence.protocol.PresenceMessage;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -43,14 +42,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("in-jvm")
 class UserDataTest {
 
+    @RegisterExtension
+    static final InJvmNodes nodes = InJvmNodes.startedByTheTest();
+
     private static final String PASSWORD = "who is who";
     private static final String SECRET = "user-data-webhook-secret";
     private static final int MAX_BYTES = 512;
 
     @TempDir
     static Path dir;
-    private static TestCluster cluster;
-    private static Clients clients;
     private static WebhookReceiver receiver;
 
     @BeforeAll
@@ -75,27 +75,20 @@ class UserDataTest {
                     allow: "user.id != 'intern'"
                 """);
         receiver = new WebhookReceiver(SECRET);
-        cluster = TestCluster.start(3, Map.of("auth", "file, none", "auth.file.users", users.toString(),
+        nodes.start(3, Map.of("auth", "file, none", "auth.file.users", users.toString(),
                 "permissions.file", rules.toString(), "user.data.max.bytes", String.valueOf(MAX_BYTES),
                 "webhook.urls", receiver.url(), "webhook.secret", SECRET, "webhook.include.data", "true",
                 "webhook.batch.ms", "20"));
-        clients = new Clients(cluster);
     }
 
     @AfterAll
     static void stopNodes() {
-        clients.close();
-        cluster.close();
+        nodes.close();
         receiver.close();
     }
 
-    @AfterEach
-    void closeClients() {
-        clients.closeAll();
-    }
-
     private static HttpResponse<String> get(int node, String path, String caller) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(NodeHttp.uri(cluster.node(node).port(), path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(NodeHttp.uri(nodes.cluster().node(node).port(), path))
                 .timeout(TestClient.WAIT);
         if (caller != null) {
             request.header("Authorization", "Basic " + Base64.getEncoder()
@@ -111,7 +104,7 @@ class UserDataTest {
     }
 
     private static TestClient loginWithPassword(int node, String username, String expectedClientData) {
-        TestClient client = clients.track(clients.connect(node));
+        TestClient client = nodes.clients().track(nodes.clients().connect(node));
         AuthMessage ack = client.authenticate("{\"username\":\"" + username + "\",\"password\":\"" + PASSWORD + "\"}");
         assertEquals(AuthMessage.Action.AUTH_SUCCESSFUL, ack.action());
         assertEquals(new JsonObject(expectedClientData), new JsonObject(ack.data()), "the client gets its data as before");
@@ -125,7 +118,7 @@ class UserDataTest {
     @Test
     void anyNodeShowsAUsersDataToCallersAllowedToQueryItAndRefusesOthers() {
         JsonObject alexData = new JsonObject().put("name", "Alex Doe").put("team", "blue");
-        TestClient watcher = clients.login(0, "watcher");
+        TestClient watcher = nodes.clients().login(0, "watcher");
         watcher.subscribeAll();
         TestClient alex = loginWithPassword(2, "alex", alexData.encode());
         watcher.expect(TestClient.presence(PresenceMessage.Action.PRESENCE_JOIN_ALL, "alex"));
@@ -170,10 +163,10 @@ class UserDataTest {
     @Test
     void dataOverTheBoundIsNotKeptAndAUserWithoutDataHasNone() {
         String bio = "{\"bio\":\"" + "x".repeat(MAX_BYTES) + "\"}";
-        TestClient watcher = clients.login(1, "watcher-2");
+        TestClient watcher = nodes.clients().login(1, "watcher-2");
         watcher.subscribeAll();
         loginWithPassword(0, "chatty", bio);
-        TestClient backend = clients.track(clients.connect(2));
+        TestClient backend = nodes.clients().track(nodes.clients().connect(2));
         assertEquals(AuthMessage.Action.AUTH_SUCCESSFUL,
                 backend.authenticate("{\"username\":\"backend\",\"password\":\"" + PASSWORD + "\"}").action());
         watcher.expect(TestClient.presence(PresenceMessage.Action.PRESENCE_JOIN_ALL, "chatty"));

@@ -1,14 +1,14 @@
 package io.presence.node.transport;
 
+import io.presence.node.support.InJvmNodes;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.TestClient.Endpoint;
-import io.presence.node.support.OneNode;
 import io.presence.protocol.PresenceMessage;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -30,20 +30,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebSocketFramesTest {
 
     private static final int LIMIT = 4096;
-    private static OneNode node;
+    @RegisterExtension
+    static final InJvmNodes nodes = InJvmNodes.startedByTheTest();
     private static Vertx vertx;
     private static int port;
 
     @BeforeAll
     static void startNode() {
-        node = OneNode.start(Map.of("max.message.size", String.valueOf(LIMIT)));
-        port = node.port();
-        vertx = node.vertx();
-    }
-
-    @AfterAll
-    static void stopNode() {
-        node.close();
+        nodes.start(1, Map.of("max.message.size", String.valueOf(LIMIT)));
+        port = nodes.cluster().node(0).port();
+        vertx = nodes.clients().vertx();
     }
 
     @ParameterizedTest

@@ -1,14 +1,14 @@
 package io.presence.node.webhook;
 
-import io.presence.node.support.Clients;
+import io.presence.node.support.InJvmNodes;
 import io.presence.node.support.TestClient;
-import io.presence.node.support.TestCluster;
 import io.presence.node.support.WebhookReceiver;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,31 +30,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("in-jvm")
 class WebhookDeliveryTest {
 
+    @RegisterExtension
+    final InJvmNodes nodes = InJvmNodes.startedByTheTest();
+
     private static final String SECRET = "hook-secret-" + UUID.randomUUID();
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private WebhookReceiver receiver;
-    private TestCluster cluster;
-    private Clients clients;
 
-    private void start(int nodes) {
+    private void start(int size) {
         receiver = new WebhookReceiver(SECRET);
-        cluster = TestCluster.start(nodes, Map.of("webhook.urls", receiver.url(), "webhook.secret", SECRET,
+        nodes.start(size, Map.of("webhook.urls", receiver.url(), "webhook.secret", SECRET,
                 "webhook.key.name", "key-2026", "webhook.retry.ms", "60000"));
-        clients = new Clients(cluster);
     }
 
     /** A subscriber to everyone on node 0; the test's users share its tag. */
     private TestClient watching(String tag) {
-        TestClient watcher = clients.login(0, "watcher-" + tag);
+        TestClient watcher = nodes.clients().login(0, "watcher-" + tag);
         watcher.subscribeAll();
         return watcher;
     }
 
     @AfterEach
     void stop() {
-        clients.close();
-        cluster.close();
+        nodes.close();
         receiver.close();
     }
 
@@ -107,7 +106,7 @@ class WebhookDeliveryTest {
             List<TestClient> sessions = open.computeIfAbsent(user, u -> new ArrayList<>());
             if (sessions.isEmpty() || random.nextBoolean()) {
                 // a login on any node: the users' transitions are decided by different members
-                sessions.add(clients.loginUntracked(random.nextInt(3), user));
+                sessions.add(nodes.clients().loginUntracked(random.nextInt(3), user));
             } else {
                 sessions.remove(random.nextInt(sessions.size())).close();
             }
@@ -136,7 +135,7 @@ class WebhookDeliveryTest {
         receiver.mode(WebhookReceiver.Mode.REFUSE);
         List<TestClient> sessions = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            sessions.add(clients.login(i % 2, "down-" + tag + "-" + i));
+            sessions.add(nodes.clients().login(i % 2, "down-" + tag + "-" + i));
         }
         sessions.subList(0, 3).forEach(TestClient::close);
         await().atMost(WAIT).until(() -> receiver.refused() >= 3);
@@ -161,7 +160,7 @@ class WebhookDeliveryTest {
         String flapping = "flapping-" + tag;
         int rounds = 70; // 140 transitions: more than an entry keeps undelivered
         for (int i = 1; i <= rounds; i++) {
-            TestClient session = clients.loginUntracked(0, flapping);
+            TestClient session = nodes.clients().loginUntracked(0, flapping);
             int logins = i;
             // each transition heard before the next step, so none is folded into the next
             await().atMost(WAIT).pollInterval(Duration.ofMillis(5))
@@ -171,7 +170,7 @@ class WebhookDeliveryTest {
                     .until(() -> watcher.presenceStream(flapping).size() == 2 * logins);
         }
         String steady = "steady-" + tag;
-        clients.login(0, steady);
+        nodes.clients().login(0, steady);
         await().atMost(WAIT).until(() -> watcher.presenceStream(steady).size() == 1);
         receiver.mode(WebhookReceiver.Mode.ACCEPT);
         Map<String, List<Boolean>> heard = transitions(watcher, tag);
@@ -191,11 +190,11 @@ class WebhookDeliveryTest {
         for (int i = 0; i < 5; i++) {
             String user = "crash-" + tag + "-" + i;
             users.add(user);
-            clients.loginUntracked(2, user); // node 2 decides these logins, so it sends them
+            nodes.clients().loginUntracked(2, user); // node 2 decides these logins, so it sends them
         }
         await().atMost(WAIT).until(() -> receiver.held() >= 1);
         receiver.mode(WebhookReceiver.Mode.ACCEPT);
-        cluster.crash(2);
+        nodes.cluster().crash(2);
         // the survivors log the crashed node's users out and take over its undelivered logins
         await().atMost(WAIT).until(() -> users.stream().allMatch(u -> transitions(watcher, tag)
                 .getOrDefault(u, List.of()).equals(List.of(true, false))));
@@ -214,11 +213,11 @@ class WebhookDeliveryTest {
         for (int i = 0; i < 10; i++) {
             String user = "leaving-" + tag + "-" + i;
             users.add(user);
-            clients.loginUntracked(2, user);
+            nodes.clients().loginUntracked(2, user);
         }
         await().atMost(WAIT).until(() -> users.stream().allMatch(u -> receiver.byUser().containsKey(u)));
         // node 2 decides its users' logouts as it drains, then leaves: a survivor sends what it did not
-        cluster.stop(2);
+        nodes.cluster().stop(2);
         await().atMost(WAIT).until(() -> users.stream().allMatch(u -> transitions(watcher, tag)
                 .getOrDefault(u, List.of()).equals(List.of(true, false))));
         everyTransitionArrivedInOrder(transitions(watcher, tag));
