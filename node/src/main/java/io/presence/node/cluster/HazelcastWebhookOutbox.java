@@ -3,7 +3,6 @@ package io.presence.node.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.presence.node.cluster.state.Change;
-import io.presence.node.cluster.state.ChangeBatch;
 import io.presence.node.cluster.state.DeliveredProcessor;
 import io.presence.node.cluster.state.OrphanedEventsPredicate;
 import io.presence.node.cluster.state.TakeOverProcessor;
@@ -69,7 +68,7 @@ final class HazelcastWebhookOutbox implements WebhookOutbox {
         }
         return workers.supply(() -> {
                     if (!member.mayActForDeparted()) {
-                        return Map.<String, ChangeBatch>of(); // the larger side takes them over
+                        return Map.<String, ArrayList<Change>>of(); // the larger side takes them over
                     }
                     UUID me = member.uuid(); // before the view, as in HazelcastClusterRepair
                     Set<UUID> live = member.liveMembers();
@@ -77,9 +76,9 @@ final class HazelcastWebhookOutbox implements WebhookOutbox {
                 })
                 .thenAccept(results -> {
                     List<Change> taken = new ArrayList<>();
-                    for (Map.Entry<String, ChangeBatch> e : results.entrySet()) {
-                        if (e.getValue() != null) {
-                            taken.addAll(e.getValue().changes());
+                    for (List<Change> changes : results.values()) {
+                        if (changes != null) {
+                            taken.addAll(changes);
                         }
                     }
                     if (!taken.isEmpty()) {

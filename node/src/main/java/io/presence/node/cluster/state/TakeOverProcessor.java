@@ -20,7 +20,7 @@ import java.util.UUID;
  * it on an entry first takes that entry's events: each event has one sender at a time. Alive
  * means as {@link LiveHolders} has it; the backup is given the set the primary kept.
  */
-public final class TakeOverProcessor implements EntryProcessor<String, UserHolders, ChangeBatch>,
+public final class TakeOverProcessor implements EntryProcessor<String, UserHolders, ArrayList<Change>>,
         IdentifiedDataSerializable, HazelcastInstanceAware {
 
     private LiveHolders live;
@@ -46,23 +46,24 @@ public final class TakeOverProcessor implements EntryProcessor<String, UserHolde
     }
 
     @Override
-    public EntryProcessor<String, UserHolders, ChangeBatch> getBackupProcessor() {
+    public EntryProcessor<String, UserHolders, ArrayList<Change>> getBackupProcessor() {
         return new TakeOverProcessor(live.forBackup(), taker);
     }
 
     @Override
-    public ChangeBatch process(Map.Entry<String, UserHolders> entry) {
+    public ArrayList<Change> process(Map.Entry<String, UserHolders> entry) {
         UserHolders before = entry.getValue();
         List<UserHolders.PendingEvent> taken = UserHolders.takeOver(entry, sender -> !live.isLive(sender), taker);
         if (taken.isEmpty()) {
             return null;
         }
         long oldest = before.oldestPending();
-        List<Change> changes = new ArrayList<>(taken.size());
+        // a list, not a ChangeBatch: that is the topic's message, and these were never published
+        ArrayList<Change> changes = new ArrayList<>(taken.size());
         for (UserHolders.PendingEvent e : taken) {
             changes.add(new Change(entry.getKey(), e.online(), e.version(), e.version() != oldest));
         }
-        return new ChangeBatch(changes, 0);
+        return changes;
     }
 
     @Override
