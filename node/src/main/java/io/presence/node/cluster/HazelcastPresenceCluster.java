@@ -14,9 +14,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hot path on Hazelcast: an IMap from online username to the members holding it, changed only
@@ -24,6 +28,8 @@ import java.util.function.Consumer;
  * on which the member that caused a transition publishes it.
  */
 final class HazelcastPresenceCluster implements PresenceCluster {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HazelcastPresenceCluster.class);
 
     static final String USERS_MAP = "presence-users";
 
@@ -71,25 +77,46 @@ final class HazelcastPresenceCluster implements PresenceCluster {
      * One entry processor call per name, then one publish of what they changed. Per name rather
      * than {@code submitToKeys}: a multi-key call sends every partition's operation the whole key
      * set, each checking every key's partition (work that grows with keys × partitions). Each
-     * answer is counted on the thread that produced it; the last one hands the publish to the
-     * fork-join pool, since Hazelcast's own threads may not start multi-partition calls (the
-     * last-seen times). What some calls changed is published even when others failed; the stage
-     * then fails, and the caller retries every name (the processor changes nothing twice).
+     * answer is counted on the thread that produced it. Once the last has answered the changes are
+     * decided: their webhook events are queued, the caller learns them at once, and the fork-join
+     * pool publishes them beside it (Hazelcast's own threads may not start multi-partition calls
+     * such as the last-seen times), so a login reaches this node's subscribers without waiting for
+     * the topic. What some
+     * calls changed is published even when others failed; the stage then fails, and the caller
+     * retries every name (the processor changes nothing twice).
      */
     private CompletionStage<List<PresenceChange>> submit(Collection<String> usernames, HoldProcessor processor) {
         Answers answers = new Answers(usernames.size());
         for (String username : usernames) {
             users.submitToKey(username, processor).whenCompleteAsync(answers::add, Runnable::run);
         }
-        return answers.all.thenComposeAsync(made -> {
-            webhooks.decided(made);
+        return answers.all.thenApply(made -> {
             long decidedAt = System.currentTimeMillis();
-            CompletionStage<Void> published = changes.publish(made, decidedAt);
+            if (!made.isEmpty()) {
+                // before the caller learns them, so that a user's events reach the sender in order
+                webhooks.decided(made);
+                ForkJoinPool.commonPool().execute(() -> publish(made, decidedAt));
+            }
             Throwable failure = answers.failure;
-            return failure != null
-                    ? published.thenCompose(v -> CompletableFuture.<List<PresenceChange>>failedFuture(failure))
-                    : published.thenApply(v -> ChangeBatch.toPresenceChanges(made, decidedAt));
+            if (failure != null) {
+                throw new CompletionException(failure);
+            }
+            return ChangeBatch.toPresenceChanges(made, decidedAt);
         });
+    }
+
+    private void publish(List<Change> made, long decidedAt) {
+        try {
+            changes.publish(made, decidedAt).whenComplete((v, failure) -> {
+                if (failure != null) {
+                    LOG.warn("{} decided changes not published; the other nodes learn them at their next reconciliation",
+                            made.size(), failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("{} decided changes not published; the other nodes learn them at their next reconciliation",
+                    made.size(), e);
+        }
     }
 
     /** The answers of one batch's calls, gathered on whichever threads they arrive. */
