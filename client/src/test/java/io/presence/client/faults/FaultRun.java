@@ -49,7 +49,9 @@ final class FaultRun {
         Workload workload = null;
         try (WebhookReceiver receiver = new WebhookReceiver(secret)) {
             cluster = ProcessCluster.start(topology, 3, Map.of("webhook.urls", receiver.url(), "webhook.secret", secret,
-                    "client.timeout.ms", String.valueOf(CLIENT_TIMEOUT.toMillis())));
+                    "client.timeout.ms", String.valueOf(CLIENT_TIMEOUT.toMillis()),
+                    // each session and hold of a user, for the report of a violation
+                    "log.level", "DEBUG"));
             cluster.awaitOneCluster(vertx, ws);
             workload = new Workload(cluster, ws, history, seed * 31 + 7, USERS, CLIENT_TIMEOUT);
             workload.start();
@@ -89,7 +91,14 @@ final class FaultRun {
                                 + byUser.getOrDefault(user, List.of()).stream().map(e -> e.name().substring(5) + " v" + e.version()
                                 + " b" + e.batch() + " at+" + (e.at() - history.origin())).toList()));
                 report.add("timeline:" + c.timeline());
-                report.addAll(history.log.subList(Math.max(0, history.log.size() - 200), history.log.size()));
+                // everything the workload did and the nodes logged about users whose leave was late
+                violations.stream().filter(v -> v.contains(" heard ")).map(v -> v.replaceAll(".* heard (\\S+) .*", "$1"))
+                        .distinct().limit(5).forEach(user -> {
+                            history.log().stream().filter(l -> l.contains(" " + user + " ")).forEach(l -> report.add(user + ": " + l));
+                            c.linesAbout(user).forEach(l -> report.add(user + ": " + l));
+                        });
+                List<String> log = history.log();
+                report.addAll(log.subList(Math.max(0, log.size() - 200), log.size()));
             }
             return new Outcome(violations, report);
         } catch (InterruptedException e) {

@@ -1,5 +1,7 @@
 package io.presence.client.faults;
 
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -104,8 +106,8 @@ final class History {
     final List<Fault> faults = new CopyOnWriteArrayList<>();
     final List<Segment> segments = new CopyOnWriteArrayList<>();
     final List<Life> lives = new CopyOnWriteArrayList<>();
-    /** What the workload and the nemesis did, a line each, for the report of a failed run. */
-    final List<String> log = new CopyOnWriteArrayList<>();
+    /** What the workload and the nemesis did, a line each, for the report of a failed run; see {@link #log()}. */
+    private final List<String> log = new ArrayList<>();
     final AtomicInteger logins = new AtomicInteger();
     final AtomicInteger failedLogins = new AtomicInteger();
     final AtomicInteger logouts = new AtomicInteger();
@@ -122,7 +124,18 @@ final class History {
         return faults.stream().anyMatch(f -> f.touches(node, from, to));
     }
 
+    /** Dated as the nodes' logs are (local time), so that the two can be read side by side. */
     void note(String line) {
-        log.add(System.currentTimeMillis() + " " + line);
+        String dated = LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " " + line;
+        synchronized (log) {
+            log.add(dated);
+        }
+    }
+
+    /** What {@link #note} recorded so far. */
+    List<String> log() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
     }
 }

@@ -169,6 +169,7 @@ final class Workload implements AutoCloseable {
             Raw raw = new Raw(life, client, segment);
             raws.add(raw);
             history.logins.incrementAndGet();
+            history.note("login of " + user + " on node " + node);
             return raw;
         } catch (RuntimeException e) {
             // its socket is closed, but a node that was paused may still log it in and out when it wakes
@@ -201,6 +202,7 @@ final class Workload implements AutoCloseable {
                 // dated before the close is sent: the node may log the user out before the client hears back
                 raw.life.closed = System.currentTimeMillis();
                 history.logouts.incrementAndGet();
+                history.note("closing the connection of " + raw.life.user + " on node " + raw.life.node);
                 TestClient.closeAll(List.of(raw.client));
             };
         }

@@ -183,6 +183,9 @@ final class ClientDepartures implements AutoCloseable {
                 return;
             }
             LOG.info("released {} users held only by nodes that are gone", released.size());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("released: {}", released.stream().map(Change::username).toList());
+            }
             changes.publish(released, System.currentTimeMillis()).toCompletableFuture().join();
             if (webhooks) {
                 hazelcast.getTopic(ORPHANED_EVENTS_TOPIC).publish(released.size());

@@ -76,8 +76,12 @@ final class LocalHolds {
             LOG.atDebug().log(() -> "session of '" + username + "' opened while every hold is released; not held");
             return;
         }
-        if (users.computeIfAbsent(username, u -> new LocalUser()).sessions++ == 0) {
+        LocalUser user = users.computeIfAbsent(username, u -> new LocalUser());
+        if (user.sessions++ == 0) {
             withSessions++;
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("session of '{}' opened: {} here, held {}, in flight {}", username, user.sessions, user.held, user.inFlight);
         }
         align(username);
     }
@@ -93,6 +97,9 @@ final class LocalHolds {
         }
         if (--user.sessions == 0) {
             withSessions--;
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("session of '{}' closed: {} here, held {}, in flight {}", username, user.sessions, user.held, user.inFlight);
         }
         align(username);
     }
@@ -213,9 +220,12 @@ final class LocalHolds {
         if (failure == null && !changes.isEmpty()) {
             caused.accept(changes);
         }
+        if (failure == null && LOG.isDebugEnabled()) {
+            LOG.debug("the cluster recorded {} of {} ({} changed)", holding ? "holds" : "releases", names, changes.size());
+        }
         if (failure != null) {
             LOG.warn("the cluster did not record " + names.size() + (holding ? " holds" : " releases")
-                    + "; retrying in " + RETRY_MILLIS + " ms", failure);
+                    + (LOG.isDebugEnabled() ? " " + names : "") + "; retrying in " + RETRY_MILLIS + " ms", failure);
         }
         for (String name : names) {
             LocalUser user = users.get(name);

@@ -181,6 +181,9 @@ public final class PresenceService {
         long now = executor.nowMillis();
         for (PresenceChange change : changes) {
             if (view.apply(change, now)) {
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("'{}' {} at version {}", change.username(), change.online() ? "joined" : "left", change.version());
+                }
                 transition(change.online());
                 deliver(change.username(), change.online(), change.decidedAt());
             }
@@ -189,6 +192,7 @@ public final class PresenceService {
 
     /** Reconciliation found a change that subscribers missed. */
     private void corrected(String username, boolean online) {
+        LOG.atDebug().log(() -> "'" + username + "' " + (online ? "joined" : "left") + " by a correction");
         transition(online);
         deliver(username, online, 0);
     }

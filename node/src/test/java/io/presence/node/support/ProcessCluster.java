@@ -127,6 +127,24 @@ public final class ProcessCluster implements AutoCloseable {
         return out.toString();
     }
 
+    /** Every line of every node's and data member's log that names {@code user} in quotes, prefixed by whose. */
+    public List<String> linesAbout(String user) {
+        List<String> found = new ArrayList<>();
+        List<NodeProcess> all = new ArrayList<>(nodes);
+        all.addAll(dataMembers);
+        String quoted = "'" + user + "'";
+        for (int i = 0; i < all.size(); i++) {
+            String who = i < nodes.size() ? "node" + i : "data" + (i - nodes.size());
+            for (String line : all.get(i).logLines()) {
+                if (line.contains(quoted) || line.contains(" " + user + ",") || line.contains("[" + user + ",")
+                        || line.contains(" " + user + "]") || line.contains("[" + user + "]")) {
+                    found.add(who + " " + line);
+                }
+            }
+        }
+        return found;
+    }
+
     /** Starts (or starts again, on the same port) node {@code index}; does not wait for it. */
     public NodeProcess startNode(int index) {
         return startNode(index, List.of());
