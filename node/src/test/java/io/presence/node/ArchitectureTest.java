@@ -74,6 +74,18 @@ class ArchitectureTest {
         layer(NODE, "cluster.state", NODE + ".cluster", "io.vertx..", NODE + ".session..", NODE + ".transport..").check(MAIN);
     }
 
+    /**
+     * The data member is another process: it shares the member's plumbing and the stored state
+     * with the nodes' adapters but none of a node's layers, and the adapters never reach into it.
+     */
+    @Test
+    void theDataMemberRunsNoneOfANodesLayers() {
+        layer(NODE, "cluster.datamember", "io.vertx..", "io.netty..", NODE + ".presence..", NODE + ".session..",
+                NODE + ".transport..", NODE + ".webhook..", NODE + ".auth..", NODE + ".access..").check(MAIN);
+        noClasses().that().resideInAnyPackage(NODE + ".cluster", NODE + ".cluster.state")
+                .should().dependOnClassesThat().resideInAPackage(NODE + ".cluster.datamember..").check(MAIN);
+    }
+
     @Test
     void accessRulesArePlainJavaOnTheirOwn() {
         layer(NODE, "access", "io.vertx..", "io.netty..", "com.hazelcast..", NODE + ".session..",

@@ -19,8 +19,10 @@ import java.util.function.Consumer;
 /**
  * The topic on which the member whose request caused transitions publishes them, always as
  * {@link ChangeBatch}es: every node, this one included, hears each transition once.
+ *
+ * <p>Public for the data member ({@code cluster.datamember}), which runs on the same plumbing.
  */
-final class ChangeTopic {
+public final class ChangeTopic {
 
     static final String NAME = "presence-changes";
     /** So that no topic message grows without bound (a whole-map release can cause thousands). */
@@ -32,13 +34,13 @@ final class ChangeTopic {
     private final List<UUID> registrations = new CopyOnWriteArrayList<>();
 
     /** @param lastSeen whether each logout published is remembered ({@link HazelcastLastSeen}) */
-    ChangeTopic(HazelcastInstance hazelcast, boolean lastSeen) {
+    public ChangeTopic(HazelcastInstance hazelcast, boolean lastSeen) {
         this.topic = hazelcast.getTopic(NAME);
         this.lastSeen = lastSeen ? hazelcast.getMap(HazelcastLastSeen.MAP) : null;
     }
 
     /** The changes an entry processor call made: its results less the nulls, which mean "nothing changed". */
-    static List<Change> made(Collection<Change> results) {
+    public static List<Change> made(Collection<Change> results) {
         List<Change> changes = new ArrayList<>(results.size());
         for (Change c : results) {
             if (c != null) {
@@ -52,7 +54,7 @@ final class ChangeTopic {
      * Publishes {@code changes} (none: nothing to publish), in batches of at most {@link #MAX_BATCH},
      * and remembers their logouts: every decided change passes here, whichever member decided it.
      */
-    CompletionStage<Void> publish(List<Change> changes, long decidedAt) {
+    public CompletionStage<Void> publish(List<Change> changes, long decidedAt) {
         if (changes.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }

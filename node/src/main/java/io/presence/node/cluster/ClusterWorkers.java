@@ -12,8 +12,10 @@ import java.util.function.Supplier;
  * many entries at once), kept off Hazelcast's and Vert.x's threads. Once closed, work is refused with a
  * failed future or dropped, never with an exception thrown at the caller (often a Hazelcast
  * event thread).
+ *
+ * <p>Public for the data member ({@code cluster.datamember}), which runs on the same plumbing.
  */
-final class ClusterWorkers implements AutoCloseable {
+public final class ClusterWorkers implements AutoCloseable {
 
     private final ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(4, runnable -> {
         Thread thread = new Thread(runnable, "presence-cluster-calls");
@@ -21,7 +23,7 @@ final class ClusterWorkers implements AutoCloseable {
         return thread;
     });
 
-    ClusterWorkers() {
+    public ClusterWorkers() {
         pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
@@ -35,7 +37,7 @@ final class ClusterWorkers implements AutoCloseable {
     }
 
     /** Runs {@code task} on a worker after {@code delayMillis}; dropped once closed. */
-    void schedule(long delayMillis, Runnable task) {
+    public void schedule(long delayMillis, Runnable task) {
         try {
             pool.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closed) {

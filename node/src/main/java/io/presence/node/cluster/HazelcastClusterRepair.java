@@ -63,7 +63,7 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
         this.webhooks = webhooks;
         this.hazelcast = hazelcast;
         this.member = member;
-        this.users = hazelcast.getMap(HazelcastPresenceCluster.USERS_MAP);
+        this.users = hazelcast.getMap(UserHolders.MAP);
         this.changes = changes;
         this.workers = workers;
         this.departedGraceMillis = departedGraceMillis;

@@ -1,5 +1,6 @@
 package io.presence.node.cluster;
 
+import io.presence.node.cluster.state.UserHolders;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.YamlClientConfigBuilder;
@@ -74,8 +75,8 @@ public final class HazelcastMember {
         PresenceSerialization.register(config.getSerializationConfig());
         // the larger side of a split decides (RecentMajority); at the merge its map is the truth,
         // the smaller side's entries are stale copies, and its nodes hold their users again
-        RecentMajority.protect(config, HazelcastPresenceCluster.USERS_MAP);
-        config.getMapConfig(HazelcastPresenceCluster.USERS_MAP).getMergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName());
+        RecentMajority.protect(config, UserHolders.MAP);
+        config.getMapConfig(UserHolders.MAP).getMergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName());
         HazelcastLastSeen.configure(config, node.lastSeen());
         if (node.userDataMaxBytes() > 0) {
             HazelcastUserData.configure(config, node.lastSeen());

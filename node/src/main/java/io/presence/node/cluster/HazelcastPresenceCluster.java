@@ -31,8 +31,6 @@ final class HazelcastPresenceCluster implements PresenceCluster {
 
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastPresenceCluster.class);
 
-    static final String USERS_MAP = "presence-users";
-
     private final LocalMember member;
     private final IMap<String, UserHolders> users;
     private final ChangeTopic changes;
@@ -41,7 +39,7 @@ final class HazelcastPresenceCluster implements PresenceCluster {
     HazelcastPresenceCluster(HazelcastInstance hazelcast, LocalMember member, ChangeTopic changes,
                              HazelcastWebhookOutbox webhooks) {
         this.member = member;
-        this.users = hazelcast.getMap(USERS_MAP);
+        this.users = hazelcast.getMap(UserHolders.MAP);
         this.changes = changes;
         this.webhooks = webhooks;
     }

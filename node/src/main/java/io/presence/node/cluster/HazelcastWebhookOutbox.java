@@ -43,7 +43,7 @@ final class HazelcastWebhookOutbox implements WebhookOutbox {
     HazelcastWebhookOutbox(boolean enabled, HazelcastInstance hazelcast, LocalMember member, ClusterWorkers workers) {
         this.enabled = enabled;
         this.member = member;
-        this.users = hazelcast.getMap(HazelcastPresenceCluster.USERS_MAP);
+        this.users = hazelcast.getMap(UserHolders.MAP);
         this.workers = workers;
     }
 
@@ -91,7 +91,7 @@ final class HazelcastWebhookOutbox implements WebhookOutbox {
     /** In client mode: takes over at once the events of logouts that a data member decided. */
     void takeOverWhenOrphaned(HazelcastInstance hazelcast) {
         if (enabled) {
-            hazelcast.getTopic(ClientDepartures.ORPHANED_EVENTS_TOPIC).addMessageListener(message -> takeOver());
+            hazelcast.getTopic(OrphanedEventsPredicate.TOPIC).addMessageListener(message -> takeOver());
         }
     }
 

@@ -14,8 +14,10 @@ import java.util.UUID;
  * members, and the clock that proposes the versions of the transitions it causes. In client mode
  * the node is a Hazelcast client: its identity is its client UUID, it has no place among the
  * members, and "the members" are the data members it talks to.
+ *
+ * <p>Public for the data member ({@code cluster.datamember}), which runs on the same plumbing.
  */
-final class LocalMember {
+public final class LocalMember {
 
     private final HazelcastInstance hazelcast;
     private final boolean client;
@@ -25,7 +27,7 @@ final class LocalMember {
     /** Null where nothing watches for freezes (a client, whose data members decide; a data member). */
     private final FreezeDetector freeze;
 
-    LocalMember(HazelcastInstance hazelcast, boolean client) {
+    public LocalMember(HazelcastInstance hazelcast, boolean client) {
         this(hazelcast, client, null);
     }
 
@@ -45,7 +47,7 @@ final class LocalMember {
     }
 
     /** Looked up each time: a member's UUID changes when a split-brain merge restarts it. */
-    UUID uuid() {
+    public UUID uuid() {
         return client ? hazelcast.getLocalEndpoint().getUuid() : hazelcast.getCluster().getLocalMember().getUuid();
     }
 
@@ -54,13 +56,13 @@ final class LocalMember {
     }
 
     /** The wall clock in microseconds: versions must agree across members, so not a monotonic clock. */
-    long proposedVersion() {
+    public long proposedVersion() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
     /** The oldest member is the first of the member list, the same on every member; a client is never it. */
-    boolean isOldest() {
+    public boolean isOldest() {
         return !client && hazelcast.getCluster().getMembers().iterator().next().localMember();
     }
 
@@ -98,7 +100,7 @@ final class LocalMember {
         return freeze == null || freeze.mayDecide();
     }
 
-    boolean isRunning() {
+    public boolean isRunning() {
         return hazelcast.getLifecycleService().isRunning();
     }
 }

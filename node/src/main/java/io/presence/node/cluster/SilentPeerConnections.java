@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reaches into Hazelcast's internal connection manager; if that is not there (another
  * Hazelcast version) it does nothing, and says so once.
+ *
+ * <p>Public for the data member ({@code cluster.datamember}), which runs on the same plumbing.
  */
-final class SilentPeerConnections implements Runnable, AutoCloseable {
+public final class SilentPeerConnections implements Runnable, AutoCloseable {
 
     static final long HANDSHAKE_MILLIS = 300;
     static final long CHECK_MILLIS = 100;
@@ -52,7 +54,7 @@ final class SilentPeerConnections implements Runnable, AutoCloseable {
      * Starts checking {@code member}'s connections to other members every {@link #CHECK_MILLIS};
      * returns what stops it (nothing to stop when they cannot be reached).
      */
-    static AutoCloseable watch(HazelcastInstance member) {
+    public static AutoCloseable watch(HazelcastInstance member) {
         SilentPeerConnections check;
         try {
             check = new SilentPeerConnections(((HazelcastInstanceProxy) member).getOriginal().node.getServer()

@@ -157,7 +157,7 @@ class ClusterPresenceTest {
         login(0, shared);
         login(1, shared);
         await().atMost(TestClient.WAIT).until(() -> {
-            Map<String, UserHolders> map = nodes.cluster().node(2).hazelcast().getMap(HazelcastPresenceCluster.USERS_MAP);
+            Map<String, UserHolders> map = nodes.cluster().node(2).hazelcast().getMap(UserHolders.MAP);
             UserHolders holders = map.get(shared);
             return holders != null && holders.holders().size() == 2
                     && holders.isHeldBy(nodes.cluster().node(0).hazelcast().getCluster().getLocalMember().getUuid())
@@ -197,12 +197,12 @@ class ClusterPresenceTest {
         }
         names.forEach(n -> watcher.expect(presence(Action.PRESENCE_JOIN_ALL, n)));
 
-        Map<String, Change> released = nodes.cluster().node(0).hazelcast().<String, UserHolders>getMap(HazelcastPresenceCluster.USERS_MAP)
+        Map<String, Change> released = nodes.cluster().node(0).hazelcast().<String, UserHolders>getMap(UserHolders.MAP)
                 .executeOnEntries(repair);
 
         assertTrue(released.values().stream().noneMatch(java.util.Objects::nonNull), "released: " + released);
         UUID node1 = nodes.cluster().node(1).hazelcast().getCluster().getLocalMember().getUuid();
-        Map<String, UserHolders> map = nodes.cluster().node(2).hazelcast().getMap(HazelcastPresenceCluster.USERS_MAP);
+        Map<String, UserHolders> map = nodes.cluster().node(2).hazelcast().getMap(UserHolders.MAP);
         for (String n : names) {
             assertTrue(map.get(n) != null && map.get(n).isHeldBy(node1), n + " is still held by node 1");
         }

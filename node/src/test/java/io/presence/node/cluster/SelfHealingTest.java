@@ -48,7 +48,7 @@ class SelfHealingTest {
     }
 
     private static IMap<String, UserHolders> map() {
-        return nodes.cluster().node(0).hazelcast().getMap(HazelcastPresenceCluster.USERS_MAP);
+        return nodes.cluster().node(0).hazelcast().getMap(UserHolders.MAP);
     }
 
     /** Held by someone: a logged-out user's entry stays a while as a tombstone, with no holders. */

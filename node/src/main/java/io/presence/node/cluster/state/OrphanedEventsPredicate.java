@@ -13,6 +13,12 @@ import java.util.UUID;
 /** Selects the entries with an undelivered webhook event whose sender is no longer a member. */
 public final class OrphanedEventsPredicate implements Predicate<String, UserHolders>, IdentifiedDataSerializable {
 
+    /**
+     * Where a data member says it left such events (the logouts of nodes that went), so that a
+     * node looks for them at once rather than at its next reconciliation round.
+     */
+    public static final String TOPIC = "presence-orphaned-events";
+
     private Set<UUID> members;
 
     public OrphanedEventsPredicate() {

@@ -34,6 +34,9 @@ import java.util.function.Predicate;
  */
 public final class UserHolders implements IdentifiedDataSerializable {
 
+    /** The map of these entries, one per username: the cluster's record of who is online. */
+    public static final String MAP = "presence-users";
+
     /** How long a logged-out user's version is kept: longer than any operation waits for a partition. */
     static final long TOMBSTONE_MILLIS = 60_000;
     /** How long an offline user's entry is kept while a webhook event of it is undelivered. */

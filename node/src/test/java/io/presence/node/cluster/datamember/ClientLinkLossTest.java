@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.datamember;
 
 import com.hazelcast.client.impl.ClientEndpoint;
 import com.hazelcast.client.impl.ClientEngineImpl;

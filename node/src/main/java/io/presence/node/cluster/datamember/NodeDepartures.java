@@ -1,4 +1,4 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.datamember;
 
 import com.hazelcast.client.Client;
 import com.hazelcast.client.ClientListener;
@@ -24,11 +24,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.Set;
 import java.util.UUID;
+import io.presence.node.cluster.ChangeTopic;
+import io.presence.node.cluster.ClusterWorkers;
+import io.presence.node.cluster.LocalMember;
+import io.presence.node.cluster.SilentPeerConnections;
 import io.presence.node.cluster.state.Change;
 import io.presence.node.cluster.state.ConnectedClients;
 import io.presence.node.cluster.state.DropDepartedProcessor;
 import io.presence.node.cluster.state.HeldByPredicate;
 import io.presence.node.cluster.state.LiveHolders;
+import io.presence.node.cluster.state.OrphanedEventsPredicate;
 import io.presence.node.cluster.state.UserHolders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,14 +47,13 @@ import org.slf4j.LoggerFactory;
  * ({@link LiveHolders}), so the last data member to notice finishes the job. The oldest data member also sweeps every
  * interval and after membership changes, for whatever an event missed (say, every node gone).
  */
-final class ClientDepartures implements AutoCloseable {
+final class NodeDepartures implements AutoCloseable {
 
     /**
      * The sender of the webhook events of logouts decided here: never alive, so a node's next
      * take-over claims them (data members send no webhooks). Nodes are told to look at once.
      */
     static final UUID NO_SENDER = new UUID(0, 0);
-    static final String ORPHANED_EVENTS_TOPIC = "presence-orphaned-events";
     /** After a membership change, partitions have moved (and owners changed) by then. */
     static final long SETTLE_MILLIS = 3_000;
     /** How often clients' heartbeats are checked (Hazelcast's own check runs every 10 s, fixed). */
@@ -58,7 +62,7 @@ final class ClientDepartures implements AutoCloseable {
     static final String CENSUS_EXECUTOR = "presence-connected-clients";
     static final long CENSUS_TIMEOUT_MILLIS = 2_000;
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClientDepartures.class);
+    private static final Logger LOG = LoggerFactory.getLogger(NodeDepartures.class);
 
     private final HazelcastInstance hazelcast;
     private final LocalMember member;
@@ -79,18 +83,18 @@ final class ClientDepartures implements AutoCloseable {
      * @param sweepMillis how often the oldest data member looks for holders that are gone
      * @param lastSeen    whether logouts are remembered as last-seen times
      */
-    public ClientDepartures(HazelcastInstance hazelcast, long graceMillis, boolean webhooks, long sweepMillis,
+    NodeDepartures(HazelcastInstance hazelcast, long graceMillis, boolean webhooks, long sweepMillis,
                             boolean lastSeen) {
         this.hazelcast = hazelcast;
         this.member = new LocalMember(hazelcast, false);
-        this.users = hazelcast.getMap(HazelcastPresenceCluster.USERS_MAP);
+        this.users = hazelcast.getMap(UserHolders.MAP);
         this.changes = new ChangeTopic(hazelcast, lastSeen);
         this.graceMillis = graceMillis;
         this.webhooks = webhooks;
         this.sweepMillis = sweepMillis;
     }
 
-    public ClientDepartures start() {
+    NodeDepartures start() {
         clientRegistration = hazelcast.getClientService().addClientListener(new ClientListener() {
             @Override
             public void clientConnected(Client client) {
@@ -107,12 +111,12 @@ final class ClientDepartures implements AutoCloseable {
         membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                workers.schedule(SETTLE_MILLIS, ClientDepartures.this::sweep);
+                workers.schedule(SETTLE_MILLIS, NodeDepartures.this::sweep);
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                workers.schedule(SETTLE_MILLIS, ClientDepartures.this::sweep);
+                workers.schedule(SETTLE_MILLIS, NodeDepartures.this::sweep);
             }
         });
         workers.schedule(sweepMillis, this::periodicSweep);
@@ -188,7 +192,7 @@ final class ClientDepartures implements AutoCloseable {
             }
             changes.publish(released, System.currentTimeMillis()).toCompletableFuture().join();
             if (webhooks) {
-                hazelcast.getTopic(ORPHANED_EVENTS_TOPIC).publish(released.size());
+                hazelcast.getTopic(OrphanedEventsPredicate.TOPIC).publish(released.size());
             }
         } catch (RuntimeException e) {
             if (!closed) {

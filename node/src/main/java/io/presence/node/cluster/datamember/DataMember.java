@@ -1,19 +1,21 @@
-package io.presence.node.cluster;
+package io.presence.node.cluster.datamember;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.presence.node.cluster.HazelcastMember;
 import io.presence.node.config.NodeConfig;
 
 /**
- * A data member for client mode: a Hazelcast member that keeps a share of the presence map and
- * runs its entry processors, and serves no clients of its own. It releases the users of nodes
- * that go ({@link ClientDepartures}). Started with {@code presence-node.jar data-member}.
+ * A data member for client mode, a process of its own: a Hazelcast member that keeps a share of
+ * the presence map and runs its entry processors, and serves no WebSocket clients. The nodes are
+ * its Hazelcast clients; it releases the users of nodes that go ({@link NodeDepartures}).
+ * Started with {@code presence-node.jar data-member}.
  */
 public final class DataMember implements AutoCloseable {
 
     private final HazelcastInstance hazelcast;
-    private final ClientDepartures departures;
+    private final NodeDepartures departures;
 
-    private DataMember(HazelcastInstance hazelcast, ClientDepartures departures) {
+    private DataMember(HazelcastInstance hazelcast, NodeDepartures departures) {
         this.hazelcast = hazelcast;
         this.departures = departures;
     }
@@ -21,7 +23,7 @@ public final class DataMember implements AutoCloseable {
     /** Blocks until the member has joined (or formed) its cluster. */
     public static DataMember start(NodeConfig config) {
         HazelcastInstance hazelcast = HazelcastMember.start(config);
-        ClientDepartures departures = new ClientDepartures(hazelcast, config.logoutGraceMillis(),
+        NodeDepartures departures = new NodeDepartures(hazelcast, config.logoutGraceMillis(),
                 config.webhooks().enabled(), config.reconcileMillis(), config.lastSeen().enabled()).start();
         return new DataMember(hazelcast, departures);
     }
