@@ -34,6 +34,12 @@ public interface Connection {
     /** The client's IP address, as this node sees it. */
     String remoteAddress();
 
-    /** The WebSocket upgrade request's headers, names in lower case. */
+    /** The WebSocket upgrade request's headers, names in lower case; none once {@link #loggedIn}. */
     Map<String, String> headers();
+
+    /**
+     * The login succeeded and no other follows on this connection: what was kept only for the
+     * login strategies (the upgrade request's headers, a few hundred bytes) may go.
+     */
+    void loggedIn();
 }

@@ -224,6 +224,7 @@ public final class Session {
                     LoginData.requester(accepted.username(), accepted.serverData()), permissions, settings, notifications,
                     metrics);
             connection.send(AuthMessage.of(AuthMessage.Action.AUTH_SUCCESSFUL, accepted.clientData()));
+            connection.loggedIn();
             if (username != null && accepted.clientData() != null) {
                 userData.remember(username, accepted.clientData());
             }

@@ -55,8 +55,11 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     /** The client's address, as admitted (a trusted proxy's X-Forwarded-For taken into account). */
     private final String address;
     private final InetSocketAddress peer;
-    /** The upgrade request's headers, for a login strategy that asks for them. */
-    private final HttpHeaders requestHeaders;
+    /**
+     * The upgrade request's headers, for a login strategy that asks for them; dropped once the
+     * session logged in, since every connection would otherwise keep them for its whole life.
+     */
+    private volatile HttpHeaders requestHeaders;
     private final int maxMessageSize;
     private final long maxSendBacklog;
     private final NodeMetrics metrics;
@@ -338,7 +341,13 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public Map<String, String> headers() {
-        return RequestHeaders.view(requestHeaders);
+        HttpHeaders kept = requestHeaders;
+        return kept == null ? Map.of() : RequestHeaders.view(kept);
+    }
+
+    @Override
+    public void loggedIn() {
+        requestHeaders = null;
     }
 
     @Override

@@ -16,6 +16,8 @@ final class FakeConnection implements Connection {
     final Queue<Runnable> eventLoop = new ArrayDeque<>();
     Short closedWith;
     int pings;
+    /** How often the session said it logged in (its login-only state may go). */
+    int loggedIn;
 
     @Override
     public void send(Message message) {
@@ -60,6 +62,11 @@ final class FakeConnection implements Connection {
     @Override
     public Map<String, String> headers() {
         return Map.of();
+    }
+
+    @Override
+    public void loggedIn() {
+        loggedIn++;
     }
 
     /** Runs what the session handed to the event loop. */
