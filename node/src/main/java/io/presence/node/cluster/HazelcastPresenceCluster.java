@@ -19,8 +19,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The hot path on Hazelcast: an IMap from online username to the members holding it, changed only
@@ -29,17 +27,18 @@ import org.slf4j.LoggerFactory;
  */
 final class HazelcastPresenceCluster implements PresenceCluster {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HazelcastPresenceCluster.class);
-
     private final LocalMember member;
     private final IMap<String, UserHolders> users;
-    private final ChangeTopic changes;
+    private final DecisionPublisher publisher;
     private final HazelcastWebhookOutbox webhooks;
+    private final ChangeTopic changes;
 
     HazelcastPresenceCluster(HazelcastInstance hazelcast, LocalMember member, ChangeTopic changes,
                              HazelcastWebhookOutbox webhooks) {
         this.member = member;
         this.users = hazelcast.getMap(UserHolders.MAP);
+        // the common pool: publishing blocks nothing, and Hazelcast's threads may not start it
+        this.publisher = new DecisionPublisher(changes::publish, ForkJoinPool.commonPool());
         this.changes = changes;
         this.webhooks = webhooks;
     }
@@ -76,10 +75,9 @@ final class HazelcastPresenceCluster implements PresenceCluster {
      * than {@code submitToKeys}: a multi-key call sends every partition's operation the whole key
      * set, each checking every key's partition (work that grows with keys × partitions). Each
      * answer is counted on the thread that produced it. Once the last has answered the changes are
-     * decided: their webhook events are queued, the caller learns them at once, and the fork-join
-     * pool publishes them beside it (Hazelcast's own threads may not start multi-partition calls
-     * such as the last-seen times), so a login reaches this node's subscribers without waiting for
-     * the topic. What some
+     * decided: their webhook events are queued, the caller learns them at once, and the
+     * {@link DecisionPublisher} publishes them beside it, so a login reaches this node's
+     * subscribers without waiting for the topic. What some
      * calls changed is published even when others failed; the stage then fails, and the caller
      * retries every name (the processor changes nothing twice).
      */
@@ -93,7 +91,7 @@ final class HazelcastPresenceCluster implements PresenceCluster {
             if (!made.isEmpty()) {
                 // before the caller learns them, so that a user's events reach the sender in order
                 webhooks.decided(made);
-                ForkJoinPool.commonPool().execute(() -> publish(made, decidedAt));
+                publisher.offer(made, decidedAt);
             }
             Throwable failure = answers.failure;
             if (failure != null) {
@@ -101,20 +99,6 @@ final class HazelcastPresenceCluster implements PresenceCluster {
             }
             return ChangeBatch.toPresenceChanges(made, decidedAt);
         });
-    }
-
-    private void publish(List<Change> made, long decidedAt) {
-        try {
-            changes.publish(made, decidedAt).whenComplete((v, failure) -> {
-                if (failure != null) {
-                    LOG.warn("{} decided changes not published; the other nodes learn them at their next reconciliation",
-                            made.size(), failure);
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.warn("{} decided changes not published; the other nodes learn them at their next reconciliation",
-                    made.size(), e);
-        }
     }
 
     /** The answers of one batch's calls, gathered on whichever threads they arrive. */
