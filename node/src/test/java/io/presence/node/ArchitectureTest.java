@@ -46,7 +46,8 @@ class ArchitectureTest {
      */
     @Test
     void onlyTheClusterPackageAndTheBootstrapTouchHazelcast() {
-        for (String other : new String[] {"transport", "session", "presence", "config", "auth", "access", "metrics", "webhook"}) {
+        for (String other : new String[] {"transport", "session", "api", "login", "presence", "config", "auth", "access",
+                "metrics", "webhook"}) {
             layer(NODE, other, "com.hazelcast..").check(MAIN);
         }
         noClasses().that().resideInAPackage(NODE).and().doNotHaveSimpleName("PresenceNode")
@@ -92,11 +93,19 @@ class ArchitectureTest {
                 NODE + ".transport..", NODE + ".presence..", NODE + ".cluster..", NODE + ".auth..").check(MAIN);
     }
 
+    /**
+     * Sessions and HTTP callers log in through the login port; the strategies implement it and
+     * know nothing of who asks. The port itself is plain Java.
+     */
     @Test
     void sessionsKnowLoginStrategiesOnlyThroughTheirInterface() {
         layer(NODE, "session", NODE + ".auth..").check(MAIN);
-        layer(NODE, "auth", NODE + ".transport..", NODE + ".presence..", NODE + ".cluster..",
-                "com.hazelcast..").check(MAIN);
+        layer(NODE, "api", NODE + ".auth..", NODE + ".session..", NODE + ".transport..", NODE + ".cluster..",
+                "io.vertx..", "io.netty..", "com.hazelcast..").check(MAIN);
+        layer(NODE, "auth", NODE + ".session..", NODE + ".api..", NODE + ".transport..", NODE + ".presence..",
+                NODE + ".cluster..", "com.hazelcast..").check(MAIN);
+        layer(NODE, "login", NODE + ".session..", NODE + ".api..", NODE + ".auth..", NODE + ".transport..",
+                NODE + ".presence..", NODE + ".cluster..", "io.vertx..", "io.netty..", "com.hazelcast..").check(MAIN);
     }
 
     /** Of the presence rules, webhooks use only the thread-and-clock port, so that both run on virtual time in tests. */

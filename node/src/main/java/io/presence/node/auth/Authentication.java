@@ -2,9 +2,9 @@ package io.presence.node.auth;
 
 import io.presence.node.config.AuthSettings;
 import io.presence.node.config.ConfigException;
-import io.presence.node.session.Authenticator;
-import io.presence.node.session.LoginOutcome;
-import io.presence.node.session.UsernameLimit;
+import io.presence.node.login.Authenticator;
+import io.presence.node.login.LoginOutcome;
+import io.presence.node.login.UsernameLimit;
 import io.presence.protocol.JsonText;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;

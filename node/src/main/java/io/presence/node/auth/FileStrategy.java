@@ -2,9 +2,9 @@ package io.presence.node.auth;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.presence.node.session.Authenticator;
-import io.presence.node.session.LoginOutcome;
-import io.presence.node.session.LoginRequest;
+import io.presence.node.login.Authenticator;
+import io.presence.node.login.LoginOutcome;
+import io.presence.node.login.LoginRequest;
 import io.presence.protocol.JsonText;
 
 import java.io.IOException;

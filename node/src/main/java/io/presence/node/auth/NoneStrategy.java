@@ -1,9 +1,9 @@
 package io.presence.node.auth;
 
-import io.presence.node.session.Authenticator;
-import io.presence.node.session.LoginOutcome;
-import io.presence.node.session.LoginRequest;
-import io.presence.node.session.UsernameLimit;
+import io.presence.node.login.Authenticator;
+import io.presence.node.login.LoginOutcome;
+import io.presence.node.login.LoginRequest;
+import io.presence.node.login.UsernameLimit;
 import io.presence.protocol.JsonText;
 
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.presence.node.auth;
 
-import io.presence.node.session.Authenticator;
-import io.presence.node.session.LoginOutcome;
-import io.presence.node.session.LoginRequest;
+import io.presence.node.login.Authenticator;
+import io.presence.node.login.LoginOutcome;
+import io.presence.node.login.LoginRequest;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,9 @@
 package io.presence.node.session;
 
+import io.presence.node.login.Authenticator;
+import io.presence.node.login.LoginRequest;
+import io.presence.node.login.LoginOutcome;
+import io.presence.node.login.LoginData;
 import io.presence.node.access.PresencePermissions;
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.presence.Disconnects;

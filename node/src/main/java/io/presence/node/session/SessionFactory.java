@@ -1,5 +1,6 @@
 package io.presence.node.session;
 
+import io.presence.node.login.Authenticator;
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.node.access.PresencePermissions;
 import io.presence.node.presence.Disconnects;

@@ -1,5 +1,6 @@
 package io.presence.node.session;
 
+import io.presence.node.login.UsernameLimit;
 import io.presence.node.config.Limits;
 
 /**

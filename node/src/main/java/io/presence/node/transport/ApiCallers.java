@@ -1,6 +1,6 @@
 package io.presence.node.transport;
 
-import io.presence.node.session.ApiQueries;
+import io.presence.node.api.ApiQueries;
 import io.presence.protocol.JsonText;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.presence.node.transport;
 
-import io.presence.node.session.ApiQueries;
+import io.presence.node.api.ApiQueries;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,7 +1,7 @@
 package io.presence.node.transport;
 
-import io.presence.node.session.ApiQueries;
-import io.presence.node.session.UsernameLimit;
+import io.presence.node.api.ApiQueries;
+import io.presence.node.login.UsernameLimit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

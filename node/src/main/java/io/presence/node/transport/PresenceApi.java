@@ -2,8 +2,8 @@ package io.presence.node.transport;
 
 import io.presence.node.config.Limits;
 import io.presence.node.metrics.NodeMetrics;
-import io.presence.node.session.ApiQueries;
-import io.presence.node.session.UsernameLimit;
+import io.presence.node.api.ApiQueries;
+import io.presence.node.login.UsernameLimit;
 import io.presence.protocol.PresenceMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,9 +1,9 @@
 package io.presence.node.auth;
 
 import io.presence.node.config.AuthSettings;
-import io.presence.node.session.Authenticator;
-import io.presence.node.session.LoginOutcome;
-import io.presence.node.session.LoginRequest;
+import io.presence.node.login.Authenticator;
+import io.presence.node.login.LoginOutcome;
+import io.presence.node.login.LoginRequest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.presence.node.auth;
 
-import io.presence.node.session.LoginOutcome;
-import io.presence.node.session.LoginRequest;
+import io.presence.node.login.LoginOutcome;
+import io.presence.node.login.LoginRequest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

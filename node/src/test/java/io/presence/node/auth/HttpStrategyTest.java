@@ -1,8 +1,8 @@
 package io.presence.node.auth;
 
 import io.presence.node.config.AuthSettings;
-import io.presence.node.session.LoginOutcome;
-import io.presence.node.session.LoginRequest;
+import io.presence.node.login.LoginOutcome;
+import io.presence.node.login.LoginRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,9 +1,9 @@
 package io.presence.node.auth;
 
 import io.presence.node.config.AuthSettings;
-import io.presence.node.session.LoginOutcome;
-import io.presence.node.session.LoginRequest;
-import io.presence.node.session.UsernameLimit;
+import io.presence.node.login.LoginOutcome;
+import io.presence.node.login.LoginRequest;
+import io.presence.node.login.UsernameLimit;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;

@@ -1,5 +1,8 @@
 package io.presence.node.session;
 
+import io.presence.node.login.Authenticator;
+import io.presence.node.login.LoginOutcome;
+import io.presence.node.login.UsernameLimit;
 import io.presence.node.config.Limits;
 import io.presence.node.presence.UserData;
 import io.presence.node.metrics.NodeMetrics;

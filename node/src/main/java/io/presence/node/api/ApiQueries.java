@@ -1,5 +1,9 @@
-package io.presence.node.session;
+package io.presence.node.api;
 
+import io.presence.node.login.Authenticator;
+import io.presence.node.login.LoginRequest;
+import io.presence.node.login.LoginOutcome;
+import io.presence.node.login.LoginData;
 import io.presence.node.access.Decision;
 import io.presence.node.access.PresenceAction;
 import io.presence.node.access.PresencePermissions;

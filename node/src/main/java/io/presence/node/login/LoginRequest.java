@@ -1,4 +1,4 @@
-package io.presence.node.session;
+package io.presence.node.login;
 
 import java.util.Collections;
 import java.util.Map;

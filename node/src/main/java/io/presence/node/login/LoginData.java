@@ -1,4 +1,4 @@
-package io.presence.node.session;
+package io.presence.node.login;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,7 +7,7 @@ import io.presence.node.access.Requester;
 import java.util.Map;
 
 /** The JSON a login carries, read: the auth data a client sends, and the server data a strategy gives. */
-final class LoginData {
+public final class LoginData {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -19,7 +19,7 @@ final class LoginData {
      *
      * @throws IllegalArgumentException when it is not JSON, or not an object
      */
-    static Map<String, Object> parse(String authJson) {
+    public static Map<String, Object> parse(String authJson) {
         if (authJson == null || authJson.isBlank()) {
             return Map.of();
         }
@@ -43,7 +43,7 @@ final class LoginData {
     }
 
     /** The logged-in user as permission rules see it; server data that is not JSON counts as none. */
-    static Requester requester(String username, String serverData) {
+    public static Requester requester(String username, String serverData) {
         Object data = null;
         if (serverData != null) {
             try {

@@ -1,4 +1,4 @@
-package io.presence.node.session;
+package io.presence.node.login;
 
 /**
  * The one bound on a username, wherever a stranger can send one: a login, SUBSCRIBE, UNSUBSCRIBE,

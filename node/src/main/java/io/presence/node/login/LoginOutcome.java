@@ -1,4 +1,4 @@
-package io.presence.node.session;
+package io.presence.node.login;
 
 import io.presence.node.metrics.NodeMetrics;
 import io.presence.protocol.JsonText;
