@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Set once: when Hazelcast hands one processor instance to several partitions of a local
  * call, they all use the first reading.
  */
-public final class DecisionTime {
+final class DecisionTime {
 
     /** 0: not read yet. */
     private final AtomicLong micros;
