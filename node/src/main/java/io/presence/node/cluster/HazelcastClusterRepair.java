@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +91,12 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
 
     @Override
     public CompletionStage<Integer> dropDepartedHolders() {
+        if (member.isClient()) {
+            // the holders are nodes, which only the data members see come and go, all of them
+            // together (NodeDepartures asks each); an entry's owner alone may not have a live
+            // node connected yet (it just came back) or any more (a blip on that one link)
+            return CompletableFuture.completedFuture(0);
+        }
         return workers.supply(() -> {
                     if (!member.mayActForDeparted()) {
                         LOG.info("sees {} members, fewer than half of those it saw in the last minute: the users of"

@@ -23,7 +23,8 @@ public interface ClusterRepair {
 
     /**
      * Removes, from every entry, members no longer in the cluster, publishing the logouts that
-     * causes. Idempotent, so every node may run it.
+     * causes. Idempotent, so every node may run it. In client mode it does nothing: the data
+     * members, which alone see nodes come and go, release the users of nodes that went.
      */
     CompletionStage<Integer> dropDepartedHolders();
 

@@ -30,7 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Client mode, two data members and two nodes in one JVM: when one data member loses its link
  * to a node (a blip, a pause just past the heartbeat timeout) while the other keeps it, the
- * node's users stay online: no leave at any subscriber, and every node still lists them.
+ * node's users stay online: no leave at any subscriber, and every node still lists them. Neither
+ * the data member that lost the link nor another node's reconciliation round, which once took
+ * that data member's list of connected nodes for the live ones (found by the randomized fault
+ * run, after a data member came back), lets them go.
  */
 @Tag("in-jvm")
 class ClientLinkLossTest {
@@ -54,9 +57,14 @@ class ClientLinkLossTest {
     }
 
     private PresenceNode startNode() {
+        return startNode(30_000);
+    }
+
+    private PresenceNode startNode(long reconcileMillis) {
         PresenceNode node = PresenceNode.create(NodeConfigLoader.fromSettings(Map.of(
                 "port", String.valueOf(TestCluster.freePort()), "cluster.name", name, "cluster.mode", "client",
-                "hazelcast.members", "127.0.0.1:" + DATA_PORT + ",127.0.0.1:" + (DATA_PORT + 1))));
+                "hazelcast.members", "127.0.0.1:" + DATA_PORT + ",127.0.0.1:" + (DATA_PORT + 1),
+                "reconcile.interval.ms", String.valueOf(reconcileMillis))));
         nodes.add(node);
         return node.start().toCompletionStage().toCompletableFuture().join();
     }
@@ -69,7 +77,9 @@ class ClientLinkLossTest {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> dataMembers.get(0).memberCount() == 2);
         PresenceNode blipped = startNode();
-        PresenceNode other = startNode();
+        // the other node reconciles all the time: its rounds must not take the data member that
+        // lost the link for the judge of which nodes live either
+        PresenceNode other = startNode(100);
         vertx = Vertx.vertx();
         WebSocketClient ws = TestClient.sharedClient(vertx);
         TestClient watcher = TestClient.loggedIn(ws, other.port(), Endpoint.BINARY, "watcher");
@@ -90,9 +100,10 @@ class ClientLinkLossTest {
         ClientEngineImpl engine = (ClientEngineImpl) ((HazelcastInstanceProxy) dataMembers.get(0).hazelcast())
                 .getOriginal().node.getClientEngine();
         await().atMost(Duration.ofSeconds(10)).until(() -> endpointOf(engine, node) != null);
-        endpointOf(engine, node).getConnection().close("a blip on one link (test)", null);
-        await().atMost(Duration.ofSeconds(10)).until(() -> endpointOf(engine, node) == null
-                || !endpointOf(engine, node).isAlive());
+        ClientEndpoint blip = endpointOf(engine, node);
+        blip.getConnection().close("a blip on one link (test)", null);
+        // that link is gone (the node may already have opened a new one)
+        await().atMost(Duration.ofSeconds(10)).until(() -> !blip.isAlive() || endpointOf(engine, node) != blip);
 
         // the data member that lost it released nothing (it releases at once when it does)
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
