@@ -7,8 +7,10 @@
 # e.g. class data sharing), and every node setting as PRESENCE_* (see the README).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# Serial GC, a heap that gives memory back, C1 only: measured in docs/performance.md (less CPU and
-# half the RSS of G1 with C2 on small hosts); for heaps of many GB, G1 is the better choice.
+# Serial GC, C1 only: measured in docs/performance.md (less CPU and half the RSS of G1 with C2 on
+# small hosts); what survives a young collection (mostly new connections' state) is promoted at
+# once, and the heap is not shrunk after logouts, so the next burst of logins finds room in the
+# old generation instead of a full collection each time; for heaps of many GB, G1 is the better choice.
 # JVM_OPTIONS_FILE picks another file of them: the image's (cluster-config/jvm-container.options)
 # sizes the heap from the container's memory limit instead of a fixed 1 GB.
 JAVA_OPTS="${JAVA_OPTS:-$(cat "$root/${JVM_OPTIONS_FILE:-cluster-config/jvm.options}")}"
