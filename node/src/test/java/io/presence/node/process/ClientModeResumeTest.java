@@ -30,8 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @Tag("process")
 class ClientModeResumeTest {
 
-    /** Well under the 5 s a lost acknowledgement costs, well over a reconnection and a hold. */
-    private static final long BOUND_MILLIS = 2_500;
+    /**
+     * Under the 4.4-5.1 s that a lost acknowledgement cost here before the fix, and over a
+     * reconnection, a retried hold and a loaded CI machine.
+     */
+    private static final long BOUND_MILLIS = 3_500;
 
     @RegisterExtension
     final WebhookedProcesses processes = new WebhookedProcesses();
