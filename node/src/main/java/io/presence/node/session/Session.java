@@ -63,9 +63,6 @@ public final class Session {
     /** A login request is with the strategies: sent in time, so the login deadline waits for it. */
     private volatile boolean loginPending;
     private final MessageRate rate;
-    /** Messages dropped over the rate since the last second without drops. */
-    private int dropped;
-    private long lastDropAt;
     private final ChangeNotifications notifications;
 
     /**
@@ -123,33 +120,22 @@ public final class Session {
         }
     }
 
-    /**
-     * Notes that the client sent something; false when it is over its message rate, so the
-     * message is dropped. The first drop is answered with an error; a client that goes on
-     * sending past the rate for another second's worth of messages is closed.
-     */
+    /** Notes that the client sent something; false when it is over its message rate, so the message is dropped. */
     private boolean received() {
         long now = clock.getAsLong();
         lastReceivedAt = now;
-        if (rate.take(now)) {
-            return true;
+        MessageRate.Verdict verdict = rate.admit(now);
+        if (verdict == MessageRate.Verdict.TAKEN || state == State.CLOSED) {
+            return verdict == MessageRate.Verdict.TAKEN;
         }
-        if (state == State.CLOSED) {
-            return false;
-        }
-        if (now - lastDropAt > 1000) {
-            dropped = 0;
-        }
-        lastDropAt = now;
-        dropped++;
-        if (dropped == 1) {
+        if (verdict == MessageRate.Verdict.DROPPED_WITH_WARNING) {
             metrics.limitHit(NodeMetrics.Limit.MESSAGE_RATE);
             LOG.atWarn().log(() -> connection.describe() + " sent more than " + settings.limits().messagesPerSecond()
                     + " messages a second; dropping the excess");
             connection.send(ConnectionMessage.error(ConnectionMessage.Action.ERROR, "more than "
                     + settings.limits().messagesPerSecond() + " messages a second (bursts of " + settings.limits().messageBurst()
                     + "): messages over the rate are dropped, and the connection closes if they keep coming"));
-        } else if (dropped > settings.limits().messagesPerSecond()) {
+        } else if (verdict == MessageRate.Verdict.CLOSE) {
             LOG.atWarn().log(() -> connection.describe() + " kept sending over its message rate; closing");
             onClosed();
             connection.close(CloseCode.POLICY_VIOLATION, "message rate exceeded");

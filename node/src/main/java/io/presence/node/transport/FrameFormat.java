@@ -4,6 +4,7 @@ import io.presence.node.session.Notification;
 import io.presence.node.session.OnlineAnswer;
 import io.presence.protocol.DecodeException;
 import io.presence.protocol.Message;
+import io.presence.protocol.ParserMessage;
 import io.presence.protocol.codec.BinaryCodec;
 import io.presence.protocol.codec.EncodedNames;
 import io.presence.protocol.codec.JsonCodec;
@@ -107,6 +108,21 @@ enum FrameFormat {
 
     /** Whether a data frame of this kind (binary or text) belongs on this endpoint. */
     abstract boolean takes(WebSocketFrame frame);
+
+    /** Why a data frame is not decoded here (too large, or of the other kind), for its sender; null when it is. */
+    final ParserMessage refusal(WebSocketFrame frame, int maxMessageSize) {
+        int length = frame.content().readableBytes();
+        if (length > maxMessageSize) {
+            return ParserMessage.error(ParserMessage.Action.MAXIMUM_MESSAGE_SIZE_EXCEEDED,
+                    "a message may hold at most " + maxMessageSize + " bytes; this one held " + length, null, 0);
+        }
+        if (!takes(frame)) {
+            return ParserMessage.error(ParserMessage.Action.INVALID_MESSAGE, this == BINARY
+                    ? "this endpoint takes binary protobuf frames; use the JSON endpoint for text"
+                    : "this endpoint takes JSON text frames; use the binary endpoint for protobuf", null, 0);
+        }
+        return null;
+    }
 
     abstract Message decode(ByteBuf payload) throws DecodeException;
 

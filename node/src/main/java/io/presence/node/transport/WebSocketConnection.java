@@ -136,18 +136,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     }
 
     private void onDataFrame(WebSocketFrame frame) {
-        int length = frame.content().readableBytes();
-        if (length > maxMessageSize) {
-            session.onRejectedFrame(ParserMessage.error(ParserMessage.Action.MAXIMUM_MESSAGE_SIZE_EXCEEDED,
-                    "a message may hold at most " + maxMessageSize + " bytes; this one held " + length, null, 0));
-            return;
-        }
-        if (!format.takes(frame)) {
-            session.onRejectedFrame(ParserMessage.error(ParserMessage.Action.INVALID_MESSAGE,
-                    format == FrameFormat.BINARY
-                            ? "this endpoint takes binary protobuf frames; use the JSON endpoint for text"
-                            : "this endpoint takes JSON text frames; use the binary endpoint for protobuf",
-                    null, 0));
+        ParserMessage refusal = format.refusal(frame, maxMessageSize);
+        if (refusal != null) {
+            session.onRejectedFrame(refusal);
             return;
         }
         Message message;
