@@ -155,7 +155,7 @@ class PackagingIT {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 assertTrue(process.isAlive(), "the node exited; see node/target/node-processes/launcher.log");
                 try {
-                    return NodeHttp.status(port) == 200;
+                    return NodeHttp.healthCode(port) == 200;
                 } catch (IOException notYet) {
                     return false;
                 }

@@ -15,7 +15,7 @@ import io.presence.node.presence.LastSeen;
 import io.presence.node.presence.OnlineSnapshot;
 import io.presence.node.presence.PresenceService;
 import io.presence.node.presence.UserData;
-import io.presence.node.presence.UserStatus;
+import io.presence.node.presence.LastTransition;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -159,12 +159,12 @@ public final class ApiQueries {
     public record UserAnswer(boolean online, Long sinceMillis) {
     }
 
-    public Optional<UserAnswer> status(Login.Caller caller, String name) {
+    public Optional<UserAnswer> user(Login.Caller caller, String name) {
         if (!allowed(caller, PresenceAction.QUERY, name)) {
             return Optional.empty();
         }
-        UserStatus status = presence.status(name);
-        return Optional.of(status == null ? new UserAnswer(false, null) : new UserAnswer(status.online(), status.sinceMillis()));
+        LastTransition last = presence.lastTransition(name);
+        return Optional.of(last == null ? new UserAnswer(false, null) : new UserAnswer(last.online(), last.atMillis()));
     }
 
     /**
@@ -178,7 +178,7 @@ public final class ApiQueries {
 
     /**
      * What the cluster remembers of each user of {@code answer} (of {@link #areOnline} or
-     * {@link #status}, so already allowed); both are asked at once.
+     * {@link #user}, so already allowed); both are asked at once.
      */
     public CompletionStage<Remembered> remembered(Map<String, Boolean> answer) {
         List<String> offline = new ArrayList<>();

@@ -162,9 +162,9 @@ public final class PresenceService {
      * online, or offline for longer than leaves are remembered). Versions are the deciding
      * member's clock in microseconds, so a change's version tells when it was decided. Any thread.
      */
-    public UserStatus status(String username) {
+    public LastTransition lastTransition(String username) {
         PresenceView.Entry entry = view.last(username);
-        return entry == null ? null : new UserStatus(entry.online(), entry.version() / 1000);
+        return entry == null ? null : new LastTransition(entry.online(), entry.version() / 1000);
     }
 
     /** Whether each name is online; duplicate names collapse, order is kept. Any thread. */

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciliation: rounds that bring this node and the cluster back in line, healing whatever went
+ * Reconciliation: rounds that bring this node and the cluster back in line, correcting whatever went
  * astray (a lost topic message, a split-brain merge that restored stale entries, a member that
  * left unnoticed). A round, in order:
  * <ol>
@@ -165,7 +165,7 @@ final class Reconciler {
                 .thenCompose(before -> repair.latestChangesFromMap()
                         .thenAcceptAsync(inMap -> {
                             if (isCurrent(which)) {
-                                healView(before, inMap);
+                                reconcileView(before, inMap);
                             }
                         }, executor));
     }
@@ -177,7 +177,7 @@ final class Reconciler {
      * online and the map does not know at all may be a lost entry being held again: acted on only
      * once two rounds saw it. Entries that changed since {@code before} was taken are left alone.
      */
-    private void healView(Map<String, PresenceView.Entry> before, Map<String, PresenceChange> inMap) {
+    private void reconcileView(Map<String, PresenceView.Entry> before, Map<String, PresenceChange> inMap) {
         List<PresenceChange> missed = new ArrayList<>();
         inMap.values().forEach(change -> {
             PresenceView.Entry known = view.last(change.username());

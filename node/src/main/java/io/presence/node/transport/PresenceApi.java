@@ -78,12 +78,12 @@ final class PresenceApi {
                 json(ctx, 400, error("user: " + usernames.rule()));
                 return;
             }
-            Optional<ApiQueries.UserAnswer> status = queries.status(caller, user);
-            if (status.isEmpty()) {
+            Optional<ApiQueries.UserAnswer> answer = queries.user(caller, user);
+            if (answer.isEmpty()) {
                 json(ctx, 403, error(ApiQueries.deniedMessage("QUERY")));
                 return;
             }
-            withRemembered(ctx, Map.of(user, status.get().online()), remembered -> userJson(user, status.get())
+            withRemembered(ctx, Map.of(user, answer.get().online()), remembered -> userJson(user, answer.get())
                     .put("lastSeen", remembered.lastSeen().get(user))
                     .put("data", jsonValue(remembered.data().get(user))));
         }));
@@ -306,10 +306,10 @@ final class PresenceApi {
         }
     }
 
-    private static JsonObject userJson(String user, ApiQueries.UserAnswer status) {
+    private static JsonObject userJson(String user, ApiQueries.UserAnswer answer) {
         return new JsonObject()
                 .put("user", user)
-                .put("online", status.online())
-                .put("since", status.sinceMillis());
+                .put("online", answer.online())
+                .put("since", answer.sinceMillis());
     }
 }

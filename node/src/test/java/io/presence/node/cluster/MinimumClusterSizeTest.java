@@ -29,7 +29,7 @@ class MinimumClusterSizeTest {
     }
 
     private int health(int node) throws IOException, InterruptedException {
-        return NodeHttp.status(cluster.node(node).port());
+        return NodeHttp.healthCode(cluster.node(node).port());
     }
 
     @Test

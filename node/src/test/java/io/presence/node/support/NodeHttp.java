@@ -17,7 +17,7 @@ public final class NodeHttp {
     }
 
     /** The status code of {@code GET /health-check} on {@code port}; throws if nothing answers. */
-    public static int status(int port) throws IOException, InterruptedException {
+    public static int healthCode(int port) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(uri(port, "/health-check")).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }

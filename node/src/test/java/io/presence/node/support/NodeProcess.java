@@ -124,7 +124,7 @@ public final class NodeProcess implements AutoCloseable {
                     .anyMatch(line -> line.contains(servingLine));
         }
         try {
-            return NodeHttp.status(port) == 200;
+            return NodeHttp.healthCode(port) == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

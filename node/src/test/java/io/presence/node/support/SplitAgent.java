@@ -69,7 +69,7 @@ public final class SplitAgent {
 
     private static int health(int port) {
         try {
-            return NodeHttp.status(port);
+            return NodeHttp.healthCode(port);
         } catch (Exception e) {
             return -1;
         }

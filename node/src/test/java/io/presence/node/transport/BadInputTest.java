@@ -154,7 +154,7 @@ class BadInputTest {
 
     @Test
     void healthCheckAnswers200WhileServingAndUnknownWebSocketPathsAre404() throws Exception {
-        int status = NodeHttp.status(port);
+        int status = NodeHttp.healthCode(port);
         assertEquals(200, status);
         WebSocketClient ws = vertx.createWebSocketClient();
         Exception refused = assertThrows(Exception.class, () -> ws.connect(port, "127.0.0.1", "/elsewhere")

@@ -24,12 +24,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-/** Divergence injected straight into the cluster's map and topic heals within a few reconciliation intervals. */
+/** Divergence injected straight into the cluster's map and topic is undone within a few reconciliation intervals. */
 @Tag("in-jvm")
-class SelfHealingTest {
+class ReconciliationTest {
 
     /**
-     * Short, so that healing shows within seconds; not shorter: a lost entry is held again by its
+     * Short, so that reconciliation shows within seconds; not shorter: a lost entry is held again by its
      * node's next round, and another node acts on its absence after two rounds of its own, so a
      * round that takes most of an interval on a loaded 2-core CI host (it did at 400 ms) shows a
      * leave that the default 30 s interval never would.
