@@ -15,14 +15,15 @@
 #   scripts/bench-compare.sh fanout [SUBSCRIBERS] [RUNS]  SUBSCRIBERS (1000) subscribed to everyone; FANOUT_USERS
 #                                                      (300) log in at FANOUT_RATE (100) a second, each its own
 #                                                      WebSocket, then close at that rate; measured by
-#                                                      bench/node/fanout.js (Node + ws, not our stack); 3 runs
+#                                                      bench/node/fanout.js (Node + ws, not our stack), then
+#                                                      by our JVM generator (--scenario fanout); 3 runs each
 #
 # deepstream is installed into bench/.deepstream/ (ignored by git). Its GitHub-only dependency
 # uWebSockets.js cannot be fetched here, so an npm override maps it to a local stub; the default
 # Node HTTP server that this config selects never loads it. Results: bench/results/<date>/.
 # Our node runs with the JVM options of scripts/cluster.sh (JAVA_OPTS) unless OUR_JAVA_OPTS says otherwise.
-# FLOOR=yes (logins): the independent generator also measures bench's FloorServer (bare Netty, no
-# cluster, our JVM options), between deepstream and our node, and prints floor / deepstream: a
+# FLOOR=yes (logins): both generators also measure bench's FloorServer (bare Netty, no
+# cluster, our JVM options), between deepstream and our node, and print floor / deepstream: a
 # target below that ratio is below what a JVM server reaches here.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -135,6 +136,36 @@ for (const key of ['cpuPerEventUs', 'joinP50Ms', 'joinP99Ms', 'leaveP50Ms', 'lea
 fs.writeFileSync(`${dir}/summary.json`, JSON.stringify(summary, null, 2))
 console.log(`\nraw results: ${dir}`)
 JS
+  [ "${JVM_GENERATOR:-yes}" = no ] && exit 0 # JVM_GENERATOR=no: the independent generator alone
+  echo
+  echo "our generator (JVM, io.presence.bench.LoadGenerator --scenario fanout), the servers in turn each run"
+  for run in $(seq 1 "$RUNS"); do
+    for who in deepstream presence; do
+      if [ "$who" = deepstream ]; then port="$DS_PORT"; pid="$ds_pid"; else port="$OUR_PORT"; pid="$our_pid"; fi
+      "${generator[@]}" --nodes "ws://127.0.0.1:$port/deepstream" --scenario fanout --subscribers "$USERS" \
+        --users "${FANOUT_USERS:-300}" --rate "${FANOUT_RATE:-100}" --pids "$pid" --timeout 300 \
+        --json "$out/jvm-run$run-$who.json" > /dev/null || true
+    done
+  done
+  node - "$out" "$RUNS" <<'JS'
+const fs = require('fs'), [dir, runs] = process.argv.slice(2)
+const load = (who) => Array.from({ length: Number(runs) }, (_, i) => {
+  try { return JSON.parse(fs.readFileSync(`${dir}/jvm-run${i + 1}-${who}.json`)) } catch { return null }
+}).filter(Boolean)
+const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
+const ds = load('deepstream'), us = load('presence')
+console.log(`\nmedians of ${us.length} and ${ds.length} runs (generator: LoadGenerator --scenario fanout)\n`)
+console.log('metric'.padEnd(36), 'presence'.padStart(10), 'deepstream'.padStart(11), 'ratio'.padStart(7))
+const summary = {}
+for (const [key, f] of [['cpuPerEventUs', r => r.server_cpu_us_per_event], ['joinP50Ms', r => r.auth_to_join_ms.p50],
+  ['joinP99Ms', r => r.auth_to_join_ms.p99], ['leaveP50Ms', r => r.close_to_leave_ms.p50], ['leaveP99Ms', r => r.close_to_leave_ms.p99],
+  ['missing', r => r.events_missing], ['duplicates', r => r.events_duplicated]]) {
+  const a = us.length ? median(us.map(f)) : NaN, b = ds.length ? median(ds.map(f)) : NaN
+  summary[key] = { presence: a, deepstream: b, ratio: b ? a / b : null }
+  console.log(key.padEnd(36), (+a.toFixed(2)).toString().padStart(10), (+b.toFixed(2)).toString().padStart(11), (b ? (a / b).toFixed(2) : '-').padStart(7))
+}
+fs.writeFileSync(`${dir}/jvm-summary.json`, JSON.stringify(summary, null, 2))
+JS
   exit 0
 fi
 
@@ -231,12 +262,14 @@ JS
     local helper=$!
     "${generator[@]}" --nodes "ws://127.0.0.1:$1/deepstream" --scenario logins --users "$USERS" --in-flight 50 \
       --share 0/2 --run-id "$run_id" --start-at "$start_at" --done-file "$done_file" --pids "$2" \
-      --queries 1000 --small-queries 5000 --small-query-names 10 --timeout 600 --json "$3" > /dev/null
+      --queries "${QUERIES:-1000}" --small-queries "$(( ${QUERIES:-1000} * 5 ))" --small-query-names 10 --timeout 600 --json "$3" > /dev/null
     wait "$helper"
   }
   for run in $(seq 1 "$RUNS"); do
     echo "pass $run of $RUNS: $USERS logins (WebSocket + CHALLENGE + AUTH), 100 in flight, then queries"
     logins "$DS_PORT" "$ds_pid" "$out/run$run-deepstream.json"
+    # the floor answers no queries
+    [ -n "$floor_pid" ] && QUERIES=0 logins "$FLOOR_PORT" "$floor_pid" "$out/run$run-floor.json"
     logins "$OUR_PORT" "$our_pid" "$out/run$run-presence.json"
   done
 fi
@@ -290,6 +323,17 @@ if (scenario === 'burst') {
     const a = Math.min(...us.slice(last).map(f)), b = Math.min(...ds.slice(last).map(f))
     summary[name] = { presence: a, deepstream: b, ratio: b === 0 ? null : a / b }
     line(name, a, b)
+  }
+  if (fs.existsSync(`${dir}/run1-floor.json`)) {
+    const fl = Array.from({ length: Number(runs) }, (_, i) => JSON.parse(fs.readFileSync(`${dir}/run${i + 1}-floor.json`)))
+    console.log(`\nthe floor (bare Netty, bench FloorServer), best of passes ${last + 1}-${runs}`)
+    console.log('metric'.padEnd(44), 'floor'.padStart(12), 'deepstream'.padStart(12), 'ratio'.padStart(8))
+    summary.floor = {}
+    for (const [name, f] of rows.filter(([n]) => !n.includes('getAll'))) {
+      const a = Math.min(...fl.slice(last).map(f)), b = Math.min(...ds.slice(last).map(f))
+      summary.floor[name] = { floor: a, deepstream: b, ratio: b === 0 ? null : a / b }
+      line(name, a, b)
+    }
   }
 }
 fs.writeFileSync(`${dir}/summary.json`, JSON.stringify(summary, null, 2))

@@ -30,7 +30,8 @@ public final class LoadGenerator {
             "kill", KillScenario::new,
             "logins", LoginsScenario::new,
             "storm", StormScenario::new,
-            "remote-changes", RemoteChangesScenario::new);
+            "remote-changes", RemoteChangesScenario::new,
+            "fanout", FanoutScenario::new);
 
     private LoadGenerator() {
     }

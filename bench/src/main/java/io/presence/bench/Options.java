@@ -16,12 +16,13 @@ final class Options {
 
     /** Every option, with what it means; in the order the usage prints them. */
     static final Map<String, String> KNOWN = known(
-            "scenario", "burst, steady, query, capacity, churn, kill, logins, storm or remote-changes (burst)",
+            "scenario", "burst, steady, query, capacity, churn, kill, logins, storm, remote-changes or fanout (burst)",
             "nodes", "the servers' WebSocket endpoints, comma-separated, loopback only (ws://127.0.0.1:6020/deepstream)",
             "pids", "the servers' process ids in the order of --nodes, for CPU and memory from /proc",
             "users", "how many users (2000)",
-            "rate", "logins, transitions or changes a second (steady, churn, remote-changes)",
+            "rate", "logins, transitions or changes a second (steady, churn, remote-changes, fanout: 100)",
             "duration", "seconds of load (query, churn, remote-changes)",
+            "subscribers", "connections subscribed to everyone (fanout: 1000)",
             "login-node", "index in --nodes where users log in (0)",
             "subscriber-node", "index in --nodes of the subscriber to everyone (0)",
             "queriers", "clients querying at once (query: 50)",

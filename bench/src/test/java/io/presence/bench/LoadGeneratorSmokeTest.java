@@ -64,6 +64,18 @@ class LoadGeneratorSmokeTest {
     }
 
     @Test
+    void fanoutTellsEverySubscriberEveryJoinAndLeaveOnce() throws Exception {
+        Map<String, Object> r = run("scenario", "fanout", "subscribers", "20", "users", "15", "rate", "50");
+        assertEquals(600L, r.get("events_expected"), "20 subscribers, 15 joins and 15 leaves each");
+        assertEquals(600L, r.get("events_delivered"));
+        assertEquals(0L, r.get("events_missing"));
+        assertEquals(0L, r.get("events_duplicated"));
+        assertEquals(300L, ((Map<?, ?>) r.get("auth_to_join_ms")).get("count"));
+        assertEquals(300L, ((Map<?, ?>) r.get("close_to_leave_ms")).get("count"));
+        assertTrue((Double) r.get("server_cpu_us_per_event") > 0);
+    }
+
+    @Test
     void steadyRateMeasuresCrossNodeLatency() throws Exception {
         Map<String, Object> r = run("scenario", "steady", "users", "50", "rate", "200");
         assertEquals(0, r.get("joins_missed"));
