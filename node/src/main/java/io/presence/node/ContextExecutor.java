@@ -1,6 +1,6 @@
 package io.presence.node;
 
-import io.presence.node.presence.PresenceExecutor;
+import io.presence.node.internal.presence.PresenceExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;

@@ -1,7 +1,7 @@
 package io.presence.node;
 
-import io.presence.node.auth.PasswordHash;
-import io.presence.node.cluster.datamember.DataMember;
+import io.presence.node.internal.auth.PasswordHash;
+import io.presence.node.internal.cluster.datamember.DataMember;
 import io.presence.node.config.AuthSettings;
 import io.presence.node.config.ConfigException;
 import io.presence.node.config.NodeConfig;

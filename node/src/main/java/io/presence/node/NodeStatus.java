@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.presence.node.cluster.MemberDirectory;
-import io.presence.node.presence.PresenceService;
-import io.presence.node.presence.TransitionHistory;
-import io.presence.node.session.SessionRegistry;
-import io.presence.node.transport.NodeOperations;
+import io.presence.node.internal.cluster.MemberDirectory;
+import io.presence.node.internal.presence.PresenceService;
+import io.presence.node.internal.presence.TransitionHistory;
+import io.presence.node.internal.session.SessionRegistry;
+import io.presence.node.internal.transport.NodeOperations;
 
 import java.io.UncheckedIOException;
 import java.util.List;

@@ -2,14 +2,14 @@ package io.presence.node.measure;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import io.presence.node.cluster.ClusterAdapter;
-import io.presence.node.cluster.HazelcastLastSeen;
-import io.presence.node.cluster.HazelcastMember;
-import io.presence.node.cluster.HazelcastUserData;
+import io.presence.node.internal.cluster.ClusterAdapter;
+import io.presence.node.internal.cluster.HazelcastLastSeen;
+import io.presence.node.internal.cluster.HazelcastMember;
+import io.presence.node.internal.cluster.HazelcastUserData;
 import io.presence.node.config.NodeConfig;
 import io.presence.node.config.NodeConfigLoader;
-import io.presence.node.presence.PresenceChange;
-import io.presence.node.presence.PresenceService;
+import io.presence.node.internal.presence.PresenceChange;
+import io.presence.node.internal.presence.PresenceService;
 import io.presence.node.support.NoPresence;
 
 import java.util.ArrayList;

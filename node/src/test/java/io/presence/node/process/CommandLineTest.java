@@ -1,6 +1,6 @@
 package io.presence.node.process;
 
-import io.presence.node.auth.PasswordHash;
+import io.presence.node.internal.auth.PasswordHash;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

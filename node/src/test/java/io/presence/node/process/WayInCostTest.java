@@ -1,6 +1,6 @@
 package io.presence.node.process;
 
-import io.presence.node.auth.PasswordHash;
+import io.presence.node.internal.auth.PasswordHash;
 import io.presence.node.support.NodeHttp;
 import io.presence.node.support.NodeProcess;
 import io.presence.node.support.ProcessCluster;

@@ -1,14 +1,14 @@
 package io.presence.node.support;
 
-import io.presence.node.metrics.NodeMetrics;
-import io.presence.node.presence.ClusterRepair;
-import io.presence.node.presence.DisconnectChannel;
-import io.presence.node.presence.DisconnectOrder;
-import io.presence.node.presence.Disconnects;
-import io.presence.node.presence.PresenceChange;
-import io.presence.node.presence.PresenceCluster;
-import io.presence.node.presence.PresenceExecutor;
-import io.presence.node.presence.PresenceService;
+import io.presence.node.internal.metrics.NodeMetrics;
+import io.presence.node.internal.presence.ClusterRepair;
+import io.presence.node.internal.presence.DisconnectChannel;
+import io.presence.node.internal.presence.DisconnectOrder;
+import io.presence.node.internal.presence.Disconnects;
+import io.presence.node.internal.presence.PresenceChange;
+import io.presence.node.internal.presence.PresenceCluster;
+import io.presence.node.internal.presence.PresenceExecutor;
+import io.presence.node.internal.presence.PresenceService;
 
 import java.util.Collection;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.presence.node.support;
 
-import io.presence.node.presence.PresenceExecutor;
+import io.presence.node.internal.presence.PresenceExecutor;
 
 import java.util.ArrayDeque;
 import java.util.Comparator;

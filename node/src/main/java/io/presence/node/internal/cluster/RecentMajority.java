@@ -1,0 +1,67 @@
+package io.presence.node.internal.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.splitbrainprotection.SplitBrainProtection;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionFunction;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
+
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Hazelcast's split-brain protection of the users map: a member may read or change it only
+ * while it sees at least half of the most members it saw in the last minute. A member that wakes
+ * from a pause, or ends up on the small side of a split, sees the others gone while they see it
+ * gone: what happens to its users is theirs to decide until the merge takes it back, and it must
+ * decide nothing meanwhile (subscribers and webhook receivers would hear transitions the cluster
+ * never made: the randomized fault run found a woken master releasing every user of the live
+ * members). A member alone for more than a minute decides again, the others presumed dead.
+ * Hazelcast asks the function at every membership change and every heartbeat interval.
+ */
+final class RecentMajority implements SplitBrainProtectionFunction {
+
+    static final String NAME = "presence-recent-majority";
+    /** How long a view of the cluster counts. */
+    static final long MEMORY_MILLIS = 60_000;
+
+    /** Member counts seen lately, each with when (monotonic ms), oldest first. */
+    private final ArrayDeque<long[]> views = new ArrayDeque<>();
+
+    /** Protects {@code map} in {@code config} with a function of its own. */
+    static void protect(Config config, String map) {
+        config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(NAME, true)
+                .setProtectOn(SplitBrainProtectionOn.READ_WRITE)
+                .setFunctionImplementation(new RecentMajority()));
+        config.getMapConfig(map).setSplitBrainProtectionName(NAME);
+    }
+
+    /**
+     * Waits (at most 5 s) until Hazelcast has asked the function once: until then the protected
+     * map refuses everything, and a member starting alone is first asked a heartbeat interval
+     * after it started.
+     */
+    static void awaitFirstVerdict(HazelcastInstance member) {
+        SplitBrainProtection protection = member.getSplitBrainProtectionService().getSplitBrainProtection(NAME);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!protection.hasMinimumSize() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    @Override
+    public synchronized boolean apply(Collection<Member> members) {
+        long now = System.nanoTime() / 1_000_000;
+        while (!views.isEmpty() && now - views.peekFirst()[0] > MEMORY_MILLIS) {
+            views.pollFirst();
+        }
+        int live = members.size();
+        long largest = views.stream().mapToLong(v -> v[1]).max().orElse(live);
+        views.addLast(new long[] {now, live});
+        return live * 2L >= largest;
+    }
+}
