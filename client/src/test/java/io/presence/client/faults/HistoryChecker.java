@@ -3,10 +3,12 @@ package io.presence.client.faults;
 import io.presence.node.support.WebhookReceiver;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Judges a fault run's history: what every subscriber heard, what the webhook receiver got, and
@@ -21,6 +23,8 @@ final class HistoryChecker {
     private static final long OPEN_BEFORE = 5_000;
     /** How soon a resumed node's users are online again: docs/resilience.md, a hung node resumes. */
     private static final long BACK_BOUND = 10_000;
+    /** How long before a fault a login may have been answered and still not be decided by the cluster. */
+    private static final long DECIDING = 2_000;
 
     private final History history;
     /** Every connection's life, by user: an hour's run has tens of thousands. */
@@ -162,12 +166,17 @@ final class HistoryChecker {
             List<String> doomed = doomed(f.node(), k, k + bound + 2_000);
             long slowest = -1;
             int heard = 0;
+            Set<String> undecided = new TreeSet<>();
             for (History.Segment s : history.segments) {
                 if (s.node < 0 || s.node == f.node() || s.start > k || (!s.live() && s.end < k + bound + 2_000)
                         || history.faults.stream().anyMatch(o -> o != f && o.touches(s.node, k - QUIET_BEFORE, k + bound))) {
                     continue;
                 }
                 for (String user : doomed) {
+                    if (undecidedAt(s, user, f.node(), k, bound)) {
+                        undecided.add(user);
+                        continue;
+                    }
                     long at = s.events().stream().filter(e -> e.user().equals(user) && !e.online() && e.at() >= k)
                             .mapToLong(History.Event::at).findFirst().orElse(-1);
                     if (at < 0 || at - k > bound) {
@@ -182,9 +191,28 @@ final class HistoryChecker {
             figures.add(f.kind() + " of node " + f.node() + " (" + f.detail() + "): " + doomed.size()
                     + " users only there, " + heard + " leaves heard on quiet nodes, the last after "
                     + (slowest < 0 ? "-" : slowest + " ms") + " (bound " + bound + " ms)"
+                    + (undecided.isEmpty() ? "" : "; " + undecided.size() + " logged in too shortly before to be online yet "
+                            + undecided)
                     + (f.kind().equals("pause") ? back(f, wrong) : ""));
         }
         return wrong;
+    }
+
+    /**
+     * Whether {@code user}'s login on {@code node} was still being decided when the fault began at
+     * {@code k}: its connection had its AUTH answered less than {@link #DECIDING} before, and
+     * subscriber {@code s} heard it come online neither before the fault nor within the bound.
+     * The node answers AUTH at once and holds the user in the cluster beside it; a node stopped
+     * or killed in between had not made the user online, so no logout is owed within the bound
+     * (a join heard within it owes its leave within it too; the alternation and final-state checks
+     * cover whatever the subscriber hears of the user later).
+     */
+    private boolean undecidedAt(History.Segment s, String user, int node, long k, long bound) {
+        History.Life latest = history.lives.stream()
+                .filter(l -> l.user.equals(user) && l.way == History.Way.RAW && l.node == node && l.openThrough(k, k))
+                .max(Comparator.comparingLong(l -> l.opened)).orElse(null);
+        return latest != null && latest.opened > k - DECIDING
+                && s.events().stream().noneMatch(e -> e.user().equals(user) && e.online() && e.at() >= latest.attempted && e.at() <= k + bound);
     }
 
     /**
