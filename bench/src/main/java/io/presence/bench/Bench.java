@@ -1,7 +1,5 @@
 package io.presence.bench;
 
-import io.presence.protocol.PresenceMessage;
-import io.presence.protocol.PresenceMessage.Action;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -142,15 +140,7 @@ final class Bench implements AutoCloseable {
         BenchConnection c = await(BenchConnection.open(clients.get(0), node));
         await(c.login("bench-watcher-" + UUID.randomUUID()));
         Subscriber s = new Subscriber(c, userPrefix(), this);
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        c.onMessage(m -> {
-            if (m instanceof PresenceMessage p && p.isAck() && p.action() == Action.SUBSCRIBE_ALL) {
-                acked.complete(null);
-            }
-            s.received(m);
-        });
-        c.subscribeAll();
-        acked.get(30, TimeUnit.SECONDS);
+        c.subscribeAll().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return s;
     }
 

@@ -24,6 +24,7 @@ final class BenchConnection {
     private volatile Consumer<Message> onMessage = m -> { };
     private Promise<Void> accepted;
     private Promise<Void> loggedIn;
+    private Promise<Void> subscribed;
 
     private BenchConnection(WebSocket socket) {
         this.socket = socket;
@@ -60,8 +61,11 @@ final class BenchConnection {
         socket.writeBinaryMessage(Buffer.buffer(CODEC.encode(message)));
     }
 
-    void subscribeAll() {
+    /** Sends SUBSCRIBE_ALL; completes when the server acknowledges it. */
+    Future<Void> subscribeAll() {
+        subscribed = Promise.promise();
         send(PresenceMessage.of(PresenceMessage.Action.SUBSCRIBE_ALL));
+        return subscribed.future();
     }
 
     Future<Void> close() {
@@ -77,6 +81,9 @@ final class BenchConnection {
         }
         if (m instanceof ConnectionMessage c && c.action() == ConnectionMessage.Action.ACCEPT && accepted != null) {
             accepted.tryComplete();
+        } else if (m instanceof PresenceMessage p && p.isAck() && p.action() == PresenceMessage.Action.SUBSCRIBE_ALL
+                && subscribed != null) {
+            subscribed.tryComplete();
         } else if (m instanceof AuthMessage a && loggedIn != null) {
             if (a.action() == AuthMessage.Action.AUTH_SUCCESSFUL) {
                 loggedIn.tryComplete();

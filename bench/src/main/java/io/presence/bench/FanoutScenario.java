@@ -4,7 +4,6 @@ import io.presence.protocol.Message;
 import io.presence.protocol.PresenceMessage;
 import io.presence.protocol.PresenceMessage.Action;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import org.HdrHistogram.Histogram;
 
 import java.net.URI;
@@ -103,18 +102,8 @@ final class FanoutScenario implements Scenario {
             BenchConnection c = opened.get(i);
             // on this connection's event loop only: a plain map
             Map<String, Boolean> heard = new HashMap<>();
-            Promise<Void> ack = Promise.promise();
-            c.onMessage(m -> {
-                if (m instanceof PresenceMessage p && p.isAck() && p.action() == Action.SUBSCRIBE_ALL) {
-                    ack.tryComplete();
-                } else {
-                    heard(m, prefix, heard);
-                }
-            });
-            acked.add(c.login("bench-watcher-" + bench.run + "-" + i).compose(v -> {
-                c.subscribeAll();
-                return ack.future();
-            }));
+            c.onMessage(m -> heard(m, prefix, heard));
+            acked.add(c.login("bench-watcher-" + bench.run + "-" + i).compose(v -> c.subscribeAll()));
         }
         bench.await(Future.all(acked));
         return opened;

@@ -208,8 +208,8 @@ final class HistoryChecker {
      * cover whatever the subscriber hears of the user later).
      */
     private boolean undecidedAt(History.Segment s, String user, int node, long k, long bound) {
-        History.Life latest = history.lives.stream()
-                .filter(l -> l.user.equals(user) && l.way == History.Way.RAW && l.node == node && l.openThrough(k, k))
+        History.Life latest = lives.get(user).stream()
+                .filter(l -> l.way == History.Way.RAW && l.node == node && l.openThrough(k, k))
                 .max(Comparator.comparingLong(l -> l.opened)).orElse(null);
         return latest != null && latest.opened > k - DECIDING
                 && s.events().stream().noneMatch(e -> e.user().equals(user) && e.online() && e.at() >= latest.attempted && e.at() <= k + bound);

@@ -125,8 +125,11 @@ public final class Session {
         long now = clock.getAsLong();
         lastReceivedAt = now;
         MessageRate.Verdict verdict = rate.admit(now);
-        if (verdict == MessageRate.Verdict.TAKEN || state == State.CLOSED) {
-            return verdict == MessageRate.Verdict.TAKEN;
+        if (verdict == MessageRate.Verdict.TAKEN) {
+            return true;
+        }
+        if (state == State.CLOSED) {
+            return false;
         }
         if (verdict == MessageRate.Verdict.DROPPED_WITH_WARNING) {
             metrics.limitHit(NodeMetrics.Limit.MESSAGE_RATE);
