@@ -127,7 +127,10 @@ final class HistoryChecker {
 
     /**
      * The receiver got no logout decided while its user had a raw connection, open for a while,
-     * to a node no fault touched (the decision time is the cluster's clock, continuous here).
+     * to a node no fault touched. When it was decided is known only within bounds: not before the
+     * event's time (the cluster's clock, which a member that was stopped sets from a late message
+     * of the master, and so runs behind this machine's by up to the stop, never ahead of it) and
+     * not after the receiver got it.
      */
     List<String> noFalseLogoutHooks(Map<String, List<WebhookReceiver.Event>> byUser) {
         List<String> wrong = new ArrayList<>();
@@ -136,12 +139,13 @@ final class HistoryChecker {
                 if (e.online()) {
                     continue;
                 }
+                long earliest = Math.min(e.at(), e.received());
                 for (History.Life life : lives.getOrDefault(user, List.of())) {
-                    if (life.way == History.Way.RAW && life.openThrough(e.at() - OPEN_BEFORE, e.at() + 2_000)
-                            && !history.touched(life.node, life.opened - 1_000, e.at())) {
-                        wrong.add("webhook: " + user + " offline at +" + rel(e.at()) + " ms (version " + e.version()
-                                + ") while its connection to node " + life.node + " (open since +" + rel(life.opened)
-                                + " ms, untouched by faults) stayed open");
+                    if (life.way == History.Way.RAW && life.openThrough(earliest - OPEN_BEFORE, e.received() + 2_000)
+                            && !history.touched(life.node, life.opened - 1_000, e.received())) {
+                        wrong.add("webhook: " + user + " offline decided between +" + rel(earliest) + " and +"
+                                + rel(e.received()) + " ms (version " + e.version() + ") while its connection to node "
+                                + life.node + " (open since +" + rel(life.opened) + " ms, untouched by faults) stayed open");
                         break;
                     }
                 }

@@ -1,5 +1,6 @@
 package io.presence.node.process;
 
+import io.presence.node.support.NodeProcess;
 import io.presence.node.support.ProcessCluster;
 import io.presence.node.support.TestClient;
 import io.presence.node.support.WebhookReceiver;
@@ -20,6 +21,7 @@ import java.util.UUID;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A member that wakes from a long pause finds every other member gone, and for a moment is a
@@ -110,5 +112,33 @@ class ResumedMemberTest {
                     .sorted().toList();
             assertEquals(List.of(), heardLeave, "a subscriber on a live node heard them leave");
         }
+    }
+
+    /**
+     * A member that wakes alone looks for the others at once, not at Hazelcast's next periodic
+     * search (every 10 s here): while it is a cluster of its own, a node that starts may join it
+     * instead of the others, and that stale side, then the larger, would decide and be kept by the
+     * merge. Found by the randomized fault run.
+     */
+    @Test
+    void aMemberThatWakesAloneIsTakenBackWithinSeconds() {
+        cluster = processes.start(ProcessCluster.Topology.EMBEDDED, 3);
+        cluster.awaitOneCluster(vertx, ws);
+        NodeProcess woken = cluster.node(2);
+        woken.pause();
+        // past the heartbeat timeout (4 s) and its check: the others drop it
+        await().pollDelay(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(8)).until(() -> true);
+        int linesBefore = woken.logLines().size();
+        long resumed = System.nanoTime();
+        woken.resume();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            List<String> lines = woken.logLines();
+            return lines.subList(Math.min(linesBefore, lines.size()), lines.size()).stream()
+                    .anyMatch(l -> l.contains("merged back into the cluster"));
+        });
+        long millis = (System.nanoTime() - resumed) / 1_000_000;
+        System.out.println("MEASURED woken member merged back " + millis + " ms after SIGCONT");
+        assertTrue(millis < 4_000, "the woken member merged back " + millis + " ms after SIGCONT; " + cluster.timeline());
+        cluster.awaitOneCluster(vertx, ws);
     }
 }

@@ -29,10 +29,11 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /**
      * One event as it arrived, with the batch it came in; {@code carriesData}: it had a "data"
-     * field, whose value (null, or what JSON decodes to) is {@code data}.
+     * field, whose value (null, or what JSON decodes to) is {@code data}; {@code received}: this
+     * machine's clock when it arrived.
      */
     public record Event(String id, String name, String user, long at, long version, int batch, boolean carriesData,
-                        Object data) {
+                        Object data, long received) {
         public boolean online() {
             return name.equals("user_online");
         }
@@ -97,11 +98,12 @@ public final class WebhookReceiver implements AutoCloseable {
             keys.add(request.getHeader("X-Presence-Key"));
             JsonArray batch = new JsonObject(body).getJsonArray("events");
             int index = batchSizes.size();
+            long received = System.currentTimeMillis();
             batchSizes.add(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 JsonObject e = batch.getJsonObject(i);
                 events.add(new Event(e.getString("id"), e.getString("name"), e.getString("user"), e.getLong("at"),
-                        e.getLong("version"), index, e.containsKey("data"), e.getValue("data")));
+                        e.getLong("version"), index, e.containsKey("data"), e.getValue("data"), received));
             }
             request.response().setStatusCode(204).end();
         });

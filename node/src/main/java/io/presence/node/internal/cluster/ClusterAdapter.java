@@ -31,6 +31,7 @@ public final class ClusterAdapter implements AutoCloseable {
     private final UserData userData;
     private final HazelcastInstance hazelcast;
     private final AutoCloseable silentPeers;
+    private final AutoCloseable mergeSearch;
     /** Null in client mode: the data members decide, and a client that froze is simply gone to them. */
     private final FreezeDetector freeze;
 
@@ -68,6 +69,7 @@ public final class ClusterAdapter implements AutoCloseable {
         this.disconnects = new HazelcastDisconnects(hazelcast, workers);
         // a node in client mode has no member connections (its data members watch theirs)
         this.silentPeers = client ? () -> { } : SilentPeerConnections.watch(hazelcast);
+        this.mergeSearch = client ? () -> { } : MergeSearch.watch(hazelcast);
     }
 
     public PresenceCluster presence() {
@@ -128,6 +130,7 @@ public final class ClusterAdapter implements AutoCloseable {
         }
         try {
             silentPeers.close();
+            mergeSearch.close();
         } catch (Exception e) {
             // a timer's shutdown does not fail
         }
