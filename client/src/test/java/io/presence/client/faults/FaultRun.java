@@ -51,7 +51,9 @@ final class FaultRun {
             cluster = ProcessCluster.start(topology, 3, Map.of("webhook.urls", receiver.url(), "webhook.secret", secret,
                     "client.timeout.ms", String.valueOf(CLIENT_TIMEOUT.toMillis()),
                     // each session and hold of a user, for the report of a violation
-                    "log.level", "DEBUG"));
+                    "log.level", "DEBUG"),
+                    // embedded, the members reach each other through relays that the nemesis can cut
+                    topology == ProcessCluster.Topology.EMBEDDED);
             cluster.awaitOneCluster(vertx, ws);
             workload = new Workload(cluster, ws, history, seed * 31 + 7, USERS, CLIENT_TIMEOUT);
             workload.start();

@@ -17,7 +17,7 @@ final class History {
     record Fault(String kind, int node, String detail, long start, long end) {
         /** Until when the node counts as touched: a resumed or restarted node merges and repairs a while longer. */
         long touchedUntil() {
-            return end + (kind.equals("pause") ? 15_000 : 5_000);
+            return end + (kind.equals("pause") || kind.equals("split") ? 15_000 : 5_000);
         }
 
         boolean touches(int n, long from, long to) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -166,6 +167,14 @@ final class HistoryChecker {
             if (bound == 0) {
                 continue;
             }
+            Optional<History.Fault> before = settlingFrom(f);
+            if (before.isPresent()) {
+                // its users may not be online again at the others yet: there is no leave to time
+                figures.add(f.kind() + " of node " + f.node() + " (" + f.detail() + "): not timed, the node was still "
+                        + "settling from the " + before.get().kind() + " that ended " + (f.start() - before.get().end())
+                        + " ms before");
+                continue;
+            }
             long k = f.start();
             List<String> doomed = doomed(f.node(), k, k + bound + 2_000);
             long slowest = -1;
@@ -197,7 +206,9 @@ final class HistoryChecker {
                     + (slowest < 0 ? "-" : slowest + " ms") + " (bound " + bound + " ms)"
                     + (undecided.isEmpty() ? "" : "; " + undecided.size() + " logged in too shortly before to be online yet "
                             + undecided)
-                    + (f.kind().equals("pause") ? back(f, wrong) : ""));
+                    + (!f.kind().equals("pause") && !f.kind().equals("split") ? ""
+                            : nextOnTheNode(f).isPresent() ? "; its return not timed: the next fault hit the node first"
+                            : back(f, wrong)));
         }
         return wrong;
     }
@@ -220,8 +231,9 @@ final class HistoryChecker {
     }
 
     /**
-     * After a stop long enough to log a node's users out, those whose connection to it outlived
-     * the stop are online again at every quiet subscriber within {@link #BACK_BOUND} of SIGCONT.
+     * After a stop (or a split) long enough to log a node's users out, those whose connection to
+     * it outlived the fault are online again at every quiet subscriber within {@link #BACK_BOUND}
+     * of its end (SIGCONT, or the link back).
      */
     private String back(History.Fault f, List<String> wrong) {
         long from = f.end();
@@ -240,7 +252,7 @@ final class HistoryChecker {
                 long at = s.events().stream().filter(e -> e.user().equals(user) && e.online() && e.at() >= from)
                         .mapToLong(History.Event::at).findFirst().orElse(-1);
                 if (at < 0 || at - from > BACK_BOUND) {
-                    wrong.add("pause of node " + f.node() + " ended at +" + rel(from) + " ms: " + s + " heard " + user
+                    wrong.add(f.kind() + " of node " + f.node() + " ended at +" + rel(from) + " ms: " + s + " heard " + user
                             + (at < 0 ? " never come back" : " come back after " + (at - from) + " ms")
                             + " though its connection stayed open (bound " + BACK_BOUND + " ms)");
                 } else {
@@ -248,16 +260,30 @@ final class HistoryChecker {
                 }
             }
         }
-        return "; " + users.size() + " of them still connected after SIGCONT, online again at quiet subscribers after "
+        return "; " + users.size() + " of them still connected after it, online again at quiet subscribers after "
                 + (slowest < 0 ? "-" : slowest + " ms") + " (bound " + BACK_BOUND + " ms)";
+    }
+
+    /** The fault before {@code f} on the same node, when the node was still settling from it (merging, holding again) as {@code f} began. */
+    private Optional<History.Fault> settlingFrom(History.Fault f) {
+        return history.faults.stream()
+                .filter(o -> o != f && o.node() == f.node() && o.start() < f.start() && o.touchedUntil() > f.start())
+                .findFirst();
+    }
+
+    /** A fault that hit {@code f}'s node again within {@code f}'s return bound. */
+    private Optional<History.Fault> nextOnTheNode(History.Fault f) {
+        return history.faults.stream()
+                .filter(o -> o != f && o.node() == f.node() && o.start() > f.start() && o.start() < f.end() + BACK_BOUND + 2_000)
+                .findFirst();
     }
 
     /** The bound docs/resilience.md gives for the fault's logouts; 0: none to check. */
     private static long bound(History.Fault f) {
         return switch (f.kind()) {
             case "kill" -> 2_000;
-            // a short stop may end before the others give up on the node: no logouts are promised then
-            case "pause" -> f.end() - f.start() >= 7_000 ? 6_000 : 0;
+            // a short stop or split may end before the others give up on the node: no logouts are promised then
+            case "pause", "split" -> f.end() - f.start() >= 7_000 ? 6_000 : 0;
             case "term", "skew" -> 1_000;
             default -> 0;
         };

@@ -16,14 +16,16 @@ import static org.awaitility.Awaitility.await;
  * One fault at a time, chosen and timed by a seeded random: kill -9 of a node (started again a
  * while later), SIGSTOP for 2–15 s then SIGCONT, SIGTERM and a restart, a restart with the clock
  * two minutes ahead (Debian's faketime), a data member killed and started again (client mode),
- * the webhook receiver refusing for a while, and clients that stop reading without a close. Each
- * fault is over, and its node serving again, before the next one starts.
+ * the webhook receiver refusing for a while, clients that stop reading without a close, and (embedded,
+ * where the members reach each other through {@link io.presence.node.support.MemberLinks}) a
+ * network split that cuts one node's member off from the others for 2–15 s while every client
+ * still reaches it. Each fault is over, and its node serving again, before the next one starts.
  */
 final class Nemesis {
 
     /** How a fault hits: the kinds, in the order the seed picks from. */
     enum Kind {
-        KILL, PAUSE, TERM, SKEW, DATA_KILL, RECEIVER_DOWN, VANISH
+        KILL, PAUSE, TERM, SKEW, DATA_KILL, RECEIVER_DOWN, VANISH, SPLIT
     }
 
     private static final Duration AHEAD = Duration.ofMinutes(2);
@@ -46,6 +48,9 @@ final class Nemesis {
                 continue;
             }
             if (k == Kind.SKEW && !ShiftedClock.installed()) {
+                continue;
+            }
+            if (k == Kind.SPLIT && cluster.links() == null) {
                 continue;
             }
             kinds.add(k);
@@ -83,6 +88,14 @@ final class Nemesis {
                 pause(frozen);
                 cluster.node(node).resume();
                 detail = "stopped " + frozen + " ms";
+            }
+            case SPLIT -> {
+                workload.faulted(node, true);
+                long cut = between(2_000, 15_000);
+                cluster.links().isolate(node);
+                pause(cut);
+                cluster.links().heal();
+                detail = "cut off " + cut + " ms";
             }
             case TERM -> {
                 workload.faulted(node, true);

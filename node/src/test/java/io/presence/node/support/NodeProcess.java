@@ -55,8 +55,15 @@ public final class NodeProcess implements AutoCloseable {
      */
     public static NodeProcess start(List<String> wrapper, String name, int port, String clusterName, int hazelcastPort,
                                     Map<String, String> settings, List<String> arguments) {
+        return start(wrapper, List.of(), name, port, clusterName, hazelcastPort, settings, arguments);
+    }
+
+    /** As {@link #start(List, String, int, String, int, Map, List)}, with {@code jvmOptions} for the node's JVM. */
+    public static NodeProcess start(List<String> wrapper, List<String> jvmOptions, String name, int port, String clusterName,
+                                    int hazelcastPort, Map<String, String> settings, List<String> arguments) {
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         // the --add-opens/--add-exports Hazelcast needs, as this test JVM got them
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-")).forEach(command::add);

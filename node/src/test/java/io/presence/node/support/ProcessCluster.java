@@ -35,6 +35,8 @@ public final class ProcessCluster implements AutoCloseable {
     private final List<NodeProcess> dataMembers = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final Topology topology;
+    /** The relays between the members, when the cluster was started with them; else null. */
+    private MemberLinks links;
 
     private ProcessCluster(Topology topology, Map<String, String> settings) {
         this.topology = topology;
@@ -55,7 +57,21 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     public static ProcessCluster start(Topology topology, int size, Map<String, String> settings) {
+        return start(topology, size, settings, false);
+    }
+
+    /**
+     * As {@link #start(Topology, int, Map)}; with {@code linked}, the embedded nodes' members reach
+     * each other only through {@link MemberLinks}, which can split them ({@link #links()}).
+     */
+    public static ProcessCluster start(Topology topology, int size, Map<String, String> settings, boolean linked) {
         ProcessCluster cluster = new ProcessCluster(topology, settings);
+        if (linked) {
+            if (topology != Topology.EMBEDDED) {
+                throw new IllegalArgumentException("member links are for embedded nodes");
+            }
+            cluster.links = new MemberLinks(size);
+        }
         cluster.startDataTier();
         for (int i = 0; i < size; i++) {
             cluster.ports.add(TestCluster.freePort());
@@ -152,7 +168,16 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** Starts (or starts again) node {@code index} under {@code wrapper} (e.g. Debian's faketime); does not wait. */
     public NodeProcess startNode(int index, List<String> wrapper) {
-        NodeProcess node = NodeProcess.start(wrapper, "node" + index, ports.get(index), name, HAZELCAST_BASE_PORT, settings, List.of());
+        NodeProcess node;
+        if (links == null) {
+            node = NodeProcess.start(wrapper, "node" + index, ports.get(index), name, HAZELCAST_BASE_PORT, settings, List.of());
+        } else {
+            Map<String, String> linked = new java.util.HashMap<>(settings);
+            linked.put("hazelcast.members", links.memberList());
+            linked.put("hazelcast.config", linkedConfig(index).toString());
+            node = NodeProcess.start(wrapper, links.jvmOptions(index), "node" + index, ports.get(index), name,
+                    MemberLinks.MEMBER_PORT, linked, List.of());
+        }
         nodes.set(index, node);
         return node;
     }
@@ -193,6 +218,24 @@ public final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    /** Member {@code index}'s Hazelcast YAML when linked: the node's own, with its outbound ports. */
+    private java.nio.file.Path linkedConfig(int index) {
+        try (java.io.InputStream in = ProcessCluster.class.getResourceAsStream("/hazelcast-local.yaml")) {
+            String packed = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            java.nio.file.Path file = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "node-processes"))
+                    .resolve("hazelcast-linked-node" + index + ".yaml");
+            java.nio.file.Files.writeString(file, MemberLinks.config(packed, index));
+            return file.toAbsolutePath();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The relays between the members; null unless started linked. */
+    public MemberLinks links() {
+        return links;
+    }
+
     @Override
     public void close() {
         nodes.forEach(n -> {
@@ -201,5 +244,8 @@ public final class ProcessCluster implements AutoCloseable {
             }
         });
         dataMembers.forEach(NodeProcess::close);
+        if (links != null) {
+            links.close();
+        }
     }
 }

@@ -9,9 +9,10 @@ import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,23 +34,30 @@ final class MergeSearch implements AutoCloseable {
 
     /** How long after a member left the verdict of the split-brain protection is read: it is updated on another thread. */
     static final long SETTLE_MILLIS = 200;
-    /** How often a member that stays on the small side searches again. */
+    /** How often a member on the small side starts a search. */
     static final long REPEAT_MILLIS = 2_000;
+    /**
+     * Searches that may run at once. A search tries the member list's addresses one after the
+     * other and waits seconds for each that does not answer (Hazelcast's fixed timeouts), so one
+     * started while the link was still cut can outlast the cut by many seconds; the next starts
+     * {@link #REPEAT_MILLIS} later anyway.
+     */
+    static final int CONCURRENT = 3;
     private static final Logger LOG = LoggerFactory.getLogger(MergeSearch.class);
 
     private final HazelcastInstance hazelcast;
     private final Joiner joiner;
     private final SplitBrainProtection protection;
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    /** A thread of its own: a search waits seconds for addresses that do not answer. */
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    private final AtomicInteger running = new AtomicInteger();
+    /** Threads of their own: a search blocks for seconds on addresses that do not answer. */
+    private final ScheduledExecutorService threads = Executors.newScheduledThreadPool(CONCURRENT + 1, runnable -> {
         Thread t = new Thread(runnable, "presence-merge-search");
         t.setDaemon(true);
         return t;
     });
     private UUID registration;
     /** Whether the last check found this member on the small side: the first search of a stretch is logged at INFO. */
-    private boolean small;
+    private volatile boolean small;
 
     private MergeSearch(HazelcastInstance hazelcast, Joiner joiner) {
         this.hazelcast = hazelcast;
@@ -79,24 +87,19 @@ final class MergeSearch implements AutoCloseable {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                search.schedule(SETTLE_MILLIS);
+                try {
+                    search.threads.schedule(search::searchIfSmall, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException closed) {
+                    // the node is stopping
+                }
             }
         });
+        search.threads.scheduleAtFixedRate(search::searchIfSmall, REPEAT_MILLIS, REPEAT_MILLIS, TimeUnit.MILLISECONDS);
         return search;
     }
 
-    private void schedule(long delayMillis) {
-        if (scheduled.compareAndSet(false, true)) {
-            try {
-                thread.schedule(this::searchWhileSmall, delayMillis, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
-                scheduled.set(false);
-            }
-        }
-    }
-
-    private void searchWhileSmall() {
-        scheduled.set(false);
+    /** Starts a search when this member is the master of the small side and fewer than {@link #CONCURRENT} run. */
+    private void searchIfSmall() {
         try {
             if (!hazelcast.getLifecycleService().isRunning() || protection.hasMinimumSize()
                     || !hazelcast.getCluster().getMembers().iterator().next().localMember()) {
@@ -108,16 +111,28 @@ final class MergeSearch implements AutoCloseable {
                         hazelcast.getCluster().getMembers().size(), REPEAT_MILLIS);
             }
             small = true;
-            joiner.searchForOtherClusters();
+            if (running.incrementAndGet() > CONCURRENT) {
+                running.decrementAndGet();
+                return;
+            }
+            threads.execute(() -> {
+                try {
+                    joiner.searchForOtherClusters();
+                } catch (RuntimeException e) {
+                    LOG.debug("searching for the rest of the cluster failed: {}", e.toString());
+                } finally {
+                    running.decrementAndGet();
+                }
+            });
         } catch (RuntimeException e) {
-            LOG.debug("searching for the rest of the cluster failed: {}", e.toString());
+            // a member shutting down, or the pool closed: nothing to search for
+            LOG.debug("could not start a search for the rest of the cluster: {}", e.toString());
         }
-        schedule(REPEAT_MILLIS);
     }
 
     @Override
     public void close() {
-        thread.shutdownNow();
+        threads.shutdownNow();
         if (registration != null && hazelcast.getLifecycleService().isRunning()) {
             hazelcast.getCluster().removeMembershipListener(registration);
         }

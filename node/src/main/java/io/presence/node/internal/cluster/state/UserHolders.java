@@ -57,7 +57,9 @@ public final class UserHolders implements IdentifiedDataSerializable {
      * retries an entry processor on a partition's new owner when the old one applied it (and its
      * backup) but died before answering; the retry finds its own transition made, and is answered
      * with it again instead of "nothing changed", so that its sender publishes it and sends its
-     * webhook event.
+     * webhook event. A node's own retry after a failure (a timeout, a backup that never
+     * acknowledged) is a new request; it is recognised by the transition's undelivered webhook
+     * event, which names it as the sender.
      */
     private long cause;
 
@@ -102,7 +104,7 @@ public final class UserHolders implements IdentifiedDataSerializable {
             UUID[] more = Arrays.copyOf(current.members, current.members.length + 1);
             more[current.members.length] = member;
             store(entry, new UserHolders(current.version, more, pending, current.cause));
-        } else if (current.isRetryOf(request) && current.members[0].equals(member)) {
+        } else if (current.members[0].equals(member) && (current.isRetryOf(request) || current.undeliveredBy(sender))) {
             return current.again(entry.getKey(), true, sender);
         }
         return null;
@@ -132,7 +134,7 @@ public final class UserHolders implements IdentifiedDataSerializable {
             return null;
         }
         if (current.isTombstone()) {
-            return current.isRetryOf(request) ? current.again(entry.getKey(), false, sender) : null;
+            return current.isRetryOf(request) || current.undeliveredBy(sender) ? current.again(entry.getKey(), false, sender) : null;
         }
         UUID[] kept = Arrays.stream(current.members).filter(letGo.negate()).toArray(UUID[]::new);
         if (kept.length == current.members.length) {
@@ -188,7 +190,20 @@ public final class UserHolders implements IdentifiedDataSerializable {
         return cause != 0 && cause == request;
     }
 
-    /** The latest transition, told again to the retry of the request that made it; nothing is stored. */
+    /**
+     * Whether the latest transition's webhook event is still to be sent by {@code sender}: it
+     * asked for that transition, and asks again because it never learnt the answer (an
+     * operation that timed out, a backup that never acknowledged), with a new request.
+     */
+    private boolean undeliveredBy(UUID sender) {
+        if (sender == null || pending.length == 0) {
+            return false;
+        }
+        PendingEvent latest = pending[pending.length - 1];
+        return latest.version() == version && latest.online() == !isTombstone() && latest.sender().equals(sender);
+    }
+
+    /** The latest transition, told again to the member that asked for it and asks again; nothing is stored. */
     private Change again(String username, boolean online, UUID sender) {
         return new Change(username, online, version, sender != null && !pendingBefore(version).isEmpty());
     }

@@ -71,7 +71,10 @@ class UserHoldersTest {
         assertNotNull(retried, "the retry of the login's request is told the login");
         assertEquals(List.of(login.username(), login.online(), login.version(), login.behind()),
                 List.of(retried.username(), retried.online(), retried.version(), retried.behind()));
-        assertNull(UserHolders.hold(entry, a, 101, sender), "a later request of the holder changed nothing");
+        Change askedAgain = UserHolders.hold(entry, a, 101, sender);
+        assertNotNull(askedAgain, "the holder asking again with a new request (it never learnt the answer: a timeout, a "
+                + "backup that never acknowledged) is told its login while the login's event is undelivered");
+        assertEquals(login.version(), askedAgain.version());
         assertNull(UserHolders.hold(entry, b, 100, sender), "another member's request with the same clock made nothing");
         assertNull(UserHolders.hold(entry, b, 100, sender), "nor does its retry");
 
@@ -81,10 +84,15 @@ class UserHoldersTest {
         assertNotNull(retriedLogout, "the retry of the logout's request is told the logout");
         assertEquals(List.of(logout.online(), logout.version(), logout.behind()),
                 List.of(retriedLogout.online(), retriedLogout.version(), retriedLogout.behind()));
-        assertNull(UserHolders.release(entry, a::equals, 301, sender), "a later release changed nothing");
+        assertEquals(logout.version(), UserHolders.release(entry, a::equals, 301, sender).version(),
+                "a release asked again with a new request is told the logout while its event is undelivered");
         assertEquals(List.of(login.version(), logout.version()),
                 entry.value.pending().stream().map(UserHolders.PendingEvent::version).toList(),
                 "one webhook event per transition, however often it was told");
+        UserHolders.delivered(entry, login.version());
+        UserHolders.delivered(entry, logout.version());
+        assertNull(UserHolders.release(entry, a::equals, 302, sender), "once delivered, asking again changes nothing");
+        assertNull(UserHolders.release(entry, b::equals, 303, b), "nor does another member asking");
     }
 
     @Test
