@@ -88,8 +88,7 @@ public final class LocalMember {
      * so that such a member skips the round quietly instead of failing on the map.
      */
     boolean mayActForDeparted() {
-        return client || mayDecide()
-                && hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(RecentMajority.NAME).hasMinimumSize();
+        return client || mayDecide() && RecentMajority.holds(hazelcast);
     }
 
     /**

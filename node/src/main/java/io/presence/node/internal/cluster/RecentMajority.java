@@ -53,6 +53,22 @@ final class RecentMajority implements SplitBrainProtectionFunction {
         }
     }
 
+    /**
+     * Whether {@code member} has the users map's protection now, judged on its member list as it
+     * is this moment. Hazelcast re-asks the function on a membership change on a thread of its
+     * own, so for a moment after members left its stored verdict is the one from before: a
+     * member cut off by a split would release the users of the members it has just dropped. A
+     * member whose configuration has another function is judged by Hazelcast's verdict alone.
+     */
+    static boolean holds(HazelcastInstance member) {
+        boolean verdict = member.getSplitBrainProtectionService().getSplitBrainProtection(NAME).hasMinimumSize();
+        SplitBrainProtectionConfig config = member.getConfig().getSplitBrainProtectionConfig(NAME);
+        if (verdict && config != null && config.getFunctionImplementation() instanceof RecentMajority function) {
+            return function.apply(member.getCluster().getMembers());
+        }
+        return verdict;
+    }
+
     @Override
     public synchronized boolean apply(Collection<Member> members) {
         long now = System.nanoTime() / 1_000_000;
