@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A long randomized fault run (client/src/test/.../faults): three node processes in one topology,
-# a webhook receiver, clients on every node, one fault at a time chosen by a seed, then the
+# a webhook receiver, clients on every node, one fault at a time chosen by a seed (embedded:
+# network splits too, unless SPLITS=false), then the
 # history checked. Prints the report (every fault, its figures, the verdict); exits non-zero on
 # a violation. A failing run prints its seed: run again with it to replay the same choices.
 set -euo pipefail
@@ -24,7 +25,8 @@ echo "fault run: $topology, $seconds s, seed $seed (full log: $log)"
 status=0
 # the modules come from this tree (-am), not the local repository, so builds elsewhere cannot change them under a run
 ./mvnw -B -pl client -am test -Dtest=FaultRunTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dfaults.topology="$topology" -Dfaults.seconds="$seconds" -Dfaults.seed="$seed" > "$log" 2>&1 || status=$?
+  -Dfaults.topology="$topology" -Dfaults.seconds="$seconds" -Dfaults.seed="$seed" \
+  -Dfaults.splits="${SPLITS:-true}" > "$log" 2>&1 || status=$?
 grep -E '^FAULT RUN' "$log" | sed 's/^FAULT RUN //'
 if [ "$status" -ne 0 ]; then
   sed -n '/FAILURE!/,/^\[INFO\]/p' "$log" | head -60
