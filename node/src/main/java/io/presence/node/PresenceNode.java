@@ -110,7 +110,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                     hazelcast = HazelcastMember.startForNode(config);
                     return new ClusterAdapter(hazelcast, config.clusterMode() == ClusterMode.CLIENT,
                             config.logoutGraceMillis(), config.webhooks().enabled(), config.lastSeen().enabled(),
-                            config.lastSeen().enabled() ? config.userDataMaxBytes() : 0);
+                            config.lastSeen().enabled() ? config.userDataMaxBytes() : 0, presenceThread);
                 }, false)
                 .compose(adapter -> {
                     cluster = adapter;

@@ -11,6 +11,8 @@ import io.presence.node.internal.presence.UserData;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import io.presence.node.internal.presence.PresenceCluster;
 
 /**
@@ -36,7 +38,7 @@ public final class ClusterAdapter implements AutoCloseable {
     private final FreezeDetector freeze;
 
     public ClusterAdapter(HazelcastInstance hazelcast) {
-        this(hazelcast, false, 0, false, false, 0);
+        this(hazelcast, false, 0, false, false, 0, ForkJoinPool.commonPool());
     }
 
     /**
@@ -48,9 +50,12 @@ public final class ClusterAdapter implements AutoCloseable {
      * @param webhooks            whether transitions are recorded as webhook events to send
      * @param lastSeen            whether logouts are remembered as last-seen times
      * @param userDataMaxBytes    the largest user data of a login kept for queries; 0 keeps none
+     * @param decisions           the thread that takes up this node's own decisions (publishes them
+     *                            and tells the caller): the presence thread, which the caller
+     *                            continues on anyway, so that a batch costs one hand-over
      */
     public ClusterAdapter(HazelcastInstance hazelcast, boolean client, long departedGraceMillis, boolean webhooks,
-                          boolean lastSeen, int userDataMaxBytes) {
+                          boolean lastSeen, int userDataMaxBytes, Executor decisions) {
         this.hazelcast = hazelcast;
         this.freeze = client ? null : FreezeDetector.start(
                 new HazelcastProperties(hazelcast.getConfig()).getMillis(ClusterProperty.MAX_NO_HEARTBEAT_SECONDS));
@@ -64,7 +69,7 @@ public final class ClusterAdapter implements AutoCloseable {
             // logouts the data members decided (for nodes that went) leave their events to us
             outbox.takeOverWhenOrphaned(hazelcast);
         }
-        this.presence = new HazelcastPresenceCluster(hazelcast, member, changes, outbox);
+        this.presence = new HazelcastPresenceCluster(hazelcast, member, changes, outbox, decisions);
         this.repair = new HazelcastClusterRepair(hazelcast, member, changes, workers, departedGraceMillis, outbox);
         this.disconnects = new HazelcastDisconnects(hazelcast, workers);
         // a node in client mode has no member connections (its data members watch theirs)

@@ -16,7 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -32,13 +32,19 @@ final class HazelcastPresenceCluster implements PresenceCluster {
     private final DecisionPublisher publisher;
     private final HazelcastWebhookOutbox webhooks;
     private final ChangeTopic changes;
+    private final Executor decisions;
 
+    /**
+     * @param decisions where a batch's answers are taken up once the last has come: queued as
+     *                  webhook events, published and handed to the caller (never a Hazelcast
+     *                  thread, which may not start the multi-partition last-seen call)
+     */
     HazelcastPresenceCluster(HazelcastInstance hazelcast, LocalMember member, ChangeTopic changes,
-                             HazelcastWebhookOutbox webhooks) {
+                             HazelcastWebhookOutbox webhooks, Executor decisions) {
         this.member = member;
         this.users = hazelcast.getMap(UserHolders.MAP);
-        // the common pool: publishing blocks nothing, and Hazelcast's threads may not start it
-        this.publisher = new DecisionPublisher(changes::publish, ForkJoinPool.commonPool());
+        this.decisions = decisions;
+        this.publisher = new DecisionPublisher(changes::publish, decisions);
         this.changes = changes;
         this.webhooks = webhooks;
     }
@@ -84,9 +90,9 @@ final class HazelcastPresenceCluster implements PresenceCluster {
     private CompletionStage<List<PresenceChange>> submit(Collection<String> usernames, HoldProcessor processor) {
         Answers answers = new Answers(usernames.size());
         for (String username : usernames) {
-            users.submitToKey(username, processor).whenCompleteAsync(answers::add, Runnable::run);
+            KeyCall.submit(users, username, processor, answers::add);
         }
-        return answers.all.thenApply(made -> {
+        return answers.all.thenApplyAsync(made -> {
             long decidedAt = System.currentTimeMillis();
             if (!made.isEmpty()) {
                 // before the caller learns them, so that a user's events reach the sender in order
@@ -98,7 +104,7 @@ final class HazelcastPresenceCluster implements PresenceCluster {
                 throw new CompletionException(failure);
             }
             return ChangeBatch.toPresenceChanges(made, decidedAt);
-        });
+        }, decisions);
     }
 
     /** The answers of one batch's calls, gathered on whichever threads they arrive. */
