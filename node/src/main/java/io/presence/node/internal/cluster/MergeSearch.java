@@ -3,7 +3,6 @@ package io.presence.node.internal.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.cluster.Joiner;
 import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 
@@ -69,7 +68,7 @@ final class MergeSearch implements AutoCloseable {
     static AutoCloseable watch(HazelcastInstance member) {
         MergeSearch search;
         try {
-            Joiner joiner = ((HazelcastInstanceProxy) member).getOriginal().node.getJoiner();
+            Joiner joiner = MemberInternals.node(member).getJoiner();
             if (joiner == null) {
                 throw new IllegalStateException("no joiner");
             }

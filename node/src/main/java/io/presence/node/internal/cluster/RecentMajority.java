@@ -64,20 +64,36 @@ final class RecentMajority implements SplitBrainProtectionFunction {
         boolean verdict = member.getSplitBrainProtectionService().getSplitBrainProtection(NAME).hasMinimumSize();
         SplitBrainProtectionConfig config = member.getConfig().getSplitBrainProtectionConfig(NAME);
         if (verdict && config != null && config.getFunctionImplementation() instanceof RecentMajority function) {
-            return function.apply(member.getCluster().getMembers());
+            return function.isMajority(member.getCluster().getMembers().size(), nowMillis());
         }
         return verdict;
     }
 
+    /** Hazelcast's question: judges {@code members} and remembers the view. */
     @Override
     public synchronized boolean apply(Collection<Member> members) {
-        long now = System.nanoTime() / 1_000_000;
+        long now = nowMillis();
         while (!views.isEmpty() && now - views.peekFirst()[0] > MEMORY_MILLIS) {
             views.pollFirst();
         }
         int live = members.size();
-        long largest = views.stream().mapToLong(v -> v[1]).max().orElse(live);
+        boolean majority = isMajority(live, now);
         views.addLast(new long[] {now, live});
+        return majority;
+    }
+
+    /** Whether {@code live} members are at least half of the most seen within the last minute; remembers nothing. */
+    synchronized boolean isMajority(int live, long now) {
+        long largest = live;
+        for (long[] view : views) {
+            if (now - view[0] <= MEMORY_MILLIS) {
+                largest = Math.max(largest, view[1]);
+            }
+        }
         return live * 2L >= largest;
+    }
+
+    private static long nowMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 }

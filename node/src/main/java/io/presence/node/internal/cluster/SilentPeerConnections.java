@@ -2,7 +2,6 @@ package io.presence.node.internal.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.EndpointQualifier;
-import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.server.ServerConnection;
 import com.hazelcast.internal.server.ServerConnectionManager;
 
@@ -57,7 +56,7 @@ public final class SilentPeerConnections implements Runnable, AutoCloseable {
     public static AutoCloseable watch(HazelcastInstance member) {
         SilentPeerConnections check;
         try {
-            check = new SilentPeerConnections(((HazelcastInstanceProxy) member).getOriginal().node.getServer()
+            check = new SilentPeerConnections(MemberInternals.node(member).getServer()
                     .getConnectionManager(EndpointQualifier.MEMBER));
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("cannot watch member connections for peers that do not answer ({}); a hung member may cost CPU",
