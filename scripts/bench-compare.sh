@@ -120,22 +120,7 @@ if [ "$SCENARIO" = fanout ]; then
     fanout "$DS_PORT" "$ds_pid" "$out/run$run-deepstream.json"
     fanout "$OUR_PORT" "$our_pid" "$out/run$run-presence.json"
   done
-  node - "$out" "$RUNS" <<'JS'
-const fs = require('fs'), [dir, runs] = process.argv.slice(2)
-const load = (who) => Array.from({ length: Number(runs) }, (_, i) => JSON.parse(fs.readFileSync(`${dir}/run${i + 1}-${who}.json`)))
-const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
-const ds = load('deepstream'), us = load('presence')
-console.log(`\nmedians of ${runs} runs (generator: bench/node/fanout.js)\n`)
-console.log('metric'.padEnd(36), 'presence'.padStart(10), 'deepstream'.padStart(11), 'ratio'.padStart(7))
-const summary = {}
-for (const key of ['cpuPerEventUs', 'joinP50Ms', 'joinP99Ms', 'leaveP50Ms', 'leaveP99Ms', 'missing', 'duplicates']) {
-  const a = median(us.map(r => r[key])), b = median(ds.map(r => r[key]))
-  summary[key] = { presence: a, deepstream: b, ratio: b ? a / b : null }
-  console.log(key.padEnd(36), String(a).padStart(10), String(b).padStart(11), (b ? (a / b).toFixed(2) : '-').padStart(7))
-}
-fs.writeFileSync(`${dir}/summary.json`, JSON.stringify(summary, null, 2))
-console.log(`\nraw results: ${dir}`)
-JS
+  node bench/node/summary.js fanout "$out" "$RUNS"
   [ "${JVM_GENERATOR:-yes}" = no ] && exit 0 # JVM_GENERATOR=no: the independent generator alone
   echo
   echo "our generator (JVM, io.presence.bench.LoadGenerator --scenario fanout), the servers in turn each run"
@@ -147,25 +132,7 @@ JS
         --json "$out/jvm-run$run-$who.json" > /dev/null || true
     done
   done
-  node - "$out" "$RUNS" <<'JS'
-const fs = require('fs'), [dir, runs] = process.argv.slice(2)
-const load = (who) => Array.from({ length: Number(runs) }, (_, i) => {
-  try { return JSON.parse(fs.readFileSync(`${dir}/jvm-run${i + 1}-${who}.json`)) } catch { return null }
-}).filter(Boolean)
-const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
-const ds = load('deepstream'), us = load('presence')
-console.log(`\nmedians of ${us.length} and ${ds.length} runs (generator: LoadGenerator --scenario fanout)\n`)
-console.log('metric'.padEnd(36), 'presence'.padStart(10), 'deepstream'.padStart(11), 'ratio'.padStart(7))
-const summary = {}
-for (const [key, f] of [['cpuPerEventUs', r => r.server_cpu_us_per_event], ['joinP50Ms', r => r.auth_to_join_ms.p50],
-  ['joinP99Ms', r => r.auth_to_join_ms.p99], ['leaveP50Ms', r => r.close_to_leave_ms.p50], ['leaveP99Ms', r => r.close_to_leave_ms.p99],
-  ['missing', r => r.events_missing], ['duplicates', r => r.events_duplicated]]) {
-  const a = us.length ? median(us.map(f)) : NaN, b = ds.length ? median(ds.map(f)) : NaN
-  summary[key] = { presence: a, deepstream: b, ratio: b ? a / b : null }
-  console.log(key.padEnd(36), (+a.toFixed(2)).toString().padStart(10), (+b.toFixed(2)).toString().padStart(11), (b ? (a / b).toFixed(2) : '-').padStart(7))
-}
-fs.writeFileSync(`${dir}/jvm-summary.json`, JSON.stringify(summary, null, 2))
-JS
+  node bench/node/summary.js fanout-jvm "$out" "$RUNS"
   exit 0
 fi
 
@@ -202,54 +169,8 @@ else
         --passes 1 --queries "$queries" > "$out/node-$who-pass$pass.json" 2>> "$out/node-$who.log" || true
     done
   done
-  # one file per server with its passes in order, as one run of several passes would write it
-  node - "$out" "$RUNS" "${servers[@]}" <<'JS'
-const fs = require('fs'), [dir, runs, ...servers] = process.argv.slice(2)
-for (const who of servers) {
-  const runsOf = Array.from({ length: Number(runs) }, (_, i) => JSON.parse(fs.readFileSync(`${dir}/node-${who}-pass${i + 1}.json`)))
-  const passes = runsOf.map((r, i) => ({ ...r.passes[0], pass: i + 1 }))
-  fs.writeFileSync(`${dir}/node-${who}.json`, JSON.stringify({ ...runsOf[0], passes }, null, 2))
-}
-JS
-  node - "$out" <<'JS'
-const fs = require('fs'), [dir] = process.argv.slice(2)
-const ds = JSON.parse(fs.readFileSync(`${dir}/node-deepstream.json`)).passes
-const us = JSON.parse(fs.readFileSync(`${dir}/node-presence.json`)).passes
-const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
-const later = ps => ps.length > 1 ? ps.slice(1) : ps
-console.log('\nindependent generator (Node + ws), medians of passes 2 and later')
-console.log('metric'.padEnd(44), 'presence'.padStart(12), 'deepstream'.padStart(12), 'ratio'.padStart(8), 'target'.padStart(8))
-const summary = {}
-for (const [name, key, target] of [
-  ['server CPU until every join (ms)', 'serverCpuMs', 0.8], ['time until subscriber had every join (ms)', 'timeUntilEveryJoinMs', 0.8],
-  ['AUTH -> subscriber join p50 (ms)', 'authToJoinP50Ms', 1], ['AUTH -> subscriber join p99 (ms)', 'authToJoinP99Ms', 1],
-  ['server RSS with every user online (MB)', 'rssOnlineMb', 1], ['server CPU per getAll() (ms)', 'getAllCpuMs', 0.5],
-  ['joins missed + duplicated', p => p.joinsMissed + p.joinsDuplicated, null]]) {
-  const f = typeof key === 'function' ? key : p => p[key]
-  const a = median(later(us).map(f)), b = median(later(ds).map(f))
-  summary[name] = { presence: a, deepstream: b, ratio: b ? a / b : null, target }
-  console.log(name.padEnd(44), String(a).padStart(12), String(b).padStart(12), (b ? (a / b).toFixed(2) : '-').padStart(8), String(target ?? '').padStart(8))
-}
-const steady = ps => ({ cpuLastOverSecond: ps.length > 1 ? +(ps.at(-1).serverCpuMs / ps[1].serverCpuMs).toFixed(2) : null,
-  rssGrowthAfterLogoutMb: ps.at(-1).rssAfterLogoutMb - ps[0].rssAfterLogoutMb })
-summary.steady = { presence: steady(us), deepstream: steady(ds) }
-console.log(`steady state (last pass CPU / second's; RSS after logout, last pass - first): presence ${JSON.stringify(summary.steady.presence)}, deepstream ${JSON.stringify(summary.steady.deepstream)}`)
-if (fs.existsSync(`${dir}/node-floor.json`)) {
-  const fl = JSON.parse(fs.readFileSync(`${dir}/node-floor.json`)).passes
-  console.log('\nthe floor (bare Netty, bench FloorServer), same generator, medians of passes 2 and later')
-  console.log('metric'.padEnd(44), 'floor'.padStart(12), 'deepstream'.padStart(12), 'ratio'.padStart(8))
-  summary.floor = {}
-  for (const [name, key] of [['server CPU until every join (ms)', 'serverCpuMs'], ['time until subscriber had every join (ms)', 'timeUntilEveryJoinMs'],
-    ['AUTH -> subscriber join p50 (ms)', 'authToJoinP50Ms'], ['AUTH -> subscriber join p99 (ms)', 'authToJoinP99Ms'],
-    ['server RSS with every user online (MB)', 'rssOnlineMb']]) {
-    const a = median(later(fl).map(p => p[key])), b = median(later(ds).map(p => p[key]))
-    summary.floor[name] = { floor: a, deepstream: b, ratio: b ? a / b : null }
-    console.log(name.padEnd(44), String(a).padStart(12), String(b).padStart(12), (b ? (a / b).toFixed(2) : '-').padStart(8))
-  }
-}
-fs.writeFileSync(`${dir}/node-summary.json`, JSON.stringify(summary, null, 2))
-JS
-  [ "${JVM_GENERATOR:-yes}" = no ] && exit 0 # JVM_GENERATOR=no: the independent generator alone
+  node bench/node/summary.js logins "$out" "$RUNS" "${servers[@]}"
+    [ "${JVM_GENERATOR:-yes}" = no ] && exit 0 # JVM_GENERATOR=no: the independent generator alone
   echo
   echo "our generator (JVM, io.presence.bench.LoadGenerator), the servers in turn each pass"
   logins() { # port pid json: two generator processes, 50 logins in flight each, starting together
@@ -274,70 +195,4 @@ JS
   done
 fi
 
-node - "$out" "$RUNS" "$SCENARIO" <<'JS'
-const fs = require('fs'), [dir, runs, scenario] = process.argv.slice(2)
-const load = (who) => Array.from({ length: Number(runs) }, (_, i) => JSON.parse(fs.readFileSync(`${dir}/run${i + 1}-${who}.json`)))
-const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
-const ds = load('deepstream'), us = load('presence')
-const rows = scenario === 'burst' ? [
-  ['server CPU per login (ms)', r => r.server_cpu_ms_per_login],
-  ['time until subscriber had every join (ms)', r => r.time_until_subscriber_had_every_join_ms],
-  ['logins/s until subscriber had all', r => r.logins_per_second_until_subscriber_had_all],
-  ['getAll() mean (ms)', r => r.getAll_ms.mean],
-  ['getAll() p99 (ms)', r => r.getAll_ms.p99],
-  ['server peak RSS (MB)', r => r.server_peak_rss_mb],
-  ['joins missed + duplicated', r => r.joins_missed + r.joins_duplicated]
-] : [
-  ['server CPU during the logins (ms)', r => r.server_cpu_ms],
-  ['time until subscriber had every join (ms)', r => r.time_until_subscriber_had_every_join_ms],
-  ['AUTH -> subscriber join p50 (ms)', r => r.auth_to_subscriber_join_ms.p50],
-  ['AUTH -> subscriber join p99 (ms)', r => r.auth_to_subscriber_join_ms.p99],
-  ['server CPU per getAll() (ms)', r => r.getAll_server_cpu_ms_per_query],
-  ['server CPU per getAll(10 names) (ms)', r => r.getAll_10_names_server_cpu_ms_per_query],
-  ['getAll(10 names) p50 (ms)', r => r.getAll_10_names_ms.p50],
-  ['server RSS with every user online (MB)', r => r.server_rss_mb],
-  ['joins missed + duplicated', r => r.joins_missed + r.joins_duplicated]
-]
-const summary = {}
-const line = (name, a, b) => console.log(name.padEnd(44), a.toFixed(3).padStart(12), b.toFixed(3).padStart(12),
-  (b === 0 ? '-' : (a / b).toFixed(2)).padStart(8))
-const head = () => console.log('metric'.padEnd(44), 'presence'.padStart(12), 'deepstream'.padStart(12), 'ratio'.padStart(8))
-if (scenario === 'burst') {
-  console.log(`\nmedians of ${runs} runs, ${ds[0].users} logins in a burst\n`)
-  head()
-  for (const [name, f] of rows) {
-    const a = median(us.map(f)), b = median(ds.map(f))
-    summary[name] = { presence: a, deepstream: b, ratio: b === 0 ? null : a / b }
-    line(name, a, b)
-  }
-} else {
-  for (let i = 0; i < Number(runs); i++) {
-    console.log(`\npass ${i + 1}`)
-    head()
-    for (const [name, f] of rows) line(name, f(us[i]), f(ds[i]))
-  }
-  // the same statistic as the independent generator's summary: a best-of would pick one
-  // server's outlier pass (deepstream's CPU per pass has moved 2.1-3.8 s within one run)
-  const later = xs => xs.length > 1 ? xs.slice(1) : xs
-  console.log(`\nmedians of passes 2-${runs}`)
-  head()
-  for (const [name, f] of rows) {
-    const a = median(later(us).map(f)), b = median(later(ds).map(f))
-    summary[name] = { presence: a, deepstream: b, ratio: b === 0 ? null : a / b }
-    line(name, a, b)
-  }
-  if (fs.existsSync(`${dir}/run1-floor.json`)) {
-    const fl = Array.from({ length: Number(runs) }, (_, i) => JSON.parse(fs.readFileSync(`${dir}/run${i + 1}-floor.json`)))
-    console.log(`\nthe floor (bare Netty, bench FloorServer), medians of passes 2-${runs}`)
-    console.log('metric'.padEnd(44), 'floor'.padStart(12), 'deepstream'.padStart(12), 'ratio'.padStart(8))
-    summary.floor = {}
-    for (const [name, f] of rows.filter(([n]) => !n.includes('getAll'))) {
-      const a = median(later(fl).map(f)), b = median(later(ds).map(f))
-      summary.floor[name] = { floor: a, deepstream: b, ratio: b === 0 ? null : a / b }
-      line(name, a, b)
-    }
-  }
-}
-fs.writeFileSync(`${dir}/summary.json`, JSON.stringify(summary, null, 2))
-console.log(`\nraw results: ${dir}`)
-JS
+node bench/node/summary.js jvm "$out" "$RUNS" "$SCENARIO"
