@@ -1,5 +1,6 @@
 package io.presence.node.internal.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.presence.node.internal.cluster.state.Change;
@@ -12,6 +13,7 @@ import io.presence.node.internal.presence.PresenceCluster;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -85,12 +87,26 @@ final class HazelcastPresenceCluster implements PresenceCluster {
      * {@link DecisionPublisher} publishes them beside it, so a login reaches this node's
      * subscribers without waiting for the topic. What some
      * calls changed is published even when others failed; the stage then fails, and the caller
-     * retries every name (the processor changes nothing twice).
+     * retries every name (the processor changes nothing twice). An answer that came after members
+     * left, to a member now on the small side, counts as failed ({@link LocalMember#answerStands}).
      */
     private CompletionStage<List<PresenceChange>> submit(Collection<String> usernames, HoldProcessor processor) {
         Answers answers = new Answers(usernames.size());
+        Set<Member> asked = member.members();
         for (String username : usernames) {
-            KeyCall.submit(users, username, processor, answers::add);
+            KeyCall.submit(users, username, processor, (change, error) -> {
+                Throwable outcome = error;
+                try {
+                    if (outcome == null && !member.answerStands(asked)) {
+                        // neither published nor sent: the retry decides anew on the map the merge keeps
+                        outcome = new IllegalStateException("members left while the call was answered and this"
+                                + " member is on the small side: its change does not stand");
+                    }
+                } catch (RuntimeException stopping) {
+                    outcome = stopping;
+                }
+                answers.add(change, outcome);
+            });
         }
         return answers.all.thenApplyAsync(made -> {
             long decidedAt = System.currentTimeMillis();

@@ -1,5 +1,6 @@
 package io.presence.node.internal.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import io.presence.node.internal.cluster.state.LiveHolders;
@@ -72,6 +73,23 @@ public final class LocalMember {
      */
     Set<UUID> liveMembers() {
         return client ? new HashSet<>(Set.of(uuid())) : LiveHolders.members(hazelcast);
+    }
+
+    /** The (data) members this node sees now: an immutable set, replaced by Hazelcast on each change. */
+    Set<Member> members() {
+        return hazelcast.getCluster().getMembers();
+    }
+
+    /**
+     * Whether an answer to a call made when this node saw {@code asked} (from {@link #members})
+     * stands: no member has left since, or this node still has the users map's majority (its
+     * side's map is the one that lasts). A primary stops waiting for the backup ack of a member it
+     * drops, so a member cut off by a split counts its own changes done once it has dropped the
+     * others, on a map the merge will replace: those answers do not stand.
+     */
+    boolean answerStands(Set<Member> asked) {
+        Set<Member> now = hazelcast.getCluster().getMembers();
+        return now == asked || now.containsAll(asked) || mayActForDeparted();
     }
 
     /** Whether this node runs and sees at least {@code members} (data) members, itself included when a member. */
