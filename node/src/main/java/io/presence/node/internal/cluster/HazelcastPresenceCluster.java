@@ -1,6 +1,5 @@
 package io.presence.node.internal.cluster;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.presence.node.internal.cluster.state.Change;
@@ -13,7 +12,6 @@ import io.presence.node.internal.presence.PresenceCluster;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -87,28 +85,20 @@ final class HazelcastPresenceCluster implements PresenceCluster {
      * {@link DecisionPublisher} publishes them beside it, so a login reaches this node's
      * subscribers without waiting for the topic. What some
      * calls changed is published even when others failed; the stage then fails, and the caller
-     * retries every name (the processor changes nothing twice). An answer that came after members
-     * left, to a member now on the small side, counts as failed ({@link LocalMember#answerStands}).
+     * retries every name (the processor changes nothing twice). A member on the small side of the
+     * cluster once they have answered publishes and sends none of them ({@link LocalMember#decisionsStand}).
      */
     private CompletionStage<List<PresenceChange>> submit(Collection<String> usernames, HoldProcessor processor) {
         Answers answers = new Answers(usernames.size());
-        Set<Member> asked = member.members();
         for (String username : usernames) {
-            KeyCall.submit(users, username, processor, (change, error) -> {
-                Throwable outcome = error;
-                try {
-                    if (outcome == null && !member.answerStands(asked)) {
-                        // neither published nor sent: the retry decides anew on the map the merge keeps
-                        outcome = new IllegalStateException("members left while the call was answered and this"
-                                + " member is on the small side: its change does not stand");
-                    }
-                } catch (RuntimeException stopping) {
-                    outcome = stopping;
-                }
-                answers.add(change, outcome);
-            });
+            KeyCall.submit(users, username, processor, answers::add);
         }
         return answers.all.thenApplyAsync(made -> {
+            if (!made.isEmpty() && !member.decisionsStand()) {
+                // neither published nor sent: the retry decides anew on the map the merge keeps
+                throw new CompletionException(new IllegalStateException("this member is on the small side of the"
+                        + " cluster: the " + made.size() + " changes its calls made do not stand"));
+            }
             long decidedAt = System.currentTimeMillis();
             if (!made.isEmpty()) {
                 // before the caller learns them, so that a user's events reach the sender in order

@@ -1,6 +1,5 @@
 package io.presence.node.internal.cluster;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import io.presence.node.internal.cluster.state.LiveHolders;
@@ -75,23 +74,6 @@ public final class LocalMember {
         return client ? new HashSet<>(Set.of(uuid())) : LiveHolders.members(hazelcast);
     }
 
-    /** The (data) members this node sees now: an immutable set, replaced by Hazelcast on each change. */
-    Set<Member> members() {
-        return hazelcast.getCluster().getMembers();
-    }
-
-    /**
-     * Whether an answer to a call made when this node saw {@code asked} (from {@link #members})
-     * stands: no member has left since, or this node still has the users map's majority (its
-     * side's map is the one that lasts). A primary stops waiting for the backup ack of a member it
-     * drops, so a member cut off by a split counts its own changes done once it has dropped the
-     * others, on a map the merge will replace: those answers do not stand.
-     */
-    boolean answerStands(Set<Member> asked) {
-        Set<Member> now = hazelcast.getCluster().getMembers();
-        return now == asked || now.containsAll(asked) || mayActForDeparted();
-    }
-
     /** Whether this node runs and sees at least {@code members} (data) members, itself included when a member. */
     boolean seesAtLeast(int members) {
         return hazelcast.getLifecycleService().isRunning() && connected
@@ -106,6 +88,18 @@ public final class LocalMember {
      * so that such a member skips the round quietly instead of failing on the map.
      */
     boolean mayActForDeparted() {
+        return decisionsStand();
+    }
+
+    /**
+     * Whether the changes this node's calls made stand, judged once they have answered: a
+     * client's always (the data members judge); a member's while it may decide at all and has the
+     * users map's majority ({@link RecentMajority}). A member on the small side has its map
+     * replaced at the merge, and Hazelcast answers its calls done in ways the majority never
+     * sees: a primary stops waiting for the backup acks of members it drops, and for a moment
+     * after dropping them its protection verdict is the one from before.
+     */
+    boolean decisionsStand() {
         return client || mayDecide() && RecentMajority.holds(hazelcast);
     }
 
