@@ -68,12 +68,13 @@ final class DecisionPublisher {
 
     private void publish(List<Change> batch, long decidedAt) {
         try {
-            topic.publish(batch, decidedAt).whenComplete((v, failure) -> {
+            // on the completing thread: Hazelcast's whenComplete would hop to its async executor
+            topic.publish(batch, decidedAt).whenCompleteAsync((v, failure) -> {
                 if (failure != null) {
                     LOG.warn("{} decided changes not published; the other nodes learn them at their next reconciliation",
                             batch.size(), failure);
                 }
-            });
+            }, Runnable::run);
         } catch (RuntimeException e) {
             LOG.warn("{} decided changes not published; the other nodes learn them at their next reconciliation",
                     batch.size(), e);

@@ -98,7 +98,7 @@ final class HazelcastClusterRepair implements ClusterRepair, AutoCloseable {
             return CompletableFuture.completedFuture(0);
         }
         return workers.supply(() -> {
-                    if (!member.mayActForDeparted()) {
+                    if (!member.decisionsStand()) {
                         LOG.info("sees {} members, fewer than half of those it saw in the last minute: the users of"
                                 + " members that left stay for the larger side to release", member.liveMembers().size());
                         return Map.<String, Change>of();

@@ -67,7 +67,7 @@ final class HazelcastWebhookOutbox implements WebhookOutbox {
             return CompletableFuture.completedFuture(null);
         }
         return workers.supply(() -> {
-                    if (!member.mayActForDeparted()) {
+                    if (!member.decisionsStand()) {
                         return Map.<String, ArrayList<Change>>of(); // the larger side takes them over
                     }
                     UUID me = member.uuid(); // before the view, as in HazelcastClusterRepair

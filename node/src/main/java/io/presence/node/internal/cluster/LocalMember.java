@@ -81,23 +81,14 @@ public final class LocalMember {
     }
 
     /**
-     * Whether this node may act for members that left (drop their holds, take over their webhook
-     * events): a client always, since the data members that own the entries judge; a member while
-     * it may decide at all ({@link #mayDecide}) and has the users map's split-brain protection
-     * ({@link RecentMajority}), which a member on the small side of a split has not. Asked first,
-     * so that such a member skips the round quietly instead of failing on the map.
-     */
-    boolean mayActForDeparted() {
-        return decisionsStand();
-    }
-
-    /**
-     * Whether the changes this node's calls made stand, judged once they have answered: a
-     * client's always (the data members judge); a member's while it may decide at all and has the
-     * users map's majority ({@link RecentMajority}). A member on the small side has its map
-     * replaced at the merge, and Hazelcast answers its calls done in ways the majority never
-     * sees: a primary stops waiting for the backup acks of members it drops, and for a moment
-     * after dropping them its protection verdict is the one from before.
+     * Whether what this node decides stands: a client's always (the data members that own the
+     * entries judge); a member's while it may decide at all ({@link #mayDecide}) and has the users
+     * map's majority ({@link RecentMajority}), judged on its member list as it is. A member on the
+     * small side of a split has its map replaced at the merge, and Hazelcast answers its calls
+     * done in ways the majority never sees (a primary stops waiting for the backup acks of members
+     * it drops; for a moment after dropping them its protection verdict is the one from before).
+     * Asked once a batch of holds has answered, and before acting for members that left (dropping
+     * their holds, taking over their webhook events), so that such a member skips that quietly.
      */
     boolean decisionsStand() {
         return client || mayDecide() && RecentMajority.holds(hazelcast);
