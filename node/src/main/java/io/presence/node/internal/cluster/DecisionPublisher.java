@@ -12,11 +12,11 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Publishes this member's own decisions on the changes topic, off the thread that learned them
- * (a Hazelcast thread, which may not start the multi-partition last-seen call), one task at a
- * time: whatever was decided while a publish ran goes out together in the next message, in the
- * order decided. Under load that is a message, a task wake-up and a delivery on every node for
- * several batches of holds instead of one each.
+ * Publishes this member's own decisions on the changes topic as a task of its own on the given
+ * executor (in a node the presence thread; never a Hazelcast thread, which may not start the
+ * multi-partition last-seen call), one task at a time: whatever was decided before a publish ran
+ * goes out together in one message, in the order decided. Under load that is a message and a
+ * delivery on every node for several batches of holds instead of one each.
  */
 final class DecisionPublisher {
 
