@@ -70,7 +70,7 @@ final class HazelcastPresenceCluster implements PresenceCluster {
             UUID me = member.uuid();
             long version = member.proposedVersion();
             UUID sender = webhooks.sender();
-            return submit(usernames, hold ? HoldProcessor.hold(me, version, sender) : HoldProcessor.release(me, version, sender));
+            return submit(usernames, hold ? HoldProcessor.hold(me, !member.isClient(), version, sender) : HoldProcessor.release(me, version, sender));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -1,5 +1,6 @@
 package io.presence.node.internal.cluster.state;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
@@ -16,12 +17,24 @@ import java.util.UUID;
  * and returns the transition this caused (or null); see {@link UserHolders} for the rules. A
  * transition's version is the owner's {@link DecisionTime}; {@code proposedVersion}, the asker's
  * clock, identifies the request when Hazelcast retries it.
+ *
+ * <p>A member's hold names the member as it was when it asked. Hazelcast retries a call whose
+ * target left, and a member that merges back after a split does so under a new UUID: a call made
+ * just before the merge can then run on the merged cluster in the old UUID's name, a holder that
+ * no member is, whose hold the repair releases at once (a leave and a join for a user whose
+ * connection never closed). So the owner refuses a hold for a member it does not count among its
+ * members; the asker holds again under the UUID it has now. A client's hold (client mode) is not
+ * checked: clients keep their UUID, and the owner's repair judges them by their connections.
  */
 public final class HoldProcessor implements EntryProcessor<String, UserHolders, Change>,
         IdentifiedDataSerializable, HazelcastInstanceAware {
 
     private boolean hold;
     private UUID member;
+    /** The holder is a member of the cluster (embedded mode), not a client. */
+    private boolean memberHolder;
+    /** The primary checked the holder; its backups apply what it decided without a view of their own. */
+    private boolean holderChecked;
     private long proposedVersion;
     private DecisionTime decided = new DecisionTime();
     private transient HazelcastInstance owner;
@@ -32,21 +45,26 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
         // for deserialization
     }
 
-    private HoldProcessor(boolean hold, UUID member, long proposedVersion, UUID sender) {
+    private HoldProcessor(boolean hold, UUID member, boolean memberHolder, long proposedVersion, UUID sender) {
         this.hold = hold;
         this.member = member;
+        this.memberHolder = memberHolder;
         this.proposedVersion = proposedVersion;
         this.sender = sender;
     }
 
-    /** @param sender the member to send the login's webhook event, or null (webhooks off) */
-    public static HoldProcessor hold(UUID member, long proposedVersion, UUID sender) {
-        return new HoldProcessor(true, member, proposedVersion, sender);
+    /**
+     * @param memberHolder whether {@code member} is a member of the cluster (embedded mode) rather
+     *                     than a client: a member's hold is refused by an owner that does not count it
+     * @param sender       the member to send the login's webhook event, or null (webhooks off)
+     */
+    public static HoldProcessor hold(UUID member, boolean memberHolder, long proposedVersion, UUID sender) {
+        return new HoldProcessor(true, member, memberHolder, proposedVersion, sender);
     }
 
     /** @param sender the member to send the logout's webhook event, or null (webhooks off) */
     public static HoldProcessor release(UUID member, long proposedVersion, UUID sender) {
-        return new HoldProcessor(false, member, proposedVersion, sender);
+        return new HoldProcessor(false, member, false, proposedVersion, sender);
     }
 
     @Override
@@ -56,10 +74,27 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
 
     @Override
     public Change process(Map.Entry<String, UserHolders> entry) {
+        if (hold && memberHolder && !holderChecked) {
+            if (owner != null && !isMember(owner, member)) {
+                // the caller's batch fails, and it holds again under the UUID it has now
+                throw new IllegalStateException("member " + member + " is not a member of this cluster"
+                        + " (a member that merged back asked before the merge): not held");
+            }
+            holderChecked = true;
+        }
         long decidedAt = decided.micros(owner, proposedVersion);
         return hold
                 ? UserHolders.hold(entry, member, proposedVersion, decidedAt, sender)
                 : UserHolders.release(entry, member::equals, proposedVersion, decidedAt, sender);
+    }
+
+    private static boolean isMember(HazelcastInstance owner, UUID uuid) {
+        for (Member m : owner.getCluster().getMembers()) {
+            if (m.getUuid().equals(uuid)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -76,6 +111,8 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeBoolean(hold);
         PresenceSerialization.writeUuid(out, member);
+        out.writeBoolean(memberHolder);
+        out.writeBoolean(holderChecked);
         out.writeLong(proposedVersion);
         decided.writeTo(out);
         out.writeBoolean(sender != null);
@@ -88,6 +125,8 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
     public void readData(ObjectDataInput in) throws IOException {
         hold = in.readBoolean();
         member = PresenceSerialization.readUuid(in);
+        memberHolder = in.readBoolean();
+        holderChecked = in.readBoolean();
         proposedVersion = in.readLong();
         decided = DecisionTime.readFrom(in);
         sender = in.readBoolean() ? PresenceSerialization.readUuid(in) : null;
