@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A long randomized fault run (client/src/test/.../faults): three node processes in one topology,
-# a webhook receiver, clients on every node, one fault at a time chosen by a seed (embedded:
-# network splits too, unless SPLITS=false), then the
-# history checked. Prints the report (every fault, its figures, the verdict); exits non-zero on
+# a webhook receiver, clients on every node, one fault at a time chosen by a seed (network
+# splits too, unless SPLITS=false: embedded, a node's member cut off; client mode, a data
+# member), then the history checked. Prints the report (every fault, its figures, the verdict); exits non-zero on
 # a violation. A failing run prints its seed: run again with it to replay the same choices.
 set -euo pipefail
 usage() {

@@ -52,10 +52,10 @@ final class FaultRun {
                     "client.timeout.ms", String.valueOf(CLIENT_TIMEOUT.toMillis()),
                     // each session and hold of a user, for the report of a violation
                     "log.level", "DEBUG"),
-                    // embedded, with -Dfaults.splits=true, the members reach each other through relays
-                    // that the nemesis can cut (long runs only for now: a short split can still leave
-                    // two webhook events out of order; docs/resilience.md)
-                    topology == ProcessCluster.Topology.EMBEDDED && Boolean.getBoolean("faults.splits"));
+                    // with -Dfaults.splits=true the members (embedded: the nodes'; client mode: the data
+                    // members) reach each other through relays that the nemesis can cut (long runs
+                    // only for now; docs/resilience.md)
+                    Boolean.getBoolean("faults.splits"));
             cluster.awaitOneCluster(vertx, ws);
             workload = new Workload(cluster, ws, history, seed * 31 + 7, USERS, CLIENT_TIMEOUT);
             workload.start();

@@ -16,16 +16,17 @@ import static org.awaitility.Awaitility.await;
  * One fault at a time, chosen and timed by a seeded random: kill -9 of a node (started again a
  * while later), SIGSTOP for 2–15 s then SIGCONT, SIGTERM and a restart, a restart with the clock
  * two minutes ahead (Debian's faketime), a data member killed and started again (client mode),
- * the webhook receiver refusing for a while, clients that stop reading without a close, and (embedded,
- * where the members reach each other through {@link io.presence.node.support.MemberLinks}) a
- * network split that cuts one node's member off from the others for 2–15 s while every client
- * still reaches it. Each fault is over, and its node serving again, before the next one starts.
+ * the webhook receiver refusing for a while, clients that stop reading without a close, and, where
+ * the members reach each other through {@link io.presence.node.support.MemberLinks}, a network
+ * split for 2–15 s while every client still reaches every node: embedded, one node's member cut
+ * off from the others; in client mode, one data member cut off from the other, the nodes still
+ * connected to both. Each fault is over, and its node serving again, before the next one starts.
  */
 final class Nemesis {
 
     /** How a fault hits: the kinds, in the order the seed picks from. */
     enum Kind {
-        KILL, PAUSE, TERM, SKEW, DATA_KILL, RECEIVER_DOWN, VANISH, SPLIT
+        KILL, PAUSE, TERM, SKEW, DATA_KILL, RECEIVER_DOWN, VANISH, SPLIT, DATA_SPLIT
     }
 
     private static final Duration AHEAD = Duration.ofMinutes(2);
@@ -50,7 +51,10 @@ final class Nemesis {
             if (k == Kind.SKEW && !ShiftedClock.installed()) {
                 continue;
             }
-            if (k == Kind.SPLIT && cluster.links() == null) {
+            if (k == Kind.SPLIT && (cluster.links() == null || cluster.topology() != ProcessCluster.Topology.EMBEDDED)) {
+                continue;
+            }
+            if (k == Kind.DATA_SPLIT && (cluster.links() == null || cluster.topology() != ProcessCluster.Topology.CLIENT)) {
                 continue;
             }
             kinds.add(k);
@@ -109,12 +113,21 @@ final class Nemesis {
                 detail = "clock " + AHEAD.toSeconds() + " s ahead from now on";
             }
             case DATA_KILL -> {
-                node = random.nextInt(ProcessCluster.DATA_MEMBERS);
+                node = random.nextInt(cluster.dataMemberCount());
                 cluster.dataMember(node).kill9();
                 long down = between(1_000, 5_000);
                 pause(down);
                 cluster.startDataMember(node);
                 detail = "data member " + node + " down " + down + " ms";
+                node = -1;
+            }
+            case DATA_SPLIT -> {
+                node = random.nextInt(cluster.dataMemberCount());
+                long cut = between(2_000, 15_000);
+                cluster.links().isolate(node);
+                pause(cut);
+                cluster.links().heal();
+                detail = "data member " + node + " cut off " + cut + " ms";
                 node = -1;
             }
             case RECEIVER_DOWN -> {

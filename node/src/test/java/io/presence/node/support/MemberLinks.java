@@ -25,7 +25,8 @@ public final class MemberLinks implements AutoCloseable {
 
     /** Hazelcast's port on each member's own address. */
     static final int MEMBER_PORT = 5951;
-    private static final int FIRST_OUTBOUND_PORT = 41000;
+    /** Below Linux's ephemeral ports (32768 up): a client's connection through a relay is never taken for a member's. */
+    private static final int FIRST_OUTBOUND_PORT = 31000;
     private static final int OUTBOUND_PORTS = 100;
 
     private final Vertx vertx = Vertx.vertx();

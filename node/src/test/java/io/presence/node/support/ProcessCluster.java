@@ -25,6 +25,12 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** Data members in client mode: two, so that one can die without losing data. */
     public static final int DATA_MEMBERS = 2;
+    /**
+     * Data members in client mode when they can be split: three. Two cannot tell a split between
+     * them from the other's crash (each is half of what it saw, and half keeps deciding so that a
+     * crash leaves the cluster working): a split of two is a split brain whatever they do.
+     */
+    public static final int LINKED_DATA_MEMBERS = 3;
 
     /** Hazelcast ports for process tests, apart from the dev cluster (5701) and in-JVM tests (5901). */
     public static final int HAZELCAST_BASE_PORT = 5951;
@@ -35,16 +41,18 @@ public final class ProcessCluster implements AutoCloseable {
     private final List<NodeProcess> dataMembers = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final Topology topology;
+    private final int dataMemberCount;
     /** The relays between the members, when the cluster was started with them; else null. */
     private MemberLinks links;
 
-    private ProcessCluster(Topology topology, Map<String, String> settings) {
+    private ProcessCluster(Topology topology, Map<String, String> settings, int dataMemberCount) {
         this.topology = topology;
+        this.dataMemberCount = topology == Topology.CLIENT ? dataMemberCount : 0;
         Map<String, String> all = new java.util.HashMap<>(settings);
         if (topology == Topology.CLIENT) {
             all.put("cluster.mode", "client");
             List<String> members = new ArrayList<>();
-            for (int i = 0; i < DATA_MEMBERS; i++) {
+            for (int i = 0; i < dataMemberCount; i++) {
                 members.add("127.0.0.1:" + (HAZELCAST_BASE_PORT + i));
             }
             all.put("hazelcast.members", String.join(",", members));
@@ -61,16 +69,15 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     /**
-     * As {@link #start(Topology, int, Map)}; with {@code linked}, the embedded nodes' members reach
-     * each other only through {@link MemberLinks}, which can split them ({@link #links()}).
+     * As {@link #start(Topology, int, Map)}; with {@code linked}, the members reach each other only
+     * through {@link MemberLinks}, which can split them ({@link #links()}): the embedded nodes'
+     * members, or in client mode the data members (the nodes, their clients, reach them through
+     * the relays too, and are never cut off).
      */
     public static ProcessCluster start(Topology topology, int size, Map<String, String> settings, boolean linked) {
-        ProcessCluster cluster = new ProcessCluster(topology, settings);
+        ProcessCluster cluster = new ProcessCluster(topology, settings, linked ? LINKED_DATA_MEMBERS : DATA_MEMBERS);
         if (linked) {
-            if (topology != Topology.EMBEDDED) {
-                throw new IllegalArgumentException("member links are for embedded nodes");
-            }
-            cluster.links = new MemberLinks(size);
+            cluster.links = new MemberLinks(topology == Topology.CLIENT ? cluster.dataMemberCount : size);
         }
         cluster.startDataTier();
         for (int i = 0; i < size; i++) {
@@ -91,7 +98,7 @@ public final class ProcessCluster implements AutoCloseable {
         }
         dataMembers.clear();
         // one after the other: started together, they may form two clusters that merge later
-        for (int i = 0; i < DATA_MEMBERS; i++) {
+        for (int i = 0; i < dataMemberCount; i++) {
             dataMembers.add(null);
             startDataMember(i);
         }
@@ -103,7 +110,15 @@ public final class ProcessCluster implements AutoCloseable {
         Map<String, String> memberSettings = new java.util.HashMap<>(settings);
         memberSettings.remove("cluster.mode");
         memberSettings.put("hazelcast.members", "127.0.0.1");
-        NodeProcess member = NodeProcess.startDataMember("data" + index, name, HAZELCAST_BASE_PORT, memberSettings);
+        NodeProcess member;
+        if (links == null) {
+            member = NodeProcess.startDataMember("data" + index, name, HAZELCAST_BASE_PORT, memberSettings);
+        } else {
+            memberSettings.put("hazelcast.members", links.memberList());
+            memberSettings.put("hazelcast.config", linkedConfig("data" + index, index).toString());
+            member = NodeProcess.start(List.of(), links.jvmOptions(index), "data" + index, 0, name,
+                    MemberLinks.MEMBER_PORT, memberSettings, List.of("data-member"));
+        }
         dataMembers.set(index, member);
         return member.awaitHealthy();
     }
@@ -111,6 +126,11 @@ public final class ProcessCluster implements AutoCloseable {
     /** In client mode, kills every data member (kill -9); else nothing. */
     public void killDataTier() {
         dataMembers.forEach(NodeProcess::kill9);
+    }
+
+    /** How many data members there are (client mode; 0 in embedded mode). */
+    public int dataMemberCount() {
+        return dataMemberCount;
     }
 
     /** The data members (client mode; none in embedded mode). */
@@ -171,10 +191,15 @@ public final class ProcessCluster implements AutoCloseable {
         NodeProcess node;
         if (links == null) {
             node = NodeProcess.start(wrapper, "node" + index, ports.get(index), name, HAZELCAST_BASE_PORT, settings, List.of());
+        } else if (topology == Topology.CLIENT) {
+            // a client of the data members, through their relays
+            Map<String, String> linked = new java.util.HashMap<>(settings);
+            linked.put("hazelcast.members", links.memberList());
+            node = NodeProcess.start(wrapper, "node" + index, ports.get(index), name, HAZELCAST_BASE_PORT, linked, List.of());
         } else {
             Map<String, String> linked = new java.util.HashMap<>(settings);
             linked.put("hazelcast.members", links.memberList());
-            linked.put("hazelcast.config", linkedConfig(index).toString());
+            linked.put("hazelcast.config", linkedConfig("node" + index, index).toString());
             node = NodeProcess.start(wrapper, links.jvmOptions(index), "node" + index, ports.get(index), name,
                     MemberLinks.MEMBER_PORT, linked, List.of());
         }
@@ -218,12 +243,12 @@ public final class ProcessCluster implements AutoCloseable {
         }
     }
 
-    /** Member {@code index}'s Hazelcast YAML when linked: the node's own, with its outbound ports. */
-    private java.nio.file.Path linkedConfig(int index) {
+    /** Member {@code index}'s Hazelcast YAML when linked (named after {@code process}): the node's own, with its outbound ports. */
+    private java.nio.file.Path linkedConfig(String process, int index) {
         try (java.io.InputStream in = ProcessCluster.class.getResourceAsStream("/hazelcast-local.yaml")) {
             String packed = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             java.nio.file.Path file = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "node-processes"))
-                    .resolve("hazelcast-linked-node" + index + ".yaml");
+                    .resolve("hazelcast-linked-" + process + ".yaml");
             java.nio.file.Files.writeString(file, MemberLinks.config(packed, index));
             return file.toAbsolutePath();
         } catch (java.io.IOException e) {
