@@ -114,6 +114,12 @@ final class LocalHolds {
         return done;
     }
 
+    /** Whether {@code username} has a session on this node now. */
+    boolean hasSessions(String username) {
+        LocalUser user = users.get(username);
+        return user != null && user.sessions > 0;
+    }
+
     /** How many users have a session on this node. Any thread. */
     int usersWithSessions() {
         return withSessions;

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *       holds the cluster records without a session here are released;</li>
  *   <li>the view (and with it subscribers) catches up with the map: a change the map has at a
  *       newer version is applied at once; a user this node last reported online whom the map
- *       does not have online gets a leave once two rounds in a row saw that at the same version.</li>
+ *       does not have online gets a leave once two rounds in a row saw that at the same version,
+ *       unless the user has a session here (then step 2 holds it again).</li>
  * </ol>
  * One round runs at a time; one asked for meanwhile runs right after; a failed round (typically
  * the cluster changing under it) is tried again after {@link #RETRY_MILLIS}. Rounds run every
@@ -195,7 +196,11 @@ final class Reconciler {
             PresenceView.Entry now = view.last(name);
             PresenceChange mapped = inMap.get(name);
             boolean inMapOnline = mapped != null && mapped.online();
-            if (now != null && now.version() == then.version() && now.online() != inMapOnline) {
+            if (now != null && now.version() == then.version() && now.online() != inMapOnline
+                    // connected here, so online whatever the map says for now: this node holds the
+                    // user again (a merge can discard the entry; the map read can precede the hold),
+                    // and a leave now would be followed by a join (a fault run saw it)
+                    && !(now.online() && holds.hasSessions(name))) {
                 seen.add(new Missed(name, now.version()));
             }
         });

@@ -113,6 +113,23 @@ class ReconcilerTest {
         assertEquals(List.of("join Alex", "leave Alex"), heard, "healed: nothing more");
     }
 
+    /**
+     * A merge that kept the other side's map discarded the entry of a user connected here, and the
+     * hold taken again has not answered by the rounds that compare the view with the map: the user
+     * is online (connected here), so no leave (a fault run heard a leave, then a join 2 s later).
+     */
+    @Test
+    void aUserWithASessionHereIsNotLoggedOutWhileTheMapLacksItsEntry() {
+        presence.sessionOpened("Alex");
+        cluster.completeOldest();
+        cluster.publish(new PresenceChange("Alex", true, 1));
+        presence.reconcile();
+        presence.reconcile();
+        presence.reconcile();
+        assertEquals(List.of("hold Alex", "hold Alex"), cluster.requests, "held again, not answered yet");
+        assertEquals(List.of("join Alex"), heard);
+    }
+
     @Test
     void aJoinTheMapHasAtANewerVersionIsDeliveredInTheFirstRound() {
         cluster.publish(new PresenceChange("Alex", true, 1));
