@@ -19,8 +19,8 @@ import static org.awaitility.Awaitility.await;
  * the webhook receiver refusing for a while, clients that stop reading without a close, and, where
  * the members reach each other through {@link io.presence.node.support.MemberLinks}, a network
  * split for 2–15 s while every client still reaches every node: embedded, one node's member cut
- * off from the others; in client mode, one data member cut off from the other, the nodes still
- * connected to both. Each fault is over, and its node serving again, before the next one starts.
+ * off from the others; in client mode, one data member cut off from the others, the nodes still
+ * connected to all. Each fault is over, and its node serving again, before the next one starts.
  */
 final class Nemesis {
 
@@ -95,11 +95,7 @@ final class Nemesis {
             }
             case SPLIT -> {
                 workload.faulted(node, true);
-                long cut = between(2_000, 15_000);
-                cluster.links().isolate(node);
-                pause(cut);
-                cluster.links().heal();
-                detail = "cut off " + cut + " ms";
+                detail = "cut off " + split(node) + " ms";
             }
             case TERM -> {
                 workload.faulted(node, true);
@@ -123,11 +119,7 @@ final class Nemesis {
             }
             case DATA_SPLIT -> {
                 node = random.nextInt(cluster.dataMemberCount());
-                long cut = between(2_000, 15_000);
-                cluster.links().isolate(node);
-                pause(cut);
-                cluster.links().heal();
-                detail = "data member " + node + " cut off " + cut + " ms";
+                detail = "data member " + node + " cut off " + split(node) + " ms";
                 node = -1;
             }
             case RECEIVER_DOWN -> {
@@ -155,6 +147,15 @@ final class Nemesis {
         history.note("fault " + fault);
         System.out.println("FAULT RUN fault " + fault.kind() + (node >= 0 ? " node " + node : "") + " " + detail
                 + " at +" + (start - history.origin()) + " ms, over after " + (fault.end() - start) + " ms");
+    }
+
+    /** Cuts member {@code member} off from the others for 2-15 s, then heals the links; returns how long. */
+    private long split(int member) {
+        long cut = between(2_000, 15_000);
+        cluster.links().isolate(member);
+        pause(cut);
+        cluster.links().heal();
+        return cut;
     }
 
     private void stop(int node) {

@@ -1,6 +1,5 @@
 package io.presence.node.internal.cluster.state;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
@@ -75,7 +74,7 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
     @Override
     public Change process(Map.Entry<String, UserHolders> entry) {
         if (hold && memberHolder && !holderChecked) {
-            if (owner != null && !isMember(owner, member)) {
+            if (owner != null && !LiveHolders.isMember(owner, member)) {
                 // the caller's batch fails, and it holds again under the UUID it has now
                 throw new IllegalStateException("member " + member + " is not a member of this cluster"
                         + " (a member that merged back asked before the merge): not held");
@@ -86,15 +85,6 @@ public final class HoldProcessor implements EntryProcessor<String, UserHolders, 
         return hold
                 ? UserHolders.hold(entry, member, proposedVersion, decidedAt, sender)
                 : UserHolders.release(entry, member::equals, proposedVersion, decidedAt, sender);
-    }
-
-    private static boolean isMember(HazelcastInstance owner, UUID uuid) {
-        for (Member m : owner.getCluster().getMembers()) {
-            if (m.getUuid().equals(uuid)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -68,6 +68,16 @@ public final class LiveHolders {
         return live;
     }
 
+    /** Whether {@code uuid} is one of the members {@code hazelcast} sees (without building their set). */
+    public static boolean isMember(HazelcastInstance hazelcast, UUID uuid) {
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            if (m.getUuid().equals(uuid)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The clients connected to the member {@code hazelcast} (the nodes, in client mode). */
     public static Set<UUID> clients(HazelcastInstance member) {
         Set<UUID> live = new HashSet<>();
