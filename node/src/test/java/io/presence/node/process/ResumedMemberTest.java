@@ -140,5 +140,12 @@ class ResumedMemberTest {
         System.out.println("MEASURED woken member merged back " + millis + " ms after SIGCONT");
         assertTrue(millis < 4_000, "the woken member merged back " + millis + " ms after SIGCONT; " + cluster.timeline());
         cluster.awaitOneCluster(vertx, ws);
+        // once: searches overlap, and two that reached the others together merged twice (a
+        // second restart under yet another UUID), or one asked them mid-merge and their master
+        // removed the member it had just admitted
+        List<String> lines = woken.logLines();
+        long merges = lines.subList(Math.min(linesBefore, lines.size()), lines.size()).stream()
+                .filter(l -> l.contains("Resetting local member UUID")).count();
+        assertEquals(1, merges, "merges of the woken member; " + cluster.timeline());
     }
 }

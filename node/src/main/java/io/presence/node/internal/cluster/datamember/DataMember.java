@@ -2,6 +2,7 @@ package io.presence.node.internal.cluster.datamember;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.presence.node.internal.cluster.HazelcastMember;
+import io.presence.node.internal.cluster.MergeSearch;
 import io.presence.node.config.NodeConfig;
 
 /**
@@ -14,10 +15,12 @@ public final class DataMember implements AutoCloseable {
 
     private final HazelcastInstance hazelcast;
     private final NodeDepartures departures;
+    private final AutoCloseable mergeSearch;
 
-    private DataMember(HazelcastInstance hazelcast, NodeDepartures departures) {
+    private DataMember(HazelcastInstance hazelcast, NodeDepartures departures, AutoCloseable mergeSearch) {
         this.hazelcast = hazelcast;
         this.departures = departures;
+        this.mergeSearch = mergeSearch;
     }
 
     /** Blocks until the member has joined (or formed) its cluster. */
@@ -25,7 +28,7 @@ public final class DataMember implements AutoCloseable {
         HazelcastInstance hazelcast = HazelcastMember.start(config);
         NodeDepartures departures = new NodeDepartures(hazelcast, config.logoutGraceMillis(),
                 config.webhooks().enabled(), config.reconcileMillis(), config.lastSeen().enabled()).start();
-        return new DataMember(hazelcast, departures);
+        return new DataMember(hazelcast, departures, MergeSearch.watch(hazelcast));
     }
 
     public String address() {
@@ -44,6 +47,11 @@ public final class DataMember implements AutoCloseable {
     /** Leaves gracefully: its partitions move to the others first, so nothing is lost. */
     @Override
     public void close() {
+        try {
+            mergeSearch.close();
+        } catch (Exception e) {
+            // a timer's shutdown does not fail
+        }
         departures.close();
         hazelcast.shutdown();
     }
