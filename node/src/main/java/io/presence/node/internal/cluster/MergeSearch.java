@@ -174,12 +174,13 @@ public final class MergeSearch implements AutoCloseable {
     /**
      * What Hazelcast's TCP-IP joiner does in its split-brain search (ask each configured address
      * that is not a member whether this side should merge into its cluster, and merge into the
-     * first that says so), with two differences. It stops asking once anything has changed since
-     * it began (a merge ran, the member list moved, the member's UUID changed), and only the
-     * search that holds {@link #merging} merges. A member alone on its side merges at once, as
-     * Hazelcast's own merge does on each member of a side; a side of several is first frozen by
-     * Hazelcast's step, which waits while partition migrations are pending (after two members
-     * left one after the other, Hazelcast pauses migrations for 3 s) and tells the others.
+     * first that says so), with three differences: it stops asking once anything has changed
+     * since it began (a merge ran, the member list moved, the member's UUID changed, the state
+     * froze); only the search that holds {@link #merging} merges; and a member alone on its side
+     * merges at once, as Hazelcast's own merge does on each member of a side, where Hazelcast's
+     * step would first freeze the side, which waits while partition migrations are pending (after
+     * two members left one after the other, Hazelcast pauses migrations for 3 s). A side of
+     * several still takes that step, which also tells the others.
      */
     private void search() throws ReflectiveOperationException {
         ClusterServiceImpl clusterService = node.getClusterService();
