@@ -299,8 +299,10 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
             if (cluster != null) {
                 cluster.close();
             }
-            if (hazelcast != null) {
+            if (hazelcast != null && config.clusterMode() == ClusterMode.CLIENT) {
                 hazelcast.shutdown();
+            } else if (hazelcast != null) {
+                HazelcastMember.leave(hazelcast);
             }
         } finally {
             instrumentation.close();

@@ -189,12 +189,8 @@ class NetworkSplitTest {
     /** The local cluster's member config, bound to the lab's addresses instead of loopback. */
     private Path memberConfig() throws IOException {
         String local = Files.readString(Path.of("../cluster-config/hazelcast-local.yaml"));
-        String here = local.replace("      interfaces:\n        - 127.0.0.1\n", "      interfaces:\n        - " + lab.addressPattern() + "\n")
-                // a network's members, listed with ports, can search for each other every 5 s
-                // (docs/resilience.md, Network splits); the loopback default is 10 s
-                .replace("hazelcast.merge.first.run.delay.seconds: 10", "hazelcast.merge.first.run.delay.seconds: 5")
-                .replace("hazelcast.merge.next.run.delay.seconds: 10", "hazelcast.merge.next.run.delay.seconds: 5");
-        assertTrue(here.contains("- " + lab.addressPattern()) && here.contains("next.run.delay.seconds: 5"),
+        String here = local.replace("      interfaces:\n        - 127.0.0.1\n", "      interfaces:\n        - " + lab.addressPattern() + "\n");
+        assertTrue(here.contains("- " + lab.addressPattern()),
                 "hazelcast-local.yaml changed shape; update this test");
         Path file = Files.createTempFile("hazelcast-split", ".yaml");
         file.toFile().deleteOnExit();

@@ -38,8 +38,22 @@ public final class HazelcastMember {
     /** Blocks until the member has joined (or formed) its cluster. */
     public static HazelcastInstance start(NodeConfig node) {
         HazelcastInstance member = Hazelcast.newHazelcastInstance(config(node));
+        RecentMajority.followDepartures(member);
         RecentMajority.awaitFirstVerdict(member);
         return member;
+    }
+
+    /**
+     * Leaves the cluster gracefully: tells the others first, so that those left behind still count
+     * as the majority ({@link RecentMajority}), then shuts down (its partitions move to them).
+     */
+    public static void leave(HazelcastInstance member) {
+        try {
+            RecentMajority.announceDeparture(member);
+        } catch (RuntimeException stopping) {
+            // already shutting down: the others count it as gone, as after a crash
+        }
+        member.shutdown();
     }
 
     /** What a node runs on: a member of its own, or a client connected to the data members (blocks until it is). */
@@ -77,6 +91,8 @@ public final class HazelcastMember {
         // the smaller side's entries are stale copies, and its nodes hold their users again
         RecentMajority.protect(config, UserHolders.MAP);
         config.getMapConfig(UserHolders.MAP).getMergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName());
+        // which side's map that is depends on which side merges: our search decides it (MergeSearch)
+        MergeSearch.replaceHazelcastSearch(config);
         HazelcastLastSeen.configure(config, node.lastSeen());
         if (node.userDataMaxBytes() > 0) {
             HazelcastUserData.configure(config, node.lastSeen());

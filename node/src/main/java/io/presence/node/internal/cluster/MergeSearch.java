@@ -4,6 +4,9 @@ import com.hazelcast.cluster.Address;
 import com.hazelcast.cluster.ClusterState;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.cluster.memberselector.MemberSelectors;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.instance.impl.Node;
@@ -11,6 +14,8 @@ import com.hazelcast.internal.cluster.Joiner;
 import com.hazelcast.internal.cluster.impl.ClusterServiceImpl;
 import com.hazelcast.internal.cluster.impl.SplitBrainJoinMessage;
 import com.hazelcast.internal.cluster.impl.SplitBrainJoinMessage.SplitBrainMergeCheckResult;
+import com.hazelcast.internal.cluster.impl.TcpIpJoiner;
+import com.hazelcast.spi.properties.ClusterProperty;
 import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 
 import java.lang.reflect.InvocationTargetException;
@@ -18,7 +23,13 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,23 +40,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Looks for the rest of the cluster as soon as this member finds itself on the small side (it
- * woke from a freeze to find the others had dropped it, or a split cut it off), and again every
- * {@link #REPEAT_MILLIS} while it stays there, instead of waiting for Hazelcast's periodic
- * split-brain search (every 10 s here). Until a merge takes it back, the small side holds the
- * users map as it was when it was cut off; a node that starts meanwhile may join it rather than
- * the others, which makes the stale side the larger one, able to decide, and the side whose map
- * the merge keeps (the randomized fault run saw this: a node restarted 5 s after another woke from
- * a 4.5 s stop, and webhook events were lost and repeated).
+ * Hazelcast's split-brain search, run by us: looks for the rest of the cluster as soon as this
+ * member finds itself on the small side (it woke from a freeze to find the others had dropped it,
+ * or a split cut it off), and again every {@link #REPEAT_MILLIS} while it stays there; on a side
+ * that holds the majority, every {@link #MAJORITY_REPEAT_MILLIS}, as Hazelcast's periodic search
+ * did, which {@link #replaceHazelcastSearch} turns off. Until a merge takes it back, the small
+ * side holds the users map as it was when it was cut off; a node that starts meanwhile may join it
+ * rather than the others, which makes the stale side the larger one, able to decide, and the side
+ * whose map the merge keeps (the randomized fault run saw this: a node restarted 5 s after another
+ * woke from a 4.5 s stop, and webhook events were lost and repeated).
  *
- * <p>Only the small side's master searches, as Hazelcast's own search does. The search is
- * Hazelcast's, taken step by step ({@link #search()}) so that one merge happens at a time:
- * searches overlap (one may wait seconds on an address that does not answer), and two that
- * reached the others at once both merged, the second restarting the member again; a search
- * started while a merge ran asked the others under the member's new UUID and their master, taking
- * that for a member that had split off, removed the member it had just admitted (4 s more on its
- * own until heartbeats told it). Reaches into Hazelcast's internal joiner; if that is not there
- * (another Hazelcast version) it does nothing, and says so once: the periodic search remains.
+ * <p><b>Which side merges into which.</b> The merge keeps the map of the side merged into.
+ * Hazelcast's answer sends the smaller side into the larger and, between sides of one size, the
+ * one whose master's address sorts after the other's, whichever holds the truth: the fault run
+ * saw a survivor of a split, left alone when the third member stopped, merged into the cut-off
+ * member, and every transition the survivor had decided since the split was lost. Here a side
+ * with the majority ({@link RecentMajority}) merges into a larger side at once, as Hazelcast
+ * says, but into one of its own size only once Hazelcast has said so for
+ * {@link #MAJORITY_PATIENCE_MILLIS}; a side without it merges when told to, or when told for
+ * {@link #YIELD_MILLIS} that the other side should merge instead: a side that does not come
+ * within that time holds the majority, or it would have merged (sides without it search every
+ * {@link #REPEAT_MILLIS}). So a side without the majority goes to the one that has it, two sides
+ * without it go as Hazelcast says, and so do two sides that both have it (members that started
+ * apart), the larger at once, between equals later.
+ *
+ * <p>Only a side's master searches, as in Hazelcast's own search. The search is taken step by
+ * step ({@link #search}) so that one merge happens at a time: searches overlap (one may wait
+ * seconds for an address that does not answer), and two that reached the others at once both
+ * merged, the second restarting the member again; a search started while a merge ran asked the
+ * others under the member's new UUID and their master, taking that for a member that had split
+ * off, removed the member it had just admitted (4 s more on its own until heartbeats told it).
+ * Reaches into Hazelcast's internal joiner; if that is not there (another Hazelcast version) it
+ * does nothing, says so once, and Hazelcast's periodic search stays on.
  *
  * <p>Public for the data member ({@code cluster.datamember}): in client mode a data member cut
  * off from the others is the small side, and the nodes whose clients follow it can record nothing
@@ -57,11 +83,28 @@ public final class MergeSearch implements AutoCloseable {
     static final long SETTLE_MILLIS = 200;
     /** How often a member on the small side starts a search. */
     static final long REPEAT_MILLIS = 2_000;
+    /** How often the master of a side with the majority starts one (Hazelcast's periodic search ran every 10 s here). */
+    static final long MAJORITY_REPEAT_MILLIS = 10_000;
     /**
-     * Searches that may run at once. A search tries the member list's addresses one after the
-     * other and waits seconds for each that does not answer (Hazelcast's fixed timeouts), so one
-     * started while the link was still cut can outlast the cut by many seconds; the next starts
-     * {@link #REPEAT_MILLIS} later anyway.
+     * How long a side without the majority hears that the other side should merge into it before
+     * it merges into the other itself: two of its searches (less a little, as they start a few
+     * milliseconds apart or more), in which the other would have merged had it no majority either
+     * (it merges at its first answer).
+     */
+    static final long YIELD_MILLIS = 2 * REPEAT_MILLIS - 500;
+    /**
+     * How long a side with the majority hears that it should merge into a side of its size before
+     * it does: far longer than a side without the majority takes to come itself
+     * ({@link #YIELD_MILLIS} and a search, whose questions may each wait up to 15 s).
+     */
+    static final long MAJORITY_PATIENCE_MILLIS = 30_000;
+    /** Hazelcast's own search, turned off where this one runs: a year between runs. */
+    private static final String HAZELCAST_SEARCH_OFF = String.valueOf(365L * 24 * 3600);
+    /**
+     * Searches that may run at once. A search asks the member list's addresses all at once and
+     * waits for those that do not answer up to Hazelcast's fixed timeouts (5 s to connect, 10 s
+     * for the answer), so one started while the link was still cut can outlast the cut by
+     * seconds; the next starts {@link #REPEAT_MILLIS} later anyway.
      */
     static final int CONCURRENT = 3;
     private static final Logger LOG = LoggerFactory.getLogger(MergeSearch.class);
@@ -69,7 +112,7 @@ public final class MergeSearch implements AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final Node node;
     private final Joiner joiner;
-    /** The joiner's own steps, which it keeps to itself: the addresses to ask, one question, a merge of the whole small side. */
+    /** The joiner's own steps, which it keeps to itself: the addresses to ask, one question (the other side's answer: its own join message), a merge of the whole small side. */
     private final Method possibleAddresses;
     private final Method ask;
     private final Method mergeSmallSide;
@@ -85,10 +128,23 @@ public final class MergeSearch implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** A search's questions, one thread each, so that an address that does not answer holds up no other. */
+    private final ExecutorService askers = Executors.newCachedThreadPool(runnable -> {
+        Thread t = new Thread(runnable, "presence-merge-ask");
+        t.setDaemon(true);
+        return t;
+    });
     private UUID registration;
     private UUID lifecycleRegistration;
     /** Whether the last check found this member on the small side: the first search of a stretch is logged at INFO. */
     private volatile boolean small;
+    /** When the master of a side with the majority last started a search (monotonic ms). */
+    private volatile long lastMajoritySearch = System.nanoTime() / 1_000_000;
+    /** The last answer of each address asked, with the member list it was asked with and since when it has been the same. */
+    private final Map<Address, Answer> answers = new ConcurrentHashMap<>();
+
+    private record Answer(SplitBrainMergeCheckResult result, int memberListVersion, long since) {
+    }
 
     private MergeSearch(HazelcastInstance hazelcast, Node node) throws NoSuchMethodException {
         this.hazelcast = hazelcast;
@@ -98,7 +154,7 @@ public final class MergeSearch implements AutoCloseable {
             throw new IllegalStateException("no joiner");
         }
         this.possibleAddresses = declared(joiner.getClass(), "getPossibleAddresses");
-        this.ask = declared(joiner.getClass(), "sendSplitBrainJoinMessageAndCheckResponse", Address.class, SplitBrainJoinMessage.class);
+        this.ask = declared(joiner.getClass(), "sendSplitBrainJoinMessage", Address.class, SplitBrainJoinMessage.class);
         this.mergeSmallSide = declared(joiner.getClass(), "startClusterMerge", Address.class, int.class);
         this.protection = hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(RecentMajority.NAME);
     }
@@ -129,36 +185,72 @@ public final class MergeSearch implements AutoCloseable {
             @Override
             public void memberRemoved(MembershipEvent event) {
                 try {
-                    search.threads.schedule(search::searchIfSmall, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+                    search.threads.schedule(search::searchIfMaster, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException closed) {
                     // the node is stopping
                 }
             }
         });
-        search.threads.scheduleAtFixedRate(search::searchIfSmall, REPEAT_MILLIS, REPEAT_MILLIS, TimeUnit.MILLISECONDS);
+        search.threads.scheduleAtFixedRate(search::searchIfMaster, REPEAT_MILLIS, REPEAT_MILLIS, TimeUnit.MILLISECONDS);
         return search;
     }
 
-    /** Starts a search when this member is the master of the small side and fewer than {@link #CONCURRENT} run. */
-    private void searchIfSmall() {
+    /**
+     * Turns Hazelcast's periodic split-brain search off in {@code config} where this search will
+     * run in its place (the TCP-IP and discovery joiners, the joiner's steps reachable): its
+     * answer alone would merge a side with the majority into one without.
+     */
+    static void replaceHazelcastSearch(Config config) {
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        if (join.getMulticastConfig().isEnabled()) {
+            return;
+        }
         try {
-            if (!hazelcast.getLifecycleService().isRunning() || mergeRunning || protection.hasMinimumSize()
+            declared(TcpIpJoiner.class, "getPossibleAddresses");
+            declared(TcpIpJoiner.class, "sendSplitBrainJoinMessage", Address.class, SplitBrainJoinMessage.class);
+            declared(TcpIpJoiner.class, "startClusterMerge", Address.class, int.class);
+        } catch (NoSuchMethodException | RuntimeException e) {
+            return;
+        }
+        config.setProperty(ClusterProperty.MERGE_FIRST_RUN_DELAY_SECONDS.getName(), HAZELCAST_SEARCH_OFF);
+        config.setProperty(ClusterProperty.MERGE_NEXT_RUN_DELAY_SECONDS.getName(), HAZELCAST_SEARCH_OFF);
+    }
+
+    /**
+     * Starts a search when this member is its side's master and fewer than {@link #CONCURRENT}
+     * run: on the small side each time, on a side with the majority every {@link #MAJORITY_REPEAT_MILLIS}.
+     */
+    private void searchIfMaster() {
+        try {
+            if (!hazelcast.getLifecycleService().isRunning() || mergeRunning
                     || !hazelcast.getCluster().getMembers().iterator().next().localMember()) {
                 small = false;
                 return;
             }
-            if (!small) {
-                LOG.info("on the small side ({} members): looking for the rest of the cluster now, then every {} ms",
-                        hazelcast.getCluster().getMembers().size(), REPEAT_MILLIS);
+            boolean majority = protection.hasMinimumSize();
+            long now = System.nanoTime() / 1_000_000;
+            if (majority) {
+                small = false;
+                if (now - lastMajoritySearch < MAJORITY_REPEAT_MILLIS) {
+                    return;
+                }
+                lastMajoritySearch = now;
+            } else {
+                if (!small) {
+                    LOG.info("on the small side ({} members): looking for the rest of the cluster now, then every {} ms",
+                            hazelcast.getCluster().getMembers().size(), REPEAT_MILLIS);
+                }
+                small = true;
             }
-            small = true;
             if (running.incrementAndGet() > CONCURRENT) {
                 running.decrementAndGet();
                 return;
             }
             threads.execute(() -> {
                 try {
-                    search();
+                    search(majority);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 } catch (RuntimeException | ReflectiveOperationException e) {
                     LOG.debug("searching for the rest of the cluster failed: {}", e.toString());
                 } finally {
@@ -173,16 +265,19 @@ public final class MergeSearch implements AutoCloseable {
 
     /**
      * What Hazelcast's TCP-IP joiner does in its split-brain search (ask each configured address
-     * that is not a member whether this side should merge into its cluster, and merge into the
-     * first that says so), with three differences: it stops asking once anything has changed
-     * since it began (a merge ran, the member list moved, the member's UUID changed, the state
-     * froze); only the search that holds {@link #merging} merges; and a member alone on its side
-     * merges at once, as Hazelcast's own merge does on each member of a side, where Hazelcast's
-     * step would first freeze the side, which waits while partition migrations are pending (after
-     * two members left one after the other, Hazelcast pauses migrations for 3 s). A side of
-     * several still takes that step, which also tells the others.
+     * that is not a member whether this side should merge into its cluster), with five
+     * differences: the addresses are asked at once rather than one after the other; which side
+     * merges follows the majority ({@link #mergesInto}); it stops once anything has changed since
+     * it began (a merge ran, the member list moved, the member's UUID changed, the state froze);
+     * only the search that holds {@link #merging} merges; and a member alone on its side merges at
+     * once, as Hazelcast's own merge does on each member of a side, where Hazelcast's step would
+     * first freeze the side, which waits while partition migrations are pending (after two
+     * members left one after the other, Hazelcast pauses migrations for 3 s). A side of several
+     * still takes that step, which also tells the others.
+     *
+     * @param majority whether this side held the majority when the search started
      */
-    private void search() throws ReflectiveOperationException {
+    private void search(boolean majority) throws ReflectiveOperationException, InterruptedException {
         ClusterServiceImpl clusterService = node.getClusterService();
         List<Address> addresses = new ArrayList<>(call(possibleAddresses, Collection.class));
         addresses.remove(node.getThisAddress());
@@ -191,11 +286,31 @@ public final class MergeSearch implements AutoCloseable {
             return;
         }
         SplitBrainJoinMessage question = node.createSplitBrainJoinMessage();
+        CompletionService<Reply> replies = new ExecutorCompletionService<>(askers);
         for (Address address : addresses) {
+            replies.submit(() -> {
+                try {
+                    return new Reply(address, call(ask, SplitBrainJoinMessage.class, address, question));
+                } catch (RuntimeException | ReflectiveOperationException e) {
+                    return new Reply(address, null);
+                }
+            });
+        }
+        for (int i = 0; i < addresses.size(); i++) {
+            Reply reply;
+            try {
+                reply = replies.take().get();
+            } catch (ExecutionException e) {
+                continue;
+            }
             if (!unchangedSince(question)) {
                 return;
             }
-            if (call(ask, SplitBrainMergeCheckResult.class, address, question) != SplitBrainMergeCheckResult.LOCAL_NODE_SHOULD_MERGE) {
+            SplitBrainJoinMessage other = reply.message();
+            SplitBrainMergeCheckResult answer = other == null ? SplitBrainMergeCheckResult.CANNOT_MERGE
+                    : clusterService.getClusterJoinManager().shouldMerge(other);
+            boolean larger = other != null && other.getDataMemberCount() > clusterService.getSize(MemberSelectors.DATA_MEMBER_SELECTOR);
+            if (!mergesInto(reply.address(), answer, larger, majority, question.getMemberListVersion())) {
                 continue;
             }
             if (!merging.tryLock()) {
@@ -205,10 +320,14 @@ public final class MergeSearch implements AutoCloseable {
                 if (!unchangedSince(question)) {
                     return;
                 }
+                Address address = reply.address();
                 if (clusterService.getSize() == 1) {
-                    LOG.info("this member is merging into the cluster of {} (alone on its side)", address);
+                    LOG.info("this member is merging into the cluster of {} (alone on its side{})", address,
+                            answer == SplitBrainMergeCheckResult.LOCAL_NODE_SHOULD_MERGE ? ""
+                                    : ", which has no majority, while that cluster did not come to it");
                     clusterService.merge(address);
                 } else {
+                    LOG.info("this side ({} members) is merging into the cluster of {}", clusterService.getSize(), address);
                     joiner.setTargetAddress(address);
                     call(mergeSmallSide, Object.class, address, question.getMemberListVersion());
                 }
@@ -217,6 +336,29 @@ public final class MergeSearch implements AutoCloseable {
             }
             return;
         }
+    }
+
+    /** One address's answer to a question: its side's own join message, or null when it gave none. */
+    private record Reply(Address address, SplitBrainJoinMessage message) {
+    }
+
+    /**
+     * Whether this side merges into the cluster at {@code address}, which answered {@code answer}
+     * (Hazelcast's verdict, from this side's point of view) to a question put with
+     * {@code memberListVersion}: into a {@code larger} side when told to; otherwise, a side without
+     * the majority when told to, or when told for {@link #YIELD_MILLIS} that the other should
+     * merge; a side with the majority when told to for {@link #MAJORITY_PATIENCE_MILLIS}.
+     */
+    private boolean mergesInto(Address address, SplitBrainMergeCheckResult answer, boolean larger, boolean majority,
+                               int memberListVersion) {
+        long now = System.nanoTime() / 1_000_000;
+        Answer same = answers.compute(address, (a, previous) -> previous != null && previous.result() == answer
+                && previous.memberListVersion() == memberListVersion ? previous : new Answer(answer, memberListVersion, now));
+        long heldFor = now - same.since();
+        if (answer == SplitBrainMergeCheckResult.LOCAL_NODE_SHOULD_MERGE) {
+            return larger || !majority || heldFor >= MAJORITY_PATIENCE_MILLIS;
+        }
+        return answer == SplitBrainMergeCheckResult.REMOTE_NODE_SHOULD_MERGE && !majority && heldFor >= YIELD_MILLIS;
     }
 
     /** Whether this member is as it was when {@code question} was put: no merge since, the same UUID, member list and state. */
@@ -258,6 +400,7 @@ public final class MergeSearch implements AutoCloseable {
     @Override
     public void close() {
         threads.shutdownNow();
+        askers.shutdownNow();
         if (hazelcast.getLifecycleService().isRunning()) {
             if (registration != null) {
                 hazelcast.getCluster().removeMembershipListener(registration);

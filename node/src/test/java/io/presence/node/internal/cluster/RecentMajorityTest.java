@@ -1,11 +1,15 @@
 package io.presence.node.internal.cluster;
 
+import com.hazelcast.cluster.Address;
 import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.impl.MemberImpl;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.util.Collections;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +18,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RecentMajorityTest {
 
     private static List<Member> members(int count) {
-        return Collections.nCopies(count, null);
+        List<Member> members = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            members.add(member());
+        }
+        return members;
+    }
+
+    private static Member member() {
+        try {
+            return new MemberImpl.Builder(new Address("127.0.0.1", 5701)).uuid(UUID.randomUUID()).build();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -42,5 +58,21 @@ class RecentMajorityTest {
         assertTrue(function.apply(members(5)));
         long later = System.nanoTime() / 1_000_000 + RecentMajority.MEMORY_MILLIS + 1;
         assertTrue(function.isMajority(1, later), "alone for more than the memory: decides again");
+    }
+
+    @Test
+    void aMemberThatLeftGracefullyNoLongerCounts() {
+        RecentMajority function = new RecentMajority();
+        List<Member> three = members(3);
+        assertTrue(function.apply(three));
+        // the third is cut off: two of three decide
+        assertTrue(function.apply(three.subList(0, 2)));
+        // the second stops and says so: the first, alone, is all that is left of the two that decided
+        function.departed(three.get(1).getUuid());
+        assertTrue(function.apply(three.subList(0, 1)), "one of the two members that did not leave gracefully");
+        // the cut-off member heard nothing of it: alone, it is one of three
+        RecentMajority cutOff = new RecentMajority();
+        assertTrue(cutOff.apply(three));
+        assertFalse(cutOff.apply(three.subList(2, 3)), "one of the three it saw");
     }
 }

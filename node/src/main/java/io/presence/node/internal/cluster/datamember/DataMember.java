@@ -53,6 +53,6 @@ public final class DataMember implements AutoCloseable {
             // a timer's shutdown does not fail
         }
         departures.close();
-        hazelcast.shutdown();
+        HazelcastMember.leave(hazelcast);
     }
 }
