@@ -98,7 +98,7 @@ public final class MergeSearch implements AutoCloseable {
      * ({@link #YIELD_MILLIS} and a search, whose questions may each wait up to 15 s).
      */
     static final long MAJORITY_PATIENCE_MILLIS = 30_000;
-    /** Hazelcast's own search, turned off where this one runs: a year between runs. */
+    /** Hazelcast's own search, turned off where this one runs: its first run a year after the start. */
     private static final String HAZELCAST_SEARCH_OFF = String.valueOf(365L * 24 * 3600);
     /**
      * Searches that may run at once. A search asks the member list's addresses all at once and
@@ -112,7 +112,10 @@ public final class MergeSearch implements AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final Node node;
     private final Joiner joiner;
-    /** The joiner's own steps, which it keeps to itself: the addresses to ask, one question (the other side's answer: its own join message), a merge of the whole small side. */
+    /**
+     * The joiner's own steps, which it keeps to itself: the addresses to ask, one question (the
+     * answer is the other side's own join message), a merge of the whole small side.
+     */
     private final Method possibleAddresses;
     private final Method ask;
     private final Method mergeSmallSide;
@@ -165,8 +168,8 @@ public final class MergeSearch implements AutoCloseable {
         try {
             search = new MergeSearch(member, MemberInternals.node(member));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            LOG.warn("cannot search for the rest of the cluster when on the small side ({}); Hazelcast's periodic "
-                    + "search remains", e.toString());
+            LOG.warn("cannot search for the rest of the cluster after a split ({}); merges are left to Hazelcast's "
+                    + "periodic search, where it is on", e.toString());
             return () -> { };
         }
         search.lifecycleRegistration = member.getLifecycleService().addLifecycleListener(event -> {
@@ -212,8 +215,9 @@ public final class MergeSearch implements AutoCloseable {
         } catch (NoSuchMethodException | RuntimeException e) {
             return;
         }
+        // the first run only: the next-run delay is also how long a side of several keeps trying
+        // to freeze itself for a merge (the joiner's step that ours takes too)
         config.setProperty(ClusterProperty.MERGE_FIRST_RUN_DELAY_SECONDS.getName(), HAZELCAST_SEARCH_OFF);
-        config.setProperty(ClusterProperty.MERGE_NEXT_RUN_DELAY_SECONDS.getName(), HAZELCAST_SEARCH_OFF);
     }
 
     /**
