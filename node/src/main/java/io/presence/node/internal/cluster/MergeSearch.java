@@ -23,10 +23,8 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionService;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -56,11 +54,10 @@ import org.slf4j.LoggerFactory;
  * saw a survivor of a split, left alone when the third member stopped, merged into the cut-off
  * member, and every transition the survivor had decided since the split was lost. Here a side
  * with the majority ({@link RecentMajority}) merges into a larger side at once, as Hazelcast
- * says, but into one of its own size only once Hazelcast has said so for
- * {@link #MAJORITY_PATIENCE_MILLIS}; a side without it merges when told to, or when told for
- * {@link #YIELD_MILLIS} that the other side should merge instead: a side that does not come
- * within that time holds the majority, or it would have merged (sides without it search every
- * {@link #REPEAT_MILLIS}). So a side without the majority goes to the one that has it, two sides
+ * says, but into one of its own size only once Hazelcast has said so for a long while; a side
+ * without it merges when told to, or when told for a few seconds that the other side should merge
+ * instead: a side that does not come within that time holds the majority, or it would have merged
+ * (sides without it search every {@link #REPEAT_MILLIS}); {@link MergeDirection} keeps the rule. So a side without the majority goes to the one that has it, two sides
  * without it go as Hazelcast says, and so do two sides that both have it (members that started
  * apart), the larger at once, between equals later.
  *
@@ -85,19 +82,6 @@ public final class MergeSearch implements AutoCloseable {
     static final long REPEAT_MILLIS = 2_000;
     /** How often the master of a side with the majority starts one (Hazelcast's periodic search ran every 10 s here). */
     static final long MAJORITY_REPEAT_MILLIS = 10_000;
-    /**
-     * How long a side without the majority hears that the other side should merge into it before
-     * it merges into the other itself: two of its searches (less a little, as they start a few
-     * milliseconds apart or more), in which the other would have merged had it no majority either
-     * (it merges at its first answer).
-     */
-    static final long YIELD_MILLIS = 2 * REPEAT_MILLIS - 500;
-    /**
-     * How long a side with the majority hears that it should merge into a side of its size before
-     * it does: far longer than a side without the majority takes to come itself
-     * ({@link #YIELD_MILLIS} and a search, whose questions may each wait up to 15 s).
-     */
-    static final long MAJORITY_PATIENCE_MILLIS = 30_000;
     /** Hazelcast's own search, turned off where this one runs: its first run a year after the start. */
     private static final String HAZELCAST_SEARCH_OFF = String.valueOf(365L * 24 * 3600);
     /**
@@ -143,11 +127,8 @@ public final class MergeSearch implements AutoCloseable {
     private volatile boolean small;
     /** When the master of a side with the majority last started a search (monotonic ms). */
     private volatile long lastMajoritySearch = System.nanoTime() / 1_000_000;
-    /** The last answer of each address asked, with the member list it was asked with and since when it has been the same. */
-    private final Map<Address, Answer> answers = new ConcurrentHashMap<>();
-
-    private record Answer(SplitBrainMergeCheckResult result, int memberListVersion, long since) {
-    }
+    /** Which side merges into which, from the answers heard. */
+    private final MergeDirection direction = new MergeDirection();
 
     private MergeSearch(HazelcastInstance hazelcast, Node node) throws NoSuchMethodException {
         this.hazelcast = hazelcast;
@@ -271,7 +252,7 @@ public final class MergeSearch implements AutoCloseable {
      * What Hazelcast's TCP-IP joiner does in its split-brain search (ask each configured address
      * that is not a member whether this side should merge into its cluster), with five
      * differences: the addresses are asked at once rather than one after the other; which side
-     * merges follows the majority ({@link #mergesInto}); it stops once anything has changed since
+     * merges follows the majority ({@link MergeDirection}); it stops once anything has changed since
      * it began (a merge ran, the member list moved, the member's UUID changed, the state froze);
      * only the search that holds {@link #merging} merges; and a member alone on its side merges at
      * once, as Hazelcast's own merge does on each member of a side, where Hazelcast's step would
@@ -314,7 +295,7 @@ public final class MergeSearch implements AutoCloseable {
             SplitBrainMergeCheckResult answer = other == null ? SplitBrainMergeCheckResult.CANNOT_MERGE
                     : clusterService.getClusterJoinManager().shouldMerge(other);
             boolean larger = other != null && other.getDataMemberCount() > clusterService.getSize(MemberSelectors.DATA_MEMBER_SELECTOR);
-            if (!mergesInto(reply.address(), answer, larger, majority, question.getMemberListVersion())) {
+            if (!direction.mergesInto(reply.address(), answer, larger, majority, question.getMemberListVersion())) {
                 continue;
             }
             if (!merging.tryLock()) {
@@ -344,25 +325,6 @@ public final class MergeSearch implements AutoCloseable {
 
     /** One address's answer to a question: its side's own join message, or null when it gave none. */
     private record Reply(Address address, SplitBrainJoinMessage message) {
-    }
-
-    /**
-     * Whether this side merges into the cluster at {@code address}, which answered {@code answer}
-     * (Hazelcast's verdict, from this side's point of view) to a question put with
-     * {@code memberListVersion}: into a {@code larger} side when told to; otherwise, a side without
-     * the majority when told to, or when told for {@link #YIELD_MILLIS} that the other should
-     * merge; a side with the majority when told to for {@link #MAJORITY_PATIENCE_MILLIS}.
-     */
-    private boolean mergesInto(Address address, SplitBrainMergeCheckResult answer, boolean larger, boolean majority,
-                               int memberListVersion) {
-        long now = System.nanoTime() / 1_000_000;
-        Answer same = answers.compute(address, (a, previous) -> previous != null && previous.result() == answer
-                && previous.memberListVersion() == memberListVersion ? previous : new Answer(answer, memberListVersion, now));
-        long heldFor = now - same.since();
-        if (answer == SplitBrainMergeCheckResult.LOCAL_NODE_SHOULD_MERGE) {
-            return larger || !majority || heldFor >= MAJORITY_PATIENCE_MILLIS;
-        }
-        return answer == SplitBrainMergeCheckResult.REMOTE_NODE_SHOULD_MERGE && !majority && heldFor >= YIELD_MILLIS;
     }
 
     /** Whether this member is as it was when {@code question} was put: no merge since, the same UUID, member list and state. */
