@@ -10,7 +10,6 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.instance.impl.Node;
-import com.hazelcast.internal.cluster.Joiner;
 import com.hazelcast.internal.cluster.impl.ClusterServiceImpl;
 import com.hazelcast.internal.cluster.impl.SplitBrainJoinMessage;
 import com.hazelcast.internal.cluster.impl.SplitBrainJoinMessage.SplitBrainMergeCheckResult;
@@ -18,10 +17,7 @@ import com.hazelcast.internal.cluster.impl.TcpIpJoiner;
 import com.hazelcast.spi.properties.ClusterProperty;
 import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionService;
@@ -67,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * merged, the second restarting the member again; a search started while a merge ran asked the
  * others under the member's new UUID and their master, taking that for a member that had split
  * off, removed the member it had just admitted (4 s more on its own until heartbeats told it).
- * Reaches into Hazelcast's internal joiner; if that is not there (another Hazelcast version) it
+ * Reaches into Hazelcast's internal joiner ({@link JoinerSteps}); if that is not there (another Hazelcast version) it
  * does nothing, says so once, and Hazelcast's periodic search stays on.
  *
  * <p>Public for the data member ({@code cluster.datamember}): in client mode a data member cut
@@ -95,14 +91,7 @@ public final class MergeSearch implements AutoCloseable {
 
     private final HazelcastInstance hazelcast;
     private final Node node;
-    private final Joiner joiner;
-    /**
-     * The joiner's own steps, which it keeps to itself: the addresses to ask, one question (the
-     * answer is the other side's own join message), a merge of the whole small side.
-     */
-    private final Method possibleAddresses;
-    private final Method ask;
-    private final Method mergeSmallSide;
+    private final JoinerSteps joiner;
     private final SplitBrainProtection protection;
     private final AtomicInteger running = new AtomicInteger();
     /** Held by the one search that merges; the others, finding it held, leave the merge to it. */
@@ -133,13 +122,7 @@ public final class MergeSearch implements AutoCloseable {
     private MergeSearch(HazelcastInstance hazelcast, Node node) throws NoSuchMethodException {
         this.hazelcast = hazelcast;
         this.node = node;
-        this.joiner = node.getJoiner();
-        if (joiner == null) {
-            throw new IllegalStateException("no joiner");
-        }
-        this.possibleAddresses = declared(joiner.getClass(), "getPossibleAddresses");
-        this.ask = declared(joiner.getClass(), "sendSplitBrainJoinMessage", Address.class, SplitBrainJoinMessage.class);
-        this.mergeSmallSide = declared(joiner.getClass(), "startClusterMerge", Address.class, int.class);
+        this.joiner = new JoinerSteps(node.getJoiner());
         this.protection = hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(RecentMajority.NAME);
     }
 
@@ -189,11 +172,7 @@ public final class MergeSearch implements AutoCloseable {
         if (join.getMulticastConfig().isEnabled()) {
             return;
         }
-        try {
-            declared(TcpIpJoiner.class, "getPossibleAddresses");
-            declared(TcpIpJoiner.class, "sendSplitBrainJoinMessage", Address.class, SplitBrainJoinMessage.class);
-            declared(TcpIpJoiner.class, "startClusterMerge", Address.class, int.class);
-        } catch (NoSuchMethodException | RuntimeException e) {
+        if (!JoinerSteps.reachable(TcpIpJoiner.class)) {
             return;
         }
         // the first run only: the next-run delay is also how long a side of several keeps trying
@@ -264,7 +243,7 @@ public final class MergeSearch implements AutoCloseable {
      */
     private void search(boolean majority) throws ReflectiveOperationException, InterruptedException {
         ClusterServiceImpl clusterService = node.getClusterService();
-        List<Address> addresses = new ArrayList<>(call(possibleAddresses, Collection.class));
+        List<Address> addresses = new ArrayList<>(joiner.possibleAddresses());
         addresses.remove(node.getThisAddress());
         addresses.removeAll(clusterService.getMemberAddresses());
         if (addresses.isEmpty()) {
@@ -275,7 +254,7 @@ public final class MergeSearch implements AutoCloseable {
         for (Address address : addresses) {
             replies.submit(() -> {
                 try {
-                    return new Reply(address, call(ask, SplitBrainJoinMessage.class, address, question));
+                    return new Reply(address, joiner.ask(address, question));
                 } catch (RuntimeException | ReflectiveOperationException e) {
                     return new Reply(address, null);
                 }
@@ -313,8 +292,7 @@ public final class MergeSearch implements AutoCloseable {
                     clusterService.merge(address);
                 } else {
                     LOG.info("this side ({} members) is merging into the cluster of {}", clusterService.getSize(), address);
-                    joiner.setTargetAddress(address);
-                    call(mergeSmallSide, Object.class, address, question.getMemberListVersion());
+                    joiner.mergeSide(address, question.getMemberListVersion());
                 }
             } finally {
                 merging.unlock();
@@ -336,31 +314,6 @@ public final class MergeSearch implements AutoCloseable {
                 && question.getMemberListVersion() == clusterService.getMemberListVersion()
                 // a side of several that one search has frozen for its merge is merging already
                 && (state == ClusterState.ACTIVE || state == ClusterState.NO_MIGRATION);
-    }
-
-    private <T> T call(Method method, Class<T> type, Object... arguments) throws ReflectiveOperationException {
-        try {
-            return type.cast(method.invoke(joiner, arguments));
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw e;
-        }
-    }
-
-    /** {@code name} as declared on {@code type} or the first of its superclasses that declares it, made callable. */
-    private static Method declared(Class<?> type, String name, Class<?>... parameters) throws NoSuchMethodException {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                Method method = c.getDeclaredMethod(name, parameters);
-                method.setAccessible(true);
-                return method;
-            } catch (NoSuchMethodException e) {
-                // look further up
-            }
-        }
-        throw new NoSuchMethodException(type.getName() + "." + name);
     }
 
     @Override
