@@ -63,8 +63,8 @@ import org.slf4j.LoggerFactory;
  * merged, the second restarting the member again; a search started while a merge ran asked the
  * others under the member's new UUID and their master, taking that for a member that had split
  * off, removed the member it had just admitted (4 s more on its own until heartbeats told it).
- * Reaches into Hazelcast's internal joiner ({@link JoinerSteps}); if that is not there (another Hazelcast version) it
- * does nothing, says so once, and Hazelcast's periodic search stays on.
+ * Reaches into Hazelcast's internal joiner ({@link JoinerSteps}); if that is not there (another
+ * Hazelcast version) it does nothing, says so once, and Hazelcast's periodic search stays on.
  *
  * <p>Public for the data member ({@code cluster.datamember}): in client mode a data member cut
  * off from the others is the small side, and the nodes whose clients follow it can record nothing
