@@ -21,6 +21,7 @@ import io.presence.node.internal.session.SessionRegistry;
 import io.presence.node.internal.session.SessionSettings;
 import io.presence.node.internal.login.UsernameLimit;
 import io.presence.node.internal.transport.Admission;
+import io.presence.node.internal.transport.ConnectionAcceptor;
 import io.presence.node.internal.transport.NodeOperations;
 import io.presence.node.internal.transport.TransportVerticle;
 import io.presence.node.internal.webhook.VertxWebhookPoster;
@@ -141,9 +142,10 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                     Admission admission = new Admission(limits, sessions::awaitingLogin);
                     ApiQueries api = new ApiQueries(presence, authentication.authenticator(), permissions, disconnects,
                             cluster.lastSeen(), cluster.userData(), metrics);
+                    ConnectionAcceptor acceptor = new ConnectionAcceptor(vertx, config.host(), config.port());
                     return vertx.deployVerticle(() -> {
                         TransportVerticle transport = new TransportVerticle(config, sessionFactory, api, usernames, this,
-                                () -> serving, admission, metrics);
+                                () -> serving, admission, acceptor, metrics);
                         transports.add(transport);
                         return transport;
                     }, new DeploymentOptions().setInstances(config.transportInstances()));

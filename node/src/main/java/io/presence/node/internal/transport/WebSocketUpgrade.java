@@ -25,7 +25,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.internal.ContextInternal;
 
 import java.net.InetSocketAddress;
@@ -36,10 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes a WebSocket upgrade on one of the two endpoints away from Vert.x's HTTP server: it sits
- * in each HTTP connection's pipeline in front of Vert.x's handler, lets every other request
- * through, and for an upgrade runs Netty's handshake and puts a {@link WebSocketConnection} in
- * Vert.x's place. The WebSocket then costs its Netty handlers and our connection only: Vert.x's
+ * Takes a WebSocket upgrade on one of the two endpoints: it sits in each connection's pipeline
+ * behind Netty's HTTP codec and in front of {@link ApiRelay}, lets every other request through to
+ * the relay, and for an upgrade runs Netty's handshake and puts a {@link WebSocketConnection} in
+ * the relay's place. A WebSocket costs its Netty handlers and our connection only: Vert.x's
  * WebSocket objects (an outbound queue of 4.7 KB each among them) and its layers on every frame
  * measured about half of the event loops' CPU per login (docs/performance.md).
  */
@@ -49,9 +48,9 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketUpgrade.class);
     /** This handler's name in a pipeline. */
     static final String NAME = "presence-upgrade";
-    /** Vert.x's names in an HTTP/1.x pipeline: its request decoder and the handler that owns the connection. */
-    private static final String VERTX_DECODER = "httpDecoder";
-    private static final String VERTX_HANDLER = "handler";
+    /** Names in a connection's pipeline: the HTTP codec in front of this handler, and the relay behind it. */
+    static final String HTTP_CODEC = "presence-http";
+    static final String OTHERWISE = "presence-api";
     private static final String CONNECTION = "presence-websocket";
 
     private final ContextInternal context;
@@ -68,8 +67,8 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
     private final WebSocketServerHandshakerFactory handshakers;
 
     /**
-     * @param context   the Vert.x context of the server's connections (the transport instance's),
-     *                  on whose event loop their channels run
+     * @param context   the Vert.x context of the transport instance, on whose event loop its
+     *                  connections' channels run
      * @param accepting false once the node is stopping: upgrades are refused (503), so that clients
      *                  reconnect to another node rather than log in on a leaving one
      */
@@ -94,18 +93,6 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
                 .allowExtensions(false)
                 .closeOnProtocolViolation(false)
                 .build());
-    }
-
-    /** Puts this handler in front of Vert.x's in an HTTP/1.x connection's pipeline; other pipelines are left alone. */
-    void install(HttpServerConnection connection) {
-        if (connection.context().nettyEventLoop() != context.nettyEventLoop()) {
-            // Vert.x runs a server's connections on the context it listened on; sessions rely on it
-            throw new IllegalStateException("an HTTP connection on another event loop than its server's");
-        }
-        ChannelPipeline pipeline = connection.channelHandlerContext().pipeline();
-        if (pipeline.get(VERTX_DECODER) != null && pipeline.get(VERTX_HANDLER) != null) {
-            pipeline.addBefore(VERTX_HANDLER, NAME, this);
-        }
     }
 
     @Override
@@ -170,7 +157,7 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
         Admission.Refusal refusal = admission.admit(address);
         if (refusal != null) {
             metrics.limitHit(refusal.limit());
-            pipeline.remove(VERTX_HANDLER);
+            pipeline.remove(OTHERWISE);
             pipeline.remove(this);
             // a close frame with the reason: browsers and SDKs show it, where an HTTP status is hidden
             ctx.channel().writeAndFlush(new CloseWebSocketFrame(refusal.closeCode(), refusal.reason()))
@@ -179,7 +166,7 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
         }
         WebSocketConnection connection = new WebSocketConnection(context, format, address, peer, request.headers(),
                 config.maxMessageSize(), config.maxSendBacklog(), notifications, metrics);
-        pipeline.replace(VERTX_HANDLER, CONNECTION, connection);
+        pipeline.replace(OTHERWISE, CONNECTION, connection);
         if (format == FrameFormat.JSON) {
             pipeline.addBefore(CONNECTION, "presence-utf8", new Utf8FrameValidator(false));
         }
@@ -198,9 +185,9 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
         return origin == null || allowedOrigins.isEmpty() || allowedOrigins.contains(origin);
     }
 
-    /** An HTTP answer, and the end of the connection; Vert.x's handler, which never saw the request, goes first. */
+    /** An HTTP answer, and the end of the connection; the relay, which never saw the request, goes first. */
     private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status) {
-        ctx.pipeline().remove(VERTX_HANDLER);
+        ctx.pipeline().remove(OTHERWISE);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
         response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
