@@ -4,7 +4,7 @@
 //
 //   node logins.js --url ws://127.0.0.1:6020/deepstream --pid <server pid>
 //        [--users 10000] [--passes 5] [--workers 2] [--in-flight 50] [--queries 200] [--timeout 120] [--hold 0]
-//        [--subscriber-url <another node's url>]
+//        [--subscriber-url <another node's url>] [--tag <names' tag>]
 //
 // One subscriber to everyone stays connected. In each pass WORKERS child processes log USERS users
 // in (IN_FLIGHT logins at a time each, every one its own WebSocket) and keep them connected; once
@@ -55,7 +55,8 @@ if (args.worker !== undefined) {
   const QUERIES = Number(args.queries ?? 200)
   const TIMEOUT_MS = Number(args.timeout ?? 120) * 1000
   const HOLD_MS = Number(args.hold ?? 0) * 1000
-  const TAG = Math.random().toString(36).slice(2, 8)
+  // --tag: the same names in separate runs, as returning users (a random tag otherwise)
+  const TAG = args.tag ?? Math.random().toString(36).slice(2, 8)
   const names = Array.from({ length: USERS }, (_, i) => `u-${TAG}-${i}`)
 
   let joinedAt = new Map(); let duplicates = 0; let leaves = 0; let answer = null
