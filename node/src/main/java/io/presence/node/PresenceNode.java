@@ -31,12 +31,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -66,8 +64,9 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
     private NodeStatus status;
     private WebhookSender webhooks;
     private final SessionRegistry sessions = new SessionRegistry();
-    private final List<TransportVerticle> transports = new CopyOnWriteArrayList<>();
     private volatile boolean serving;
+    /** The node's port, once the transport is deployed. */
+    private volatile ConnectionAcceptor acceptor;
     private volatile HazelcastInstance hazelcast;
     private ClusterAdapter cluster;
     private PresenceService presence;
@@ -142,13 +141,10 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
                     Admission admission = new Admission(limits, sessions::awaitingLogin);
                     ApiQueries api = new ApiQueries(presence, authentication.authenticator(), permissions, disconnects,
                             cluster.lastSeen(), cluster.userData(), metrics);
-                    ConnectionAcceptor acceptor = new ConnectionAcceptor(vertx, config.host(), config.port());
-                    return vertx.deployVerticle(() -> {
-                        TransportVerticle transport = new TransportVerticle(config, sessionFactory, api, usernames, this,
-                                () -> serving, admission, acceptor, metrics);
-                        transports.add(transport);
-                        return transport;
-                    }, new DeploymentOptions().setInstances(config.transportInstances()));
+                    acceptor = new ConnectionAcceptor(vertx, config.host(), config.port());
+                    return vertx.deployVerticle(() -> new TransportVerticle(config, sessionFactory, api, usernames, this,
+                                    () -> serving, admission, acceptor, metrics),
+                            new DeploymentOptions().setInstances(config.transportInstances()));
                 })
                 .map(id -> {
                     deploymentId = id;
@@ -241,7 +237,7 @@ public final class PresenceNode implements AutoCloseable, NodeOperations {
 
     /** The HTTP/WebSocket port bound. */
     public int port() {
-        return transports.isEmpty() ? config.port() : transports.get(0).actualPort();
+        return acceptor == null || acceptor.port() == 0 ? config.port() : acceptor.port();
     }
 
     public NodeConfig config() {

@@ -46,12 +46,18 @@ public final class ConnectionAcceptor {
     private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private ServerChannel server;
     private Future<Integer> bound;
+    private volatile int boundPort;
 
     /** @param port the port to listen on; 0 for any free one */
     public ConnectionAcceptor(Vertx vertx, String host, int port) {
         this.vertx = (VertxInternal) vertx;
         this.host = host;
         this.port = port;
+    }
+
+    /** The port listened on (differs from the one asked for when that was 0); 0 before it is bound. */
+    public int port() {
+        return boundPort;
     }
 
     /** Adds an event loop to those that serve connections; completes with the port listened on. */
@@ -88,7 +94,8 @@ public final class ConnectionAcceptor {
             }
             channel.bind(new InetSocketAddress(host, port)).addListener(listening -> {
                 if (listening.isSuccess()) {
-                    result.complete(((InetSocketAddress) channel.localAddress()).getPort());
+                    boundPort = ((InetSocketAddress) channel.localAddress()).getPort();
+                    result.complete(boundPort);
                 } else {
                     channel.close();
                     result.fail(listening.cause());

@@ -45,7 +45,6 @@ public final class TransportVerticle extends VerticleBase {
     private final ConnectionAcceptor acceptor;
     private HttpServer server;
     private ConnectionAcceptor.Worker worker;
-    private volatile int boundPort;
 
     /**
      * @param operations what the HTTP endpoints for operators report
@@ -101,8 +100,7 @@ public final class TransportVerticle extends VerticleBase {
                         pipeline.addLast(WebSocketUpgrade.OTHERWISE, new ApiRelay(relayTo, relays));
                     });
                     return acceptor.join(worker);
-                }))
-                .onSuccess(port -> boundPort = port);
+                }));
     }
 
     @Override
@@ -121,10 +119,5 @@ public final class TransportVerticle extends VerticleBase {
                 .mount(router, config.maxMessageSize());
         OperationsEndpoints.mountPage(router);
         return router;
-    }
-
-    /** The port actually bound (differs from the configured one when that was 0). */
-    public int actualPort() {
-        return boundPort;
     }
 }
