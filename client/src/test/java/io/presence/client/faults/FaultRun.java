@@ -90,7 +90,9 @@ final class FaultRun {
                 violations.forEach(v -> report.add("violation: " + v));
                 // what the receiver got for the users a webhook check names, to see why
                 Map<String, List<WebhookReceiver.Event>> byUser = receiver.byUser();
-                violations.stream().filter(v -> v.startsWith("webhook: ")).map(v -> v.split(" ")[1].replace("'s", ""))
+                violations.stream().filter(v -> v.startsWith("webhook: "))
+                        .map(v -> v.contains(" last word on ") ? v.replaceAll(".* last word on (\\S+) .*", "$1")
+                                : v.split(" ")[1].replace("'s", ""))
                         .distinct().limit(5).forEach(user -> report.add("receiver got for " + user + ": "
                                 + byUser.getOrDefault(user, List.of()).stream().map(e -> e.name().substring(5) + " v" + e.version()
                                 + " b" + e.batch() + " at+" + (e.at() - history.origin())).toList()));

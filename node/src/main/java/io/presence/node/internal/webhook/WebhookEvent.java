@@ -17,4 +17,9 @@ public record WebhookEvent(String user, boolean online, long version, boolean be
     public long atMillis() {
         return version / 1000;
     }
+
+    /** The user, online or offline, and the version: how the logs name an event. */
+    public String brief() {
+        return user + (online ? " online v" : " offline v") + version;
+    }
 }

@@ -176,6 +176,7 @@ public final class WebhookSender {
         }
         if (!waiting.isEmpty() && !checking) {
             checking = true;
+            LOG.atDebug().log(() -> "webhook events waiting behind older ones of their users: " + waiting.stream().map(WebhookEvent::brief).toList());
             onThread(outbox.ahead(waiting), (ahead, failure) -> {
                 checking = false;
                 if (failure == null) {
@@ -263,6 +264,7 @@ public final class WebhookSender {
     }
 
     private void finished(Batch batch, String result) {
+        LOG.atDebug().log(() -> "webhook batch " + result + ": " + batch.events().stream().map(WebhookEvent::brief).toList());
         metrics.webhookEvents(result, batch.events().size());
         batch.events().forEach(e -> finishing.add(e.id()));
         outbox.delivered(batch.events()).whenComplete((v, failure) -> {
